@@ -1,0 +1,1 @@
+"""Staff, residents and integration clients; teams; roles as permission groups."""

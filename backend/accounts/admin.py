@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from backend.accounts.models import Team, User
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "department", "is_active"]
+    list_filter = ["is_active", "department"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "is_active", "role_names"]
+    list_filter = ["groups", "teams", "is_active", "is_staff"]
+    filter_horizontal = ["groups", "user_permissions", "teams"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Teams"), {"fields": ["teams"]}),
+    )
+
+    @admin.display(description=_("roles"))
+    def role_names(self, obj: User) -> str:
+        return ", ".join(group.name for group in obj.groups.all())
+
+    def get_queryset(self, request):  # noqa: ANN001, ANN201
+        return super().get_queryset(request).prefetch_related("groups")

@@ -1,0 +1,1 @@
+"""Platform pieces every API endpoint shares: casing, problem details, headers, schema."""

@@ -1,0 +1,90 @@
+"""Liveness and readiness. Callers: anyone (load balancers, orchestrators)."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.api.problems import PROBLEM_CONTENT_TYPE, problem_body
+from backend.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+_HEALTH = inline_serializer("Health", {"status": serializers.CharField()})
+_READY = inline_serializer(
+    "Readiness",
+    {
+        "status": serializers.CharField(),
+        "checks": serializers.DictField(child=serializers.CharField()),
+    },
+)
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.warning("Readiness: database unreachable", exc_info=True)
+        return False
+
+
+def broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.BROKER_HEALTH_TIMEOUT)
+        return True
+    except Exception:
+        logger.warning("Readiness: broker unreachable", exc_info=True)
+        return False
+
+
+class LivenessView(APIView):
+    """The process answers."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="healthLiveness", responses={200: _HEALTH}, tags=["health"], auth=[{}]
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
+
+
+class ReadinessView(APIView):
+    """The database and the broker answer; 503 with problem details when one does not."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="healthReadiness",
+        responses={200: _READY, 503: OpenApiResponse(description="Problem details (RFC 9457).")},
+        tags=["health"],
+        auth=[{}],
+    )
+    def get(self, request: Request) -> Response:
+        checks = {
+            "database": "ok" if database_ok() else "down",
+            "broker": "ok" if broker_ok() else "down",
+        }
+        if all(value == "ok" for value in checks.values()):
+            return Response({"status": "ok", "checks": checks})
+        down = ", ".join(name for name, value in checks.items() if value != "ok")
+        body = problem_body(
+            status=503,
+            slug="not-ready",
+            title="Service Unavailable",
+            detail=f"Not ready: {down} unreachable.",
+            instance=request.path,
+            extra={"checks": checks},
+        )
+        return Response(body, status=503, content_type=PROBLEM_CONTENT_TYPE)

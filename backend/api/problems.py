@@ -1,0 +1,177 @@
+"""RFC 9457 problem details for every API error, with field-level detail.
+
+Validation errors become ``invalidParams`` entries (``name`` is the camelCase path of the
+field, e.g. ``parties.0.phone``), so a form can put each message next to its field.
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from backend.api.camel import to_camel
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem_type(slug: str) -> str:
+    """The URI that identifies a kind of problem (documented at that address)."""
+    return f"{settings.PROBLEM_TYPE_BASE}{slug}"
+
+
+class Problem(exceptions.APIException):
+    """An API error with a problem type slug and extra members for the client."""
+
+    status_code = 400
+    slug = "bad-request"
+    default_detail = "The request cannot be processed."
+
+    def __init__(self, detail: str | None = None, *, extra: dict[str, Any] | None = None):
+        super().__init__(detail)
+        self.extra = extra or {}
+
+
+class Conflict(Problem):
+    """The request conflicts with the current state of the resource (409)."""
+
+    status_code = 409
+    slug = "conflict"
+    default_detail = "The resource changed or is in a state that does not allow this."
+
+
+class PayloadTooLarge(Problem):
+    status_code = 413
+    slug = "payload-too-large"
+    default_detail = "The request body is too large."
+
+
+_SLUGS = {
+    exceptions.ValidationError: "validation-error",
+    exceptions.ParseError: "malformed-request",
+    exceptions.NotAuthenticated: "not-authenticated",
+    exceptions.AuthenticationFailed: "authentication-failed",
+    exceptions.PermissionDenied: "forbidden",
+    exceptions.NotFound: "not-found",
+    exceptions.MethodNotAllowed: "method-not-allowed",
+    exceptions.NotAcceptable: "not-acceptable",
+    exceptions.UnsupportedMediaType: "unsupported-media-type",
+    exceptions.Throttled: "too-many-requests",
+}
+
+
+def flatten_errors(detail: Any, path: str = "") -> list[dict[str, str]]:
+    """Turn DRF's nested error structure into a flat list of invalid parameters."""
+    params: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = (
+                "nonFieldErrors" if key in ("non_field_errors", "__all__") else to_camel(str(key))
+            )
+            params.extend(flatten_errors(value, f"{path}.{name}" if path else name))
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)):
+                params.extend(flatten_errors(item, f"{path}.{index}" if path else str(index)))
+            else:
+                params.extend(flatten_errors(item, path))
+    else:
+        code = getattr(detail, "code", "invalid")
+        params.append({"name": path or "nonFieldErrors", "code": str(code), "reason": str(detail)})
+    return params
+
+
+def problem_body(
+    *, status: int, slug: str, title: str, detail: str, instance: str, extra: dict | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": problem_type(slug),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    body.update(extra or {})
+    return body
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response:
+    """DRF exception handler: every error, expected or not, as problem+json."""
+    request = context.get("request")
+    instance = request.path if request is not None else ""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    headers: dict[str, str] = {}
+    if isinstance(exc, exceptions.APIException):
+        status = exc.status_code
+        title = HTTPStatus(status).phrase
+        extra: dict[str, Any] = {}
+        if isinstance(exc, Problem):
+            slug = exc.slug
+            detail = str(exc.detail)
+            extra = dict(exc.extra)
+        elif isinstance(exc, exceptions.ValidationError):
+            slug = _SLUGS[exceptions.ValidationError]
+            detail = "One or more fields are invalid; see invalidParams."
+            extra["invalid_params"] = flatten_errors(exc.detail)
+        else:
+            slug = next((s for cls, s in _SLUGS.items() if isinstance(exc, cls)), "error")
+            detail = str(exc.detail)
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(exc.wait))
+    else:
+        # A defect: log it (the traceback holds no request body) and answer in the same
+        # format, without internals.
+        logger.exception("Unhandled error on %s %s", getattr(request, "method", "?"), instance)
+        status, slug = 500, "internal-error"
+        title = HTTPStatus(500).phrase
+        detail = "Something went wrong on our side. Nothing was saved; please try again."
+        extra = {}
+
+    set_rollback()
+    body = problem_body(
+        status=status, slug=slug, title=title, detail=detail, instance=instance, extra=extra
+    )
+    response = Response(body, status=status, headers=headers)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    if request is not None:
+        from backend.api.camel import ProblemJSONRenderer
+
+        # The negotiated renderer may be the browsable one; problems are always JSON.
+        request.accepted_renderer = ProblemJSONRenderer()
+        request.accepted_media_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def problem_response(request: HttpRequest, status: int, slug: str, detail: str) -> JsonResponse:
+    """A problem+json response outside DRF (404/500 handlers, middleware)."""
+    body = problem_body(
+        status=status,
+        slug=slug,
+        title=HTTPStatus(status).phrase,
+        detail=detail,
+        instance=request.path,
+    )
+    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return problem_response(request, 404, "not-found", "There is nothing at this address.")
+
+
+def handler500(request: HttpRequest) -> JsonResponse:
+    return problem_response(
+        request, 500, "internal-error", "Something went wrong on our side. Please try again."
+    )

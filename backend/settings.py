@@ -1,0 +1,265 @@
+"""Settings, read from the environment in one place.
+
+Every variable has its default here with a line on what it does. The defaults give the
+embedded setup (SQLite file, Celery over kombu's filesystem transport, console e-mail) so
+that ``make run`` needs no server; production sets ``DATABASE_URL``,
+``CELERY_BROKER_URL``, ``EMAIL_URL`` and a secret key.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+# ``make run`` writes .env (debug on, a random secret key) so that ``manage.py`` commands
+# work in the embedded setup; real environment variables always win over it.
+if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").exists():
+    env.read_env(BASE_DIR / ".env")
+
+# --- Core -----------------------------------------------------------------------------
+# Off unless asked for: a forgotten variable must not expose debug pages in production.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Required in production; a fixed development key is only acceptable with DEBUG on.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for development).")
+    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - DEBUG only, see above
+# Hosts this service answers for, comma separated.
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Origins allowed to post forms with a session cookie (the municipality's own site).
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "backend.accounts",
+    "cases",
+    "letters",
+]
+
+MIDDLEWARE = [
+    "backend.api.middleware.RequestSizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.api.middleware.ApiVersionHeaderMiddleware",
+]
+
+ROOT_URLCONF = "backend.urls"
+WSGI_APPLICATION = "backend.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The ADR forbid trailing slashes; do not redirect to add one.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# postgres://user:pass@host:5432/name in production; an SQLite file by default.
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # web, worker and beat share the file: wait for the write lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Auth -----------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Internationalisation -------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Attachments and (later) letters; any Django storage backend can replace the default.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_URL = "media/"
+# Largest request body in bytes (a filing with base64 attachments); larger answers 413.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=32 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# Largest single attachment in bytes.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Most attachments one filing may carry.
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=10)
+# Accepted attachment types; the content is sniffed, the client's claim is not trusted.
+ATTACHMENT_ALLOWED_TYPES = env.list(
+    "ATTACHMENT_ALLOWED_TYPES",
+    default=[
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+    ],
+)
+
+# --- E-mail ---------------------------------------------------------------------------
+# smtp://user:pass@host:587 or consolemail:// (default: printed to the console).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="klachten-bezwaren@gemeente.example")
+
+# --- Celery ---------------------------------------------------------------------------
+# redis://, amqp:// or filesystem:// (default: a folder under var/, no server needed).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue_dir = VAR_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "queue"),
+        "data_folder_out": str(_queue_dir / "queue"),
+        "processed_folder": str(_queue_dir / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict = {}
+# Seconds the readiness check waits for the broker before reporting it down.
+BROKER_HEALTH_TIMEOUT = env.float("BROKER_HEALTH_TIMEOUT", default=2.0)
+
+# --- API ------------------------------------------------------------------------------
+API_VERSION = "1.0.0"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["backend.api.camel.CamelCaseJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["backend.api.camel.CamelCaseJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "backend.api.problems.problem_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        # Anonymous filing through a public form; generous for a shared municipal proxy.
+        "anon-filing": env.str("THROTTLE_ANON_FILING", default="30/hour"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Klachten en bezwaren API",
+    "DESCRIPTION": (
+        "Case handling for complaints (Awb chapter 9) and objections (Awb chapters 6-7) "
+        "of a Dutch municipality: filing, queues, assignment and the case timeline."
+    ),
+    "VERSION": API_VERSION,
+    "CONTACT": {
+        "name": env.str("API_CONTACT_NAME", default="Team Klachten en Bezwaren"),
+        "email": env.str("API_CONTACT_EMAIL", default="api@gemeente.example"),
+        "url": env.str("API_CONTACT_URL", default="https://gemeente.example/api"),
+    },
+    "SERVERS": [{"url": env.str("API_SERVER_URL", default="http://127.0.0.1:8000/api/v1")}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.api.schema.camelize_schema",
+        "backend.api.schema.add_adr_headers_and_problems",
+    ],
+}
+
+# --- Case handling policy ---------------------------------------------------------------
+# Queue page size by default and at most (pageSize query parameter).
+QUEUE_PAGE_SIZE = env.int("QUEUE_PAGE_SIZE", default=25)
+QUEUE_MAX_PAGE_SIZE = env.int("QUEUE_MAX_PAGE_SIZE", default=100)
+# Text search configuration for PostgreSQL full-text search on cases.
+SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="dutch")
+
+# --- Security headers (production) ----------------------------------------------------
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Logging --------------------------------------------------------------------------
+# Log lines carry ids and references, never names, addresses or free text (AVG).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django logs the request line of every 4xx, including query strings (search
+        # terms may hold names): keep those out.
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+# --- Problem details ------------------------------------------------------------------
+# Base URI of the problem types in application/problem+json answers.
+PROBLEM_TYPE_BASE = env.str(
+    "PROBLEM_TYPE_BASE", default="https://klachten-bezwaren.gemeente.example/problems/"
+)
+# Team code that receives new cases filed without a team (e.g. a resident's web form);
+# empty leaves them in the shared intake queue that every handler sees.
+DEFAULT_TEAM_BY_KIND = {
+    "complaint": env.str("DEFAULT_TEAM_COMPLAINT", default=""),
+    "objection": env.str("DEFAULT_TEAM_OBJECTION", default=""),
+}
+
+# --- Cache ----------------------------------------------------------------------------
+# Shared by throttling; use redis://host:6379/1 when several web processes run.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

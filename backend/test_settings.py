@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings, with test defaults for the environment.
+
+Tests run against PostgreSQL and a real broker (``make test`` starts neither: they must
+be up, ``.ci/run`` starts them). Override with DATABASE_URL / CELERY_BROKER_URL.
+"""
+
+import os
+import tempfile
+
+os.environ["DJANGO_READ_DOT_ENV"] = "false"
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/casehandling")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="case-media-"))
+
+from backend.settings import *  # noqa: F403
+
+# Hashing passwords properly is slow by design; tests do not need that.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon-filing": "1000/minute"}}  # noqa: F405

@@ -1,0 +1,1 @@
+"""The domain: cases (complaints and objections), parties, events, queues."""

@@ -1,0 +1,406 @@
+"""Shapes of the case API. Validation of form only; rules live in cases.services."""
+
+import base64
+import binascii
+import os
+import re
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import serializers
+
+from backend.accounts.models import Team, User
+from cases.attachments import sniff_content_type
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Channel,
+    ContactChannel,
+    ContactTime,
+    Language,
+    Party,
+    PartyRole,
+    PartyType,
+)
+from cases.services import NewAttachment
+
+_NL_POSTAL_CODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
+
+
+class StrictMixin:
+    """Unknown fields are an error, not silently dropped: a typo must not lose data."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = {name for name, f in self.fields.items() if not f.read_only}
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class PartyInputSerializer(StrictMixin, serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.FILER)
+    party_type = serializers.ChoiceField(choices=PartyType.choices, default=PartyType.PERSON)
+    name = serializers.CharField(max_length=200)
+    organisation_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    street = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    house_number = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    house_number_addition = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    country = serializers.RegexField(r"^[A-Z]{2}$", required=False, default="NL")
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    preferred_channel = serializers.ChoiceField(
+        choices=ContactChannel.choices, default=ContactChannel.PHONE
+    )
+    preferred_contact_times = serializers.ListField(
+        child=serializers.ChoiceField(choices=ContactTime.choices), required=False, max_length=3
+    )
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.DUTCH)
+    needs_interpreter = serializers.BooleanField(default=False)
+    interpreter_language = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    needs_extra_care = serializers.BooleanField(default=False)
+    care_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate_phone(self, value: str) -> str:
+        """Stored as E.164; Dutch numbers may be written the Dutch way (06 ...)."""
+        if not value:
+            return ""
+        try:
+            number = phonenumbers.parse(value, "NL")
+        except phonenumbers.NumberParseException:
+            raise serializers.ValidationError("This is not a phone number.") from None
+        if not phonenumbers.is_valid_number(number):
+            raise serializers.ValidationError("This phone number does not exist.")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        if attrs.get("country", "NL") == "NL" and attrs.get("postal_code"):
+            match = _NL_POSTAL_CODE.match(attrs["postal_code"].strip())
+            if match is None:
+                errors["postal_code"] = "A Dutch postal code looks like 1234 AB."
+            else:
+                attrs["postal_code"] = f"{match.group(1)} {match.group(2).upper()}"
+        if attrs["party_type"] == PartyType.ORGANISATION and not attrs.get("organisation_name"):
+            errors["organisation_name"] = "Give the name of the organisation."
+        has_address = all(attrs.get(f) for f in ("street", "house_number", "postal_code", "city"))
+        channel = attrs["preferred_channel"]
+        if channel == ContactChannel.PHONE and not attrs.get("phone"):
+            errors["phone"] = "Give a phone number, or choose another way to be contacted."
+        elif channel == ContactChannel.EMAIL and not attrs.get("email"):
+            errors["email"] = "Give an e-mail address, or choose another way to be contacted."
+        elif channel == ContactChannel.POST and not has_address:
+            errors["street"] = "Give street, house number, postal code and city for post."
+        if attrs.get("needs_interpreter") and not attrs.get("interpreter_language"):
+            errors["interpreter_language"] = "Which language should the interpreter speak?"
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class AttachmentInputSerializer(StrictMixin, serializers.Serializer):
+    filename = serializers.CharField(max_length=255)
+    content = serializers.CharField(help_text="The file, base64 encoded.")
+
+    def validate(self, attrs: dict[str, Any]) -> NewAttachment:
+        try:
+            content = base64.b64decode(attrs["content"], validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError({"content": "This is not valid base64."}) from None
+        if not content:
+            raise serializers.ValidationError({"content": "The file is empty."})
+        if len(content) > settings.ATTACHMENT_MAX_BYTES:
+            raise serializers.ValidationError(
+                {"content": f"The file is larger than {settings.ATTACHMENT_MAX_BYTES} bytes."}
+            )
+        content_type = sniff_content_type(content)
+        if content_type not in settings.ATTACHMENT_ALLOWED_TYPES:
+            allowed = ", ".join(settings.ATTACHMENT_ALLOWED_TYPES)
+            raise serializers.ValidationError(
+                {"content": f"This type of file is not accepted. Accepted: {allowed}."}
+            )
+        filename = os.path.basename(attrs["filename"].replace("\\", "/")).strip() or "bijlage"
+        return NewAttachment(filename=filename, content=content, content_type=content_type)
+
+
+class ComplaintInputSerializer(StrictMixin, serializers.Serializer):
+    employee = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Username of the employee complained about (Awb 9:7), if known.",
+    )
+    employee_description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    conduct_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate_conduct_date(self, value: Any) -> Any:
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("The date of the conduct is in the future.")
+        return value
+
+
+class ObjectionInputSerializer(StrictMixin, serializers.Serializer):
+    decision_reference = serializers.CharField(max_length=80)
+    decision_subject = serializers.CharField(max_length=200)
+    decision_date = serializers.DateField(help_text="The day the decision was made known.")
+    decision_department = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    grounds = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    pro_forma = serializers.BooleanField(default=False)
+    signed = serializers.BooleanField(default=False)
+    costs_reimbursement_requested = serializers.BooleanField(default=False)
+
+    def validate_decision_date(self, value: Any) -> Any:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The decision date is in the future.")
+        return value
+
+
+class FilingSerializer(StrictMixin, serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20000)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    received_at = serializers.DateTimeField(
+        required=False,
+        help_text="Staff intake only (phone, counter, post, e-mail): when it came in.",
+    )
+    team = serializers.SlugRelatedField(
+        slug_field="code", queryset=Team.objects.filter(is_active=True), required=False
+    )
+    parties = PartyInputSerializer(many=True, allow_empty=False, max_length=2)
+    attachments = AttachmentInputSerializer(many=True, required=False)
+
+    def validate_attachments(self, value: list) -> list:
+        if len(value) > settings.ATTACHMENT_MAX_COUNT:
+            raise serializers.ValidationError(
+                f"Send at most {settings.ATTACHMENT_MAX_COUNT} attachments."
+            )
+        return value
+
+
+class ComplaintFilingSerializer(FilingSerializer):
+    complaint = ComplaintInputSerializer(required=False)
+
+
+class ObjectionFilingSerializer(FilingSerializer):
+    objection = ObjectionInputSerializer()
+
+
+class FilingReceiptSerializer(serializers.ModelSerializer):
+    """What a resident or form gets back: enough to refer to the case later."""
+
+    class Meta:
+        model = Case
+        fields = ["reference", "kind", "status", "subject", "received_at"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["code", "name"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name")
+
+    class Meta:
+        model = User
+        fields = ["username", "name"]
+
+
+class PartySerializer(serializers.ModelSerializer):
+    """A party; contact details only with ``personal_data``, the care note with ``care_note``."""
+
+    _CONTACT = (
+        "street",
+        "house_number",
+        "house_number_addition",
+        "postal_code",
+        "city",
+        "country",
+        "email",
+        "phone",
+        "preferred_contact_times",
+        "interpreter_language",
+    )
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "role",
+            "party_type",
+            "name",
+            "organisation_name",
+            "street",
+            "house_number",
+            "house_number_addition",
+            "postal_code",
+            "city",
+            "country",
+            "email",
+            "phone",
+            "preferred_channel",
+            "preferred_contact_times",
+            "language",
+            "needs_interpreter",
+            "interpreter_language",
+            "needs_extra_care",
+            "care_note",
+        ]
+
+    def to_representation(self, instance: Party) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("personal_data"):
+            for name in self._CONTACT:
+                data.pop(name, None)
+        if not self.context.get("care_note"):
+            data.pop("care_note", None)
+        return data
+
+
+class ComplaintDetailsSerializer(serializers.Serializer):
+    employee = PersonSerializer(allow_null=True)
+    employee_description = serializers.CharField()
+    conduct_date = serializers.DateField(allow_null=True)
+
+
+class ObjectionDetailsSerializer(serializers.Serializer):
+    decision_reference = serializers.CharField()
+    decision_subject = serializers.CharField()
+    decision_date = serializers.DateField()
+    decision_department = serializers.CharField()
+    grounds = serializers.CharField()
+    pro_forma = serializers.BooleanField()
+    signed = serializers.BooleanField()
+    costs_reimbursement_requested = serializers.BooleanField()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class _CaseBaseSerializer(serializers.ModelSerializer):
+    team = TeamSerializer(allow_null=True)
+    assignee = PersonSerializer(allow_null=True)
+    next_due_date = serializers.DateField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, case: Case) -> bool:
+        due = case.next_due_date
+        return case.is_open and due is not None and due < timezone.localdate()
+
+
+class CaseQueueItemSerializer(_CaseBaseSerializer):
+    """A row in a work queue. The filer's name only for roles that see personal data."""
+
+    filer_name = serializers.SerializerMethodField()
+    needs_extra_care = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "kind",
+            "status",
+            "subject",
+            "channel",
+            "received_at",
+            "next_due_date",
+            "overdue",
+            "team",
+            "assignee",
+            "filer_name",
+            "needs_extra_care",
+        ]
+
+    def _filer(self, case: Case) -> Party | None:
+        filers = getattr(case, "filers", None)
+        return filers[0] if filers else None
+
+    def get_filer_name(self, case: Case) -> str | None:
+        filer = self._filer(case)
+        if filer is None or not self.context.get("personal_data"):
+            return None
+        return filer.display_name
+
+    def get_needs_extra_care(self, case: Case) -> bool | None:
+        filer = self._filer(case)
+        if filer is None or not self.context.get("care_note"):
+            return None
+        return filer.needs_extra_care
+
+
+class CaseDetailSerializer(_CaseBaseSerializer):
+    parties = PartySerializer(many=True)
+    complaint = serializers.SerializerMethodField()
+    objection = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "kind",
+            "status",
+            "subject",
+            "description",
+            "channel",
+            "received_at",
+            "registered_at",
+            "team",
+            "assignee",
+            "assigned_at",
+            "next_due_date",
+            "overdue",
+            "closed_at",
+            "parties",
+            "complaint",
+            "objection",
+            "attachments",
+        ]
+
+    def get_complaint(self, case: Case) -> dict | None:
+        details = getattr(case, "complaint", None) if case.kind == "complaint" else None
+        return ComplaintDetailsSerializer(details).data if details else None
+
+    def get_objection(self, case: Case) -> dict | None:
+        details = getattr(case, "objection", None) if case.kind == "objection" else None
+        return ObjectionDetailsSerializer(details).data if details else None
+
+
+class AssignmentInputSerializer(StrictMixin, serializers.Serializer):
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        help_text="Username of the new handler, or null to release the case.",
+    )
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    assignee = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = Case
+        fields = ["reference", "assignee", "assigned_at"]
+
+
+class NoteInputSerializer(StrictMixin, serializers.Serializer):
+    text = serializers.CharField(max_length=10000)
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "occurred_at", "actor", "data", "text"]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from cases.api import views
+
+urlpatterns = [
+    path("complaints", views.ComplaintFilingView.as_view(), name="complaint-file"),
+    path("objections", views.ObjectionFilingView.as_view(), name="objection-file"),
+    path("cases", views.CaseQueueView.as_view(), name="case-list"),
+    path("cases/<str:reference>", views.CaseDetailView.as_view(), name="case-detail"),
+    path(
+        "cases/<str:reference>/assignment",
+        views.CaseAssignmentView.as_view(),
+        name="case-assignment",
+    ),
+    path("cases/<str:reference>/events", views.CaseEventsView.as_view(), name="case-events"),
+    path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
+]

@@ -1,0 +1,290 @@
+"""Case endpoints: thin views that validate, call one service or selector, serialize."""
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import User
+from backend.api.pagination import KeysetPagination
+from backend.api.parsing import parse_date, parse_datetime, parse_int
+from cases import selectors, services
+from cases.api import serializers as s
+from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
+from cases.api.queue_params import QueueQuerySerializer
+from cases.api.throttles import AnonFilingThrottle
+from cases.models import Case, CaseKind, Channel
+
+PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
+
+
+def _data_flags(user: User, case: Case | None = None) -> dict[str, bool]:
+    """Which personal data the caller sees: staff by role, a filer their own (AVG art. 15)."""
+    own = case is not None and user.is_authenticated and case.registered_by_id == user.pk
+    return {
+        "personal_data": user.has_perm("cases.view_personal_data") or own,
+        "care_note": user.has_perm("cases.view_care_note"),
+    }
+
+
+def _visible_case(request: Request, reference: str) -> Case:
+    try:
+        return selectors.case_visible_to(request.user).get(reference=reference)
+    except ObjectDoesNotExist:
+        raise NotFound("There is no case with this reference, or you may not see it.") from None
+
+
+class _FilingView(APIView):
+    """Shared by the complaint and objection filing endpoints."""
+
+    kind: CaseKind
+    input_serializer: type[s.FilingSerializer]
+    permission_classes = [CanFile]
+
+    def get_throttles(self) -> list:
+        return [AnonFilingThrottle()] if not self.request.user.is_authenticated else []
+
+    def post(self, request: Request) -> Response:
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = request.user if request.user.is_authenticated else None
+        default_channel = (
+            Channel.INTEGRATION
+            if user is not None and user.groups.filter(name="integration_client").exists()
+            else Channel.WEB
+        )
+        filing = services.Filing(
+            kind=self.kind,
+            subject=data["subject"],
+            description=data["description"],
+            channel=data.get("channel", default_channel),
+            received_at=data.get("received_at"),
+            team=data.get("team"),
+            parties=[dict(p) for p in data["parties"]],
+            complaint=dict(data["complaint"]) if data.get("complaint") else None,
+            objection=dict(data["objection"]) if data.get("objection") else None,
+            attachments=data.get("attachments", []),
+        )
+        case = services.case_file(filing=filing, by=user)
+        location = reverse("case-detail", kwargs={"reference": case.reference})
+        if user is not None and user.has_perm("cases.view_queue"):
+            case = selectors.case_detail(user=user, reference=case.reference)
+            body = s.CaseDetailSerializer(case, context=_data_flags(user, case)).data
+        else:
+            body = s.FilingReceiptSerializer(case).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class ComplaintFilingView(_FilingView):
+    """File a complaint (Awb 9:1).
+
+    Anyone through the municipality's form (channel ``web``), integration clients
+    (``integration``) and staff registering a phone, counter, post or e-mail complaint
+    with its actual received date-time. Callers: anonymous, resident, integration client,
+    case handler, legal staff, team lead.
+    """
+
+    kind = CaseKind.COMPLAINT
+    input_serializer = s.ComplaintFilingSerializer
+
+    @extend_schema(
+        operation_id="complaintFile",
+        request=s.ComplaintFilingSerializer,
+        responses={201: s.CaseDetailSerializer, 400: PROBLEM, 403: PROBLEM, 429: PROBLEM},
+        auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
+        tags=["filing"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class ObjectionFilingView(_FilingView):
+    """File an objection (bezwaarschrift, Awb 6:4-6:5). Callers as for complaints."""
+
+    kind = CaseKind.OBJECTION
+    input_serializer = s.ObjectionFilingSerializer
+
+    @extend_schema(
+        operation_id="objectionFile",
+        request=s.ObjectionFilingSerializer,
+        responses={201: s.CaseDetailSerializer, 400: PROBLEM, 403: PROBLEM, 429: PROBLEM},
+        auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
+        tags=["filing"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+def queue_paginator() -> KeysetPagination:
+    return KeysetPagination(
+        fields=["queue_due_date", "received_at", "id"],
+        parsers=[parse_date, parse_datetime, parse_int],
+        default_size=settings.QUEUE_PAGE_SIZE,
+        max_size=settings.QUEUE_MAX_PAGE_SIZE,
+    )
+
+
+class CaseQueueView(APIView):
+    """The work queue across both kinds, soonest due first.
+
+    Callers: every signed-in user; each sees only the cases their role allows (staff:
+    their teams and the shared intake; legal staff: all objections; administrators: all;
+    residents and integration clients: what they filed).
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="caseList",
+        parameters=[QueueQuerySerializer],
+        responses={
+            200: inline_serializer(
+                "CaseQueuePage",
+                {
+                    "results": s.CaseQueueItemSerializer(many=True),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                },
+            ),
+            400: PROBLEM,
+            401: PROBLEM,
+        },
+        tags=["queues"],
+    )
+    def get(self, request: Request) -> Response:
+        params = QueueQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        cases: QuerySet[Case] = selectors.case_queue(user=request.user, filters=params.filters())
+        rows, links = queue_paginator().paginate(cases, request)
+        results = s.CaseQueueItemSerializer(rows, many=True, context=_data_flags(request.user))
+        return Response({"results": results.data, **links})
+
+
+class CaseDetailView(APIView):
+    """One case with its parties, details and attachments.
+
+    Callers: anyone who may see the case (see the queue); personal data only for roles
+    that need it and for the filer themselves; the extra-care note only for staff.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="caseRetrieve",
+        responses={200: s.CaseDetailSerializer, 401: PROBLEM, 404: PROBLEM},
+        tags=["cases"],
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        try:
+            case = selectors.case_detail(user=request.user, reference=reference)
+        except ObjectDoesNotExist:
+            raise NotFound("There is no case with this reference, or you may not see it.") from None
+        return Response(s.CaseDetailSerializer(case, context=_data_flags(request.user, case)).data)
+
+
+class CaseAssignmentView(APIView):
+    """Claim, assign, reassign or release a case.
+
+    ``{"assignee": "<own username>"}`` claims an unassigned case (handlers, legal staff,
+    team leads); another username assigns it (team leads, administrators); ``null``
+    releases it (the handler or a team lead). A case someone else holds answers 409.
+    """
+
+    permission_classes = [IsAuthenticated, CanAssign]
+
+    @extend_schema(
+        operation_id="caseAssignmentUpdate",
+        request=s.AssignmentInputSerializer,
+        responses={
+            200: s.AssignmentSerializer,
+            400: PROBLEM,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+        },
+        tags=["queues"],
+    )
+    def put(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        serializer = s.AssignmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_assign(
+            case=case, assignee=serializer.validated_data["assignee"], by=request.user
+        )
+        return Response(s.AssignmentSerializer(case).data)
+
+
+def events_paginator() -> KeysetPagination:
+    return KeysetPagination(
+        fields=["occurred_at", "id"],
+        parsers=[parse_datetime, parse_int],
+        default_size=50,
+        max_size=200,
+    )
+
+
+class CaseEventsView(APIView):
+    """The case's timeline, oldest first. Callers: staff who may see the case."""
+
+    permission_classes = [IsAuthenticated, CanViewEvents]
+
+    @extend_schema(
+        operation_id="caseEventList",
+        parameters=[
+            inline_serializer(
+                "EventPageQuery",
+                {
+                    "cursor": serializers.CharField(required=False),
+                    "pageSize": serializers.IntegerField(required=False, min_value=1),
+                },
+            )
+        ],
+        responses={
+            200: inline_serializer(
+                "CaseEventPage",
+                {
+                    "results": s.CaseEventSerializer(many=True),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                },
+            ),
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+        },
+        tags=["cases"],
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        rows, links = events_paginator().paginate(selectors.case_events(case=case), request)
+        return Response({"results": s.CaseEventSerializer(rows, many=True).data, **links})
+
+
+class CaseNotesView(APIView):
+    """Add an internal note to the timeline. Callers: handling staff who may see the case."""
+
+    permission_classes = [IsAuthenticated, CanAddNote]
+
+    @extend_schema(
+        operation_id="caseNoteCreate",
+        request=s.NoteInputSerializer,
+        responses={201: s.CaseEventSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+        tags=["cases"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        serializer = s.NoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = services.case_add_note(
+            case=case, text=serializer.validated_data["text"], by=request.user
+        )
+        return Response(s.CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,347 @@
+"""Cases: one table for complaints and objections, their parties, attachments and timeline.
+
+Complaints and objections share queues, deadlines, parties, letters and audit, so they
+share the ``Case`` table with a ``kind``; data only one kind has lives in its own
+one-to-one table. State changes only through the workflows (later issues), so ``status``
+is a protected django-fsm field.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+
+# A case with no due date sorts after every dated case. A sentinel instead of NULL keeps
+# the queue's keyset pagination and its index simple; the API shows it as null.
+NO_DUE_DATE = datetime.date(9999, 12, 31)
+
+
+class CaseKind(models.TextChoices):
+    COMPLAINT = "complaint", _("complaint")
+    OBJECTION = "objection", _("objection")
+
+
+REFERENCE_PREFIX = {CaseKind.COMPLAINT: "KL", CaseKind.OBJECTION: "BZ"}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web form")
+    PHONE = "phone", _("phone")
+    COUNTER = "counter", _("counter")
+    POST = "post", _("post")
+    EMAIL = "email", _("e-mail")
+    INTEGRATION = "integration", _("integration")
+
+
+# Channels where a member of staff registers what a resident brought in; the actual
+# received date-time is then given by staff (a letter may have arrived days earlier).
+STAFF_INTAKE_CHANNELS = frozenset({Channel.PHONE, Channel.COUNTER, Channel.POST, Channel.EMAIL})
+
+
+class CaseStatus(models.TextChoices):
+    """The states every case kind shares; the workflows add their own."""
+
+    RECEIVED = "received", _("received")
+
+
+class Case(models.Model):
+    """A complaint or an objection."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
+    status = FSMField(_("status"), max_length=40, default=CaseStatus.RECEIVED, protected=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_cases",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    queue_due_date = models.DateField(_("next due date"), default=NO_DUE_DATE)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Reference, subject, description and party names, for full-text search. Internal:
+    # never serialised.
+    search_document = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["queue_due_date", "received_at", "id"], name="case_queue_order"),
+            models.Index(
+                fields=["team", "queue_due_date", "received_at", "id"], name="case_team_queue"
+            ),
+            models.Index(
+                fields=["assignee", "queue_due_date", "received_at", "id"],
+                name="case_assignee_queue",
+            ),
+        ]
+        permissions = [
+            ("file_case", _("Can file a complaint or objection")),
+            ("register_intake", _("Can register a case brought in by phone, counter, post")),
+            ("view_queue", _("Can view work queues")),
+            ("view_all_cases", _("Can view the cases of every team")),
+            ("view_all_objections", _("Can view the objections of every team")),
+            ("view_personal_data", _("Can view personal data of parties")),
+            ("view_care_note", _("Can view the extra-care note of a party")),
+            ("claim_case", _("Can claim and release a case")),
+            ("assign_case", _("Can assign a case to someone else")),
+            ("add_note", _("Can add an internal note")),
+            ("view_events", _("Can view a case's timeline")),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def next_due_date(self) -> datetime.date | None:
+        return None if self.queue_due_date == NO_DUE_DATE else self.queue_due_date
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ComplaintDetails(models.Model):
+    """What only a complaint has: the conduct complained about (Awb 9:1, 9:7)."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="complaint"
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee complained about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_about",
+    )
+    # When the person is not (yet) matched to a user, or is not staff of ours.
+    employee_description = models.CharField(
+        _("person or unit complained about"), max_length=200, blank=True
+    )
+    conduct_date = models.DateField(_("date of the conduct"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint details")
+        verbose_name_plural = _("complaint details")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class ObjectionDetails(models.Model):
+    """What only an objection has: the decision objected to (Awb 6:5)."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="objection"
+    )
+    decision_reference = models.CharField(_("decision reference"), max_length=80)
+    decision_subject = models.CharField(_("decision subject"), max_length=200)
+    decision_date = models.DateField(_("date the decision was made known"))
+    decision_department = models.CharField(_("department that decided"), max_length=120, blank=True)
+    grounds = models.TextField(_("grounds"), blank=True)
+    pro_forma = models.BooleanField(_("pro forma (grounds follow)"), default=False)
+    signed = models.BooleanField(_("signed"), default=False)
+    costs_reimbursement_requested = models.BooleanField(
+        _("costs reimbursement requested (Awb 7:15)"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("objection details")
+        verbose_name_plural = _("objection details")
+
+    def __str__(self) -> str:
+        return self.decision_reference
+
+
+class PartyRole(models.TextChoices):
+    FILER = "filer", _("complainant or objector")
+    REPRESENTATIVE = "representative", _("representative (gemachtigde)")
+
+
+class PartyType(models.TextChoices):
+    PERSON = "person", _("person")
+    ORGANISATION = "organisation", _("organisation")
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("phone")
+    EMAIL = "email", _("e-mail")
+    POST = "post", _("post")
+
+
+class ContactTime(models.TextChoices):
+    MORNING = "morning", _("morning (9-12)")
+    AFTERNOON = "afternoon", _("afternoon (12-17)")
+    EVENING = "evening", _("evening (17-20)")
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
+class Party(models.Model):
+    """Someone taking part in a case: the complainant or objector, or a representative."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=20, choices=PartyRole.choices)
+    party_type = models.CharField(_("type"), max_length=20, choices=PartyType.choices)
+    name = models.CharField(_("name"), max_length=200)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    street = models.CharField(_("street"), max_length=120, blank=True)
+    house_number = models.CharField(_("house number"), max_length=10, blank=True)
+    house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="NL")
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone (E.164)"), max_length=16, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred contact channel"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.PHONE,
+    )
+    preferred_contact_times = models.JSONField(_("preferred contact times"), default=list)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.DUTCH
+    )
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
+    needs_extra_care = models.BooleanField(_("needs extra care"), default=False)
+    # Visible only to staff with view_care_note; never to the resident or integrations.
+    care_note = models.TextField(_("extra-care note (staff only)"), blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(role="filer"),
+                name="one_filer_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} #{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.organisation_name or self.name
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name is random: a resident's file name may contain personal data.
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    return f"attachments/{instance.case.reference}/{instance.sha256[:16]}-{stamp}"
+
+
+class Attachment(models.Model):
+    """A file a party sent in with the case. Type and size limits are settings."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}/{self.pk}"
+
+
+class EventKind(models.TextChoices):
+    FILED = "filed", _("filed")
+    ASSIGNED = "assigned", _("assigned")
+    CLAIMED = "claimed", _("claimed")
+    RELEASED = "released", _("released")
+    NOTE = "note", _("internal note")
+    STATUS_CHANGED = "status_changed", _("status changed")
+    UPDATED = "updated", _("updated")
+
+
+class AppendOnlyError(Exception):
+    """History is added to, never changed."""
+
+
+class CaseEvent(models.Model):
+    """One entry in a case's timeline: who did what when, with before -> after."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    # {"field": {"before": ..., "after": ...}} for changes; free data for other kinds.
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "occurred_at", "id"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Case events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN201
+        raise AppendOnlyError("Case events cannot be deleted.")
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out per prefix and year; locked while a case is filed."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"

@@ -1,0 +1,118 @@
+"""Read queries: which cases a user may see, the work queue, one case."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from backend.accounts.models import User
+from cases.models import NO_DUE_DATE, Case, CaseEvent, CaseKind, Party, PartyRole
+
+
+def case_visible_to(user: User) -> QuerySet[Case]:
+    """Every list and lookup starts here: DRF does not apply object permissions to lists.
+
+    Staff see their teams' cases, the shared intake (no team) and what is assigned to
+    them; legal staff also every objection; administrators everything; residents and
+    integration clients only what they filed themselves.
+    """
+    cases = Case.objects.all()
+    if not user.is_authenticated:
+        return cases.none()
+    if user.has_perm("cases.view_all_cases"):
+        return cases
+    if user.has_perm("cases.view_queue"):
+        visible = Q(team__in=user.teams.values("pk")) | Q(team__isnull=True) | Q(assignee=user)
+        if user.has_perm("cases.view_all_objections"):
+            visible |= Q(kind=CaseKind.OBJECTION)
+        return cases.filter(visible)
+    return cases.filter(registered_by=user)
+
+
+def search_filter(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Full-text search on reference, subject, description and party names.
+
+    PostgreSQL uses the GIN index on the same expression (migration 0003); SQLite, the
+    embedded default, falls back to a plain substring match.
+    """
+    text = text.strip()
+    if not text:
+        return cases
+    if connection.vendor == "postgresql":
+        vector = SearchVector("search_document", config=settings.SEARCH_CONFIG)
+        query = SearchQuery(text, config=settings.SEARCH_CONFIG, search_type="websearch")
+        return cases.annotate(search=vector).filter(Q(search=query) | Q(reference__iexact=text))
+    return cases.filter(Q(search_document__icontains=text) | Q(reference__iexact=text))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str | None = None
+    status: list[str] | None = None
+    team: str | None = None
+    assignee: str | None = None  # "me", "unassigned" or a username
+    channel: str | None = None
+    overdue: bool | None = None
+    due_before: datetime.date | None = None
+    open: bool | None = True
+    q: str | None = None
+
+
+def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
+    """The work queue: visible cases, filtered, soonest due first, then oldest received."""
+    cases = case_visible_to(user)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.status:
+        cases = cases.filter(status__in=filters.status)
+    if filters.team:
+        cases = cases.filter(team__code=filters.team)
+    if filters.assignee == "me":
+        cases = cases.filter(assignee=user)
+    elif filters.assignee == "unassigned":
+        cases = cases.filter(assignee__isnull=True)
+    elif filters.assignee:
+        cases = cases.filter(assignee__username=filters.assignee)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.open is not None:
+        cases = cases.filter(closed_at__isnull=filters.open)
+    today = timezone.localdate()
+    if filters.overdue is True:
+        cases = cases.filter(queue_due_date__lt=today, closed_at__isnull=True)
+    elif filters.overdue is False:
+        cases = cases.exclude(queue_due_date__lt=today, closed_at__isnull=True)
+    if filters.due_before:
+        cases = cases.filter(queue_due_date__lt=filters.due_before)
+    if filters.q:
+        cases = search_filter(cases, filters.q)
+    return (
+        cases.select_related("team", "assignee")
+        .prefetch_related(
+            Prefetch(
+                "parties", queryset=Party.objects.filter(role=PartyRole.FILER), to_attr="filers"
+            )
+        )
+        .order_by("queue_due_date", "received_at", "id")
+    )
+
+
+def case_detail(*, user: User, reference: str) -> Case:
+    """One case with everything its page shows; raises Case.DoesNotExist if not visible."""
+    return (
+        case_visible_to(user)
+        .select_related("team", "assignee", "registered_by", "complaint__employee", "objection")
+        .prefetch_related("parties", "attachments")
+        .get(reference=reference)
+    )
+
+
+def case_events(*, case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("occurred_at", "id")
+
+
+__all__ = ["NO_DUE_DATE", "QueueFilters", "case_detail", "case_events", "case_queue"]

@@ -1,0 +1,261 @@
+"""Use cases that change cases. Each runs in one transaction and writes its own events."""
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import Team, User
+from backend.domain import DomainConflict
+from cases.models import (
+    REFERENCE_PREFIX,
+    STAFF_INTAKE_CHANNELS,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseKind,
+    Channel,
+    ComplaintDetails,
+    EventKind,
+    ObjectionDetails,
+    Party,
+    PartyRole,
+    ReferenceCounter,
+)
+
+# Clocks drift; a staff member's "received at" a minute ahead of ours is not the future.
+_CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+@dataclass
+class Filing:
+    """What a filing carries, already validated for shape by the API layer."""
+
+    kind: CaseKind
+    subject: str
+    description: str
+    channel: Channel
+    parties: list[dict[str, Any]]
+    received_at: datetime.datetime | None = None
+    team: Team | None = None
+    complaint: dict[str, Any] | None = None
+    objection: dict[str, Any] | None = None
+    attachments: Sequence[NewAttachment] = field(default_factory=list)
+
+
+def reference_allocate(*, kind: CaseKind, year: int) -> str:
+    """The next reference for a kind and year, e.g. ``KL-2026-000123``.
+
+    Gap-free: the counter row is locked until the filing transaction ends, and a rolled
+    back filing rolls its number back with it. Must run inside a transaction.
+    """
+    prefix = REFERENCE_PREFIX[CaseKind(kind)]
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(prefix=prefix, year=year)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{prefix}-{year}-{counter.last_number:06d}"
+
+
+def _filing_channel_check(*, filing: Filing, by: User | None) -> datetime.datetime:
+    """Who may file through which channel, and the received date-time that follows."""
+    now = timezone.now()
+    if filing.channel in STAFF_INTAKE_CHANNELS:
+        if by is None or not by.has_perm("cases.register_intake"):
+            raise PermissionDenied("Only staff can register a phone, counter, post or e-mail case.")
+        if filing.received_at is None:
+            raise ValidationError({"received_at": "Give the date and time the case came in."})
+        if filing.received_at > now + _CLOCK_SKEW:
+            raise ValidationError({"received_at": "The received date-time is in the future."})
+        return filing.received_at
+    if filing.received_at is not None:
+        raise ValidationError(
+            {"received_at": "Only staff intake (phone, counter, post, e-mail) sets this."}
+        )
+    if filing.channel == Channel.INTEGRATION and (by is None or not by.is_authenticated):
+        raise PermissionDenied("The integration channel needs an authenticated client.")
+    return now
+
+
+def _parties_check(parties: list[dict[str, Any]]) -> None:
+    filers = [p for p in parties if p["role"] == PartyRole.FILER]
+    representatives = [p for p in parties if p["role"] == PartyRole.REPRESENTATIVE]
+    if len(filers) != 1:
+        raise ValidationError({"parties": "Give exactly one complainant or objector (role filer)."})
+    if len(representatives) > 1:
+        raise ValidationError({"parties": "Give at most one representative."})
+
+
+def _complaint_check(details: dict[str, Any] | None) -> None:
+    employee = (details or {}).get("employee")
+    if employee is not None and not employee.has_perm("cases.claim_case"):
+        raise ValidationError({"complaint": {"employee": "This user is not a member of staff."}})
+
+
+def _search_document(case: Case, parties: Iterable[Party]) -> str:
+    names = " ".join(f"{p.name} {p.organisation_name}".strip() for p in parties)
+    return f"{case.reference} {case.subject} {case.description} {names}"
+
+
+@transaction.atomic
+def case_file(*, filing: Filing, by: User | None) -> Case:
+    """File a complaint or objection in its initial state, with parties and attachments.
+
+    ``by`` is the signed-in user (resident, integration client or staff) or None for an
+    anonymous form. Nothing is saved unless everything is.
+    """
+    received_at = _filing_channel_check(filing=filing, by=by)
+    _parties_check(filing.parties)
+    if filing.kind == CaseKind.COMPLAINT:
+        _complaint_check(filing.complaint)
+    elif filing.objection is None:
+        raise ValidationError({"objection": "Describe the decision objected to."})
+
+    registered_at = timezone.now()
+    case = Case(
+        reference=reference_allocate(kind=filing.kind, year=timezone.localtime(registered_at).year),
+        kind=filing.kind,
+        subject=filing.subject,
+        description=filing.description,
+        channel=filing.channel,
+        received_at=received_at,
+        registered_at=registered_at,
+        registered_by=by if by is not None and by.is_authenticated else None,
+        team=filing.team or _default_team(filing.kind),
+    )
+    case.save()
+    parties = Party.objects.bulk_create(Party(case=case, **data) for data in filing.parties)
+    if filing.kind == CaseKind.COMPLAINT:
+        ComplaintDetails.objects.create(case=case, **(filing.complaint or {}))
+    else:
+        ObjectionDetails.objects.create(case=case, **filing.objection)
+    case.search_document = _search_document(case, parties)
+    case.save(update_fields=["search_document"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.FILED,
+        actor=case.registered_by,
+        occurred_at=registered_at,
+        data={"channel": case.channel, "received_at": received_at.isoformat()},
+    )
+    _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
+    return case
+
+
+def _default_team(kind: CaseKind) -> Team | None:
+    code = settings.DEFAULT_TEAM_BY_KIND.get(str(kind))
+    return Team.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def _attachments_store(
+    *, case: Case, attachments: Sequence[NewAttachment], by: User | None
+) -> None:
+    """Write files last; if one fails, remove those already written (the rows roll back)."""
+    stored: list[Attachment] = []
+    try:
+        for item in attachments:
+            attachment = Attachment(
+                case=case,
+                filename=item.filename,
+                content_type=item.content_type,
+                size=len(item.content),
+                sha256=hashlib.sha256(item.content).hexdigest(),
+                uploaded_by=by,
+            )
+            attachment.file.save("upload", ContentFile(item.content), save=False)
+            stored.append(attachment)
+            attachment.save()
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+
+
+def _can_handle(user: User, case: Case) -> bool:
+    """Whether a user may be the handler of a case: a handling role, in the right team."""
+    if not user.is_active or not user.has_perm("cases.claim_case"):
+        return False
+    if case.team_id is None or user.has_perm("cases.view_all_cases"):
+        return True
+    if case.kind == CaseKind.OBJECTION and user.has_perm("cases.view_all_objections"):
+        return True
+    return user.teams.filter(pk=case.team_id).exists()
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
+    """Claim, assign, reassign or release a case.
+
+    The row is locked first, so of two handlers claiming at once one wins and the other
+    gets a conflict. Taking a case that someone else holds needs ``assign_case``.
+    """
+    locked = Case.objects.select_for_update().select_related("assignee").get(pk=case.pk)
+    current = locked.assignee
+    may_assign = by.has_perm("cases.assign_case")
+    if assignee is not None and current is not None and assignee.pk == current.pk:
+        return locked  # already so: PUT is idempotent
+
+    if assignee is None:
+        if current is None:
+            return locked
+        if current.pk != by.pk and not may_assign:
+            raise PermissionDenied("Only the handler or a team lead can release this case.")
+        kind = EventKind.RELEASED
+    elif assignee.pk == by.pk and not may_assign:
+        if not by.has_perm("cases.claim_case"):
+            raise PermissionDenied("Your role cannot claim cases.")
+        if current is not None:
+            raise DomainConflict(
+                "This case is already assigned to someone else.",
+                assignee=current.username,
+            )
+        kind = EventKind.CLAIMED
+    else:
+        if not may_assign:
+            raise PermissionDenied("Only a team lead can assign a case to someone else.")
+        kind = EventKind.ASSIGNED if assignee.pk != by.pk else EventKind.CLAIMED
+
+    if assignee is not None and not _can_handle(assignee, locked):
+        raise ValidationError({"assignee": "This person cannot handle cases of this team."})
+
+    locked.assignee = assignee
+    locked.assigned_at = timezone.now() if assignee is not None else None
+    locked.save(update_fields=["assignee", "assigned_at"])
+    CaseEvent.objects.create(
+        case=locked,
+        kind=kind,
+        actor=by,
+        data={
+            "assignee": {
+                "before": current.username if current else None,
+                "after": assignee.username if assignee else None,
+            }
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, text: str, by: User) -> CaseEvent:
+    """An internal note on the timeline (staff only; never shown to the resident)."""
+    if not by.has_perm("cases.add_note"):
+        raise PermissionDenied("Your role cannot add notes.")
+    if not text.strip():
+        raise ValidationError({"text": "Write the note."})
+    return CaseEvent.objects.create(case=case, kind=EventKind.NOTE, actor=by, text=text.strip())

@@ -1,0 +1,1 @@
+"""Letters and decisions rendered as PDF (filled in by the letters issue)."""
