@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 # A case with no due date sorts after every dated case. A sentinel instead of NULL keeps
 # the queue's keyset pagination and its index simple; the API shows it as null.
@@ -47,8 +47,12 @@ class CaseStatus(models.TextChoices):
     RECEIVED = "received", _("received")
 
 
-class Case(models.Model):
-    """A complaint or an objection."""
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A complaint or an objection.
+
+    ConcurrentTransitionMixin makes a save fail when the status changed underneath it,
+    so two transitions from the same state cannot both win.
+    """
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)

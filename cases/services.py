@@ -205,7 +205,7 @@ def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
     The row is locked first, so of two handlers claiming at once one wins and the other
     gets a conflict. Taking a case that someone else holds needs ``assign_case``.
     """
-    locked = Case.objects.select_for_update().select_related("assignee").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=case.pk)
     current = locked.assignee
     may_assign = by.has_perm("cases.assign_case")
     if assignee is not None and current is not None and assignee.pk == current.pk:

@@ -6,7 +6,6 @@ Keys are converted at the edge (parser and renderer) so serializers keep Python 
 import re
 from typing import Any
 
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
@@ -65,7 +64,14 @@ class CamelCaseJSONParser(JSONParser):
         wrong = non_camel_keys(data)
         if wrong:
             # Accepting snake_case silently would let two spellings of one field collide.
-            raise ValidationError({path: ["Unknown field: use camelCase."] for path in wrong})
+            from backend.api.problems import InvalidParams
+
+            raise InvalidParams(
+                [
+                    {"name": path, "code": "invalid", "reason": "Unknown field: use camelCase."}
+                    for path in wrong
+                ]
+            )
         return snakeize(data)
 
 

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from backend.api.camel import to_camel
+from backend.domain import DomainConflict
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,16 @@ class Conflict(Problem):
     status_code = 409
     slug = "conflict"
     default_detail = "The resource changed or is in a state that does not allow this."
+
+
+class InvalidParams(Problem):
+    """Field errors already in their final form (names exactly as the client sent them)."""
+
+    slug = "validation-error"
+    default_detail = "One or more fields are invalid; see invalidParams."
+
+    def __init__(self, params: list[dict[str, str]]):
+        super().__init__(extra={"invalid_params": params})
 
 
 class PayloadTooLarge(Problem):
@@ -109,7 +121,14 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        # Services speak Django; the field names are the serializer's.
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, DomainConflict):
+        exc = Conflict(exc.message, extra=exc.extra)
 
     headers: dict[str, str] = {}
     if isinstance(exc, exceptions.APIException):

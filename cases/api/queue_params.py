@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from backend.api.problems import InvalidParams
 from cases.models import CaseKind, Channel
 from cases.selectors import QueueFilters
 
@@ -32,7 +33,12 @@ class QueueQuerySerializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> Any:
         unknown = sorted(set(data.keys()) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown parameter."] for name in unknown})
+            raise InvalidParams(
+                [
+                    {"name": name, "code": "invalid", "reason": "Unknown parameter."}
+                    for name in unknown
+                ]
+            )
         return super().to_internal_value(data)
 
     def filters(self) -> QueueFilters:

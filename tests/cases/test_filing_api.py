@@ -1,0 +1,328 @@
+"""Filing complaints and objections: POST /api/v1/complaints and /api/v1/objections."""
+
+import base64
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from backend.accounts.roles import Role
+from cases.models import Attachment, Case, CaseEvent, Party
+from tests.conftest import ALL_ROLES
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def complaint_body(**overrides):
+    body = {
+        "subject": "Onvriendelijk behandeld aan de balie",
+        "description": "Op 3 maart werd ik aan de balie onvriendelijk te woord gestaan.",
+        "parties": [
+            {
+                "name": "Fatima el Amrani",
+                "phone": "06 12345678",
+                "email": "fatima@example.nl",
+                "street": "Grote Markt",
+                "houseNumber": "1",
+                "postalCode": "8011lw",
+                "city": "Zwolle",
+                "preferredContactTimes": ["morning"],
+                "needsExtraCare": True,
+                "careNote": "Slechtziend; graag bellen in plaats van schrijven.",
+            }
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def objection_body(**overrides):
+    body = complaint_body(
+        subject="Bezwaar tegen weigering parkeervergunning",
+        description="Ik ben het niet eens met de weigering.",
+    )
+    body["objection"] = {
+        "decisionReference": "PV-2026-0042",
+        "decisionSubject": "Weigering parkeervergunning",
+        "decisionDate": (timezone.localdate() - datetime.timedelta(days=7)).isoformat(),
+        "grounds": "Ik woon in de zone en heb een auto nodig voor mijn werk.",
+        "signed": True,
+    }
+    body.update(overrides)
+    return body
+
+
+def test_resident_files_complaint_by_web_form_and_gets_a_receipt(client_for, users):
+    response = client_for(users[Role.RESIDENT]).post("/api/v1/complaints", complaint_body())
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["reference"].startswith(f"KL-{timezone.localdate().year}-")
+    assert set(body) == {"reference", "kind", "status", "subject", "receivedAt"}
+    assert response["Location"] == f"/api/v1/cases/{body['reference']}"
+    assert response["API-Version"] == "1.0.0"
+    case = Case.objects.get(reference=body["reference"])
+    assert case.channel == "web"
+    assert case.status == "received"
+    assert case.registered_by == users[Role.RESIDENT]
+    filer = case.parties.get()
+    assert filer.phone == "+31612345678"
+    assert filer.postal_code == "8011 LW"
+    assert filer.preferred_contact_times == ["morning"]
+    event = CaseEvent.objects.get(case=case)
+    assert event.kind == "filed"
+    assert event.actor == users[Role.RESIDENT]
+
+
+def test_anonymous_form_can_file_a_complaint(anon):
+    response = anon.post("/api/v1/complaints", complaint_body())
+
+    assert response.status_code == 201
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert case.registered_by is None
+    assert case.channel == "web"
+
+
+def test_integration_client_files_on_integration_channel(client_for, users):
+    response = client_for(users[Role.INTEGRATION_CLIENT]).post(
+        "/api/v1/objections", objection_body()
+    )
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert case.reference.startswith("BZ-")
+    assert case.channel == "integration"
+    assert case.objection.decision_reference == "PV-2026-0042"
+
+
+def test_staff_registers_postal_objection_with_the_real_received_date(client_for, users, team):
+    received = (timezone.now() - datetime.timedelta(days=2)).replace(microsecond=0)
+    body = objection_body(channel="post", receivedAt=received.isoformat(), team=team.code)
+
+    response = client_for(users[Role.CASE_HANDLER]).post("/api/v1/objections", body)
+
+    assert response.status_code == 201, response.content
+    detail = response.json()
+    assert detail["channel"] == "post"
+    assert detail["team"] == {"code": team.code, "name": team.name}
+    assert datetime.datetime.fromisoformat(detail["receivedAt"]) == received
+    assert detail["parties"][0]["careNote"].startswith("Slechtziend")
+    assert detail["objection"]["signed"] is True
+
+
+def test_staff_intake_without_received_date_names_the_field(client_for, users):
+    response = client_for(users[Role.CASE_HANDLER]).post(
+        "/api/v1/complaints", complaint_body(channel="counter")
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["receivedAt"]
+
+
+def test_received_date_in_the_future_is_refused(client_for, users):
+    future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    response = client_for(users[Role.CASE_HANDLER]).post(
+        "/api/v1/complaints", complaint_body(channel="phone", receivedAt=future)
+    )
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "receivedAt"
+
+
+def test_resident_cannot_set_received_date(client_for, users):
+    past = (timezone.now() - datetime.timedelta(days=30)).isoformat()
+    response = client_for(users[Role.RESIDENT]).post(
+        "/api/v1/complaints", complaint_body(receivedAt=past)
+    )
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "receivedAt"
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("channel", ["phone", "counter", "post", "email"])
+def test_resident_cannot_use_a_staff_intake_channel(client_for, users, channel):
+    response = client_for(users[Role.RESIDENT]).post(
+        "/api/v1/complaints",
+        complaint_body(channel=channel, receivedAt=timezone.now().isoformat()),
+    )
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_administrator_may_not_file(client_for, users):
+    response = client_for(users[Role.ADMINISTRATOR]).post("/api/v1/complaints", complaint_body())
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", [r for r in ALL_ROLES if r != Role.ADMINISTRATOR])
+def test_every_filing_role_may_file_both_kinds(client_for, users, role):
+    client = client_for(users[role])
+    assert client.post("/api/v1/complaints", complaint_body()).status_code == 201
+    assert client.post("/api/v1/objections", objection_body()).status_code == 201
+
+
+def test_objection_without_the_decision_is_refused(client_for, users):
+    body = objection_body()
+    del body["objection"]
+
+    response = client_for(users[Role.RESIDENT]).post("/api/v1/objections", body)
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "objection"
+
+
+class TestBadInput:
+    """Bad input: a 4xx problem+json naming the field, never a 500, nothing saved."""
+
+    def post(self, client, body, path="/api/v1/complaints", **kwargs):
+        response = client.post(path, body, **kwargs)
+        assert response["Content-Type"] == "application/problem+json"
+        assert not Case.objects.exists()
+        assert not Party.objects.exists()
+        return response
+
+    def test_malformed_json(self, anon):
+        response = self.post(anon, "{not json", content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["status"] == 400
+        assert response.json()["type"].endswith("/malformed-request")
+
+    def test_unknown_field(self, anon):
+        response = self.post(anon, complaint_body(urgency="high"))
+        assert response.status_code == 400
+        assert response.json()["invalidParams"] == [
+            {"name": "urgency", "code": "invalid", "reason": "Unknown field."}
+        ]
+
+    def test_snake_case_field_is_unknown(self, anon):
+        body = complaint_body()
+        body["parties"][0]["postal_code"] = body["parties"][0].pop("postalCode")
+        response = self.post(anon, body)
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "parties.0.postal_code"
+
+    def test_unknown_nested_field(self, anon):
+        body = complaint_body()
+        body["parties"][0]["shoeSize"] = 43
+        response = self.post(anon, body)
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "parties.0.shoeSize"
+
+    def test_wrong_type(self, anon):
+        response = self.post(anon, complaint_body(subject=["not", "a", "string"]))
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "subject"
+
+    def test_body_that_is_not_an_object(self, anon):
+        response = self.post(anon, [1, 2, 3])
+        assert response.status_code == 400
+
+    @pytest.mark.parametrize("phone", ["12", "06 1234", "call me maybe", "+31 20 000 0000 000"])
+    def test_bad_phone_number(self, anon, phone):
+        body = complaint_body()
+        body["parties"][0]["phone"] = phone
+        response = self.post(anon, body)
+        assert response.status_code == 400
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["parties.0.phone"]
+
+    def test_bad_dutch_postal_code(self, anon):
+        body = complaint_body()
+        body["parties"][0]["postalCode"] = "0123 AB"
+        response = self.post(anon, body)
+        assert response.json()["invalidParams"][0]["name"] == "parties.0.postalCode"
+
+    def test_preferred_channel_needs_its_contact_detail(self, anon):
+        body = complaint_body()
+        body["parties"][0].update({"preferredChannel": "email", "email": ""})
+        response = self.post(anon, body)
+        assert response.json()["invalidParams"][0]["name"] == "parties.0.email"
+
+    def test_no_filer(self, anon):
+        body = complaint_body()
+        body["parties"][0]["role"] = "representative"
+        response = self.post(anon, body)
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "parties"
+
+    def test_two_filers(self, anon):
+        body = complaint_body()
+        body["parties"].append(dict(body["parties"][0]))
+        response = self.post(anon, body)
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "parties"
+
+    def test_disallowed_attachment_type(self, anon):
+        exe = base64.b64encode(b"MZ\x90\x00\x03\x00\x00\x00").decode()
+        body = complaint_body(attachments=[{"filename": "foto.pdf", "content": exe}])
+        response = self.post(anon, body)
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "attachments.0.content"
+        assert not Attachment.objects.exists()
+
+    def test_attachment_not_base64(self, anon):
+        body = complaint_body(attachments=[{"filename": "a.pdf", "content": "%%%"}])
+        response = self.post(anon, body)
+        assert response.json()["invalidParams"][0]["name"] == "attachments.0.content"
+
+    def test_attachment_too_large(self, anon, settings):
+        settings.ATTACHMENT_MAX_BYTES = 10
+        content = base64.b64encode(PDF).decode()
+        body = complaint_body(attachments=[{"filename": "a.pdf", "content": content}])
+        response = self.post(anon, body)
+        assert response.status_code == 400
+        assert "larger than 10 bytes" in response.json()["invalidParams"][0]["reason"]
+
+    def test_oversized_body(self, anon, settings):
+        settings.MAX_REQUEST_BYTES = 1000
+        response = self.post(anon, complaint_body(description="x" * 2000))
+        assert response.status_code == 413
+
+    def test_unknown_team(self, client_for, users):
+        response = self.post(client_for(users[Role.CASE_HANDLER]), complaint_body(team="nope"))
+        assert response.json()["invalidParams"][0]["name"] == "team"
+
+    def test_unsupported_media_type(self, anon):
+        response = self.post(anon, "subject=x", content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 415
+
+
+def test_attachment_is_stored_with_sniffed_type_and_hash(anon):
+    content = base64.b64encode(PDF).decode()
+    body = complaint_body(attachments=[{"filename": "../../etc/brief.pdf", "content": content}])
+
+    response = anon.post("/api/v1/complaints", body)
+
+    assert response.status_code == 201, response.content
+    attachment = Attachment.objects.get()
+    assert attachment.filename == "brief.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert attachment.size == len(PDF)
+    assert attachment.file.read() == PDF
+    assert "brief" not in attachment.file.name  # the stored name holds no personal data
+
+
+def test_failed_filing_rolls_back_reference_and_files(anon, monkeypatch):
+    """A failure after the reference was taken leaves no case, no file, no used number."""
+    from cases import services
+
+    def explode(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_attachments_store", explode)
+    content = base64.b64encode(PDF).decode()
+    body = complaint_body(attachments=[{"filename": "a.pdf", "content": content}])
+
+    failed = anon.post("/api/v1/complaints", body)
+    monkeypatch.undo()
+    ok = anon.post("/api/v1/complaints", complaint_body())
+
+    assert failed.status_code == 500
+    assert failed["Content-Type"] == "application/problem+json"
+    assert Case.objects.count() == 1
+    assert ok.json()["reference"].endswith("-000001")

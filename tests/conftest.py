@@ -1,0 +1,54 @@
+"""Fixtures shared by the whole suite: one user per role, API clients, a team."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from backend.accounts.roles import Role
+from tests.factories import TeamFactory, UserFactory
+
+ALL_ROLES = [
+    Role.RESIDENT,
+    Role.CASE_HANDLER,
+    Role.LEGAL_STAFF,
+    Role.TEAM_LEAD,
+    Role.INTEGRATION_CLIENT,
+    Role.ADMINISTRATOR,
+]
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(code="klachten", name="Klachten")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(code="bezwaar", name="Bezwaar en beroep")
+
+
+@pytest.fixture
+def users(db, team):
+    """One user per role; staff belong to ``team``."""
+    staff = {Role.CASE_HANDLER, Role.LEGAL_STAFF, Role.TEAM_LEAD}
+    return {
+        role: UserFactory(username=role.value, role=role, teams=[team] if role in staff else [])
+        for role in ALL_ROLES
+    }
+
+
+@pytest.fixture
+def client_for():
+    """An API client signed in as ``user`` (or anonymous with None)."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anon():
+    return APIClient()

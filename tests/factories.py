@@ -1,0 +1,106 @@
+"""factory_boy factories for the domain, with traits for the usual variants."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from backend.accounts.models import Team, User
+from backend.accounts.roles import Role
+from cases.models import (
+    Case,
+    CaseKind,
+    Channel,
+    ComplaintDetails,
+    ObjectionDetails,
+    Party,
+    PartyRole,
+)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"team-{n}")
+    name = factory.Sequence(lambda n: f"Team {n}")
+    department = "Publiekszaken"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Jansen{n}")
+    password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: Role | None, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=Role(extracted).value))
+
+    @factory.post_generation
+    def teams(self, create: bool, extracted: list[Team] | None, **kwargs):
+        if create and extracted:
+            self.teams.set(extracted)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    kind = CaseKind.COMPLAINT
+    reference = factory.Sequence(lambda n: f"KL-2026-{n + 500000:06d}")
+    subject = "Afval niet opgehaald"
+    description = "De container is drie weken niet geleegd."
+    channel = Channel.WEB
+    received_at = factory.LazyFunction(timezone.now)
+    team = factory.SubFactory(TeamFactory)
+
+    class Params:
+        objection = factory.Trait(
+            kind=CaseKind.OBJECTION,
+            reference=factory.Sequence(lambda n: f"BZ-2026-{n + 500000:06d}"),
+            subject="Bezwaar tegen parkeervergunning",
+        )
+        overdue = factory.Trait(
+            queue_due_date=factory.LazyFunction(
+                lambda: timezone.localdate() - datetime.timedelta(days=3)
+            )
+        )
+
+    @factory.post_generation
+    def with_details(self, create: bool, extracted: object, **kwargs):
+        if not create:
+            return
+        if self.kind == CaseKind.COMPLAINT:
+            ComplaintDetails.objects.create(case=self)
+        else:
+            ObjectionDetails.objects.create(
+                case=self,
+                decision_reference="PV-2026-1",
+                decision_subject="Parkeervergunning",
+                decision_date=timezone.localdate() - datetime.timedelta(days=10),
+            )
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    case = factory.SubFactory(CaseFactory)
+    role = PartyRole.FILER
+    party_type = "person"
+    name = "Fatima el Amrani"
+    street = "Grote Markt"
+    house_number = "1"
+    postal_code = "8011 LW"
+    city = "Zwolle"
+    email = "fatima@example.nl"
+    phone = "+31612345678"
