@@ -205,7 +205,9 @@ def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
     The row is locked first, so of two handlers claiming at once one wins and the other
     gets a conflict. Taking a case that someone else holds needs ``assign_case``.
     """
-    locked = Case.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=case.pk)
+    # No select_related here: after waiting for the lock PostgreSQL returns the new case
+    # row but the joined assignee from before the wait, which would hide the winner.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
     current = locked.assignee
     may_assign = by.has_perm("cases.assign_case")
     if assignee is not None and current is not None and assignee.pk == current.pk:

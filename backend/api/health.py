@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -26,9 +27,9 @@ _READY = inline_serializer(
 )
 
 
-def database_ok() -> bool:
+def database_ok(conn: BaseDatabaseWrapper = connection) -> bool:
     try:
-        with connection.cursor() as cursor:
+        with conn.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except Exception:
@@ -36,9 +37,9 @@ def database_ok() -> bool:
         return False
 
 
-def broker_ok() -> bool:
+def broker_ok(url: str | None = None) -> bool:
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url or settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=settings.BROKER_HEALTH_TIMEOUT)
         return True
     except Exception:

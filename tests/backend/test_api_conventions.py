@@ -1,0 +1,47 @@
+"""Wire conventions every endpoint shares: problem details, headers, no trailing slash."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_path_is_a_problem_not_an_html_page(anon):
+    response = anon.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["instance"] == "/api/v1/nothing-here"
+
+
+def test_trailing_slash_is_not_redirected(anon):
+    assert anon.get("/api/v1/health/").status_code == 404
+
+
+def test_method_not_allowed_is_a_problem(anon):
+    response = anon.delete("/api/v1/complaints")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_openapi_document_is_served_and_camel_cased(anon):
+    response = anon.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert "/complaints" in schema["paths"]
+    assert "/cases/{reference}/assignment" in schema["paths"]
+    filing = schema["components"]["schemas"]["ComplaintFilingRequest"]
+    assert "receivedAt" in filing["properties"]
+    party = schema["components"]["schemas"]["PartyInputRequest"]
+    assert {"postalCode", "preferredContactTimes", "careNote"} <= set(party["properties"])
+    for path in schema["paths"].values():
+        for operation in path.values():
+            for response_ in operation["responses"].values():
+                assert "API-Version" in response_["headers"]
+
+
+def test_swagger_ui_is_served_without_remote_assets(anon):
+    response = anon.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"cdn.jsdelivr" not in response.content

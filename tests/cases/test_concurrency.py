@@ -1,0 +1,89 @@
+"""Races on real PostgreSQL: each thread has its own connection and transaction."""
+
+import importlib
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from backend.accounts.roles import Role
+from cases.models import Case, CaseEvent
+from tests.cases.test_filing_api import complaint_body, objection_body
+from tests.factories import CaseFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """Transactional tests start from a flushed database: recreate the roles."""
+    from django.apps import apps
+
+    importlib.import_module("cases.migrations.0002_roles").create_roles(apps, None)
+
+
+def run_at_once(calls):
+    """Start all calls together (a barrier), each in its own thread and connection."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait()
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_two_handlers_claim_at_once_one_wins_one_gets_409():
+    team = TeamFactory(code="klachten")
+    case = CaseFactory(team=team)
+    handlers = [UserFactory(role=Role.CASE_HANDLER, teams=[team]) for _ in range(2)]
+
+    def claim(user):
+        def call():
+            client = APIClient()
+            client.force_authenticate(user)
+            return client.put(
+                f"/api/v1/cases/{case.reference}/assignment",
+                {"assignee": user.username},
+                format="json",
+            ).status_code
+
+        return call
+
+    for _ in range(5):  # repeat: a lucky interleaving must not hide a race
+        Case.objects.filter(pk=case.pk).update(assignee=None)
+        statuses = run_at_once([claim(user) for user in handlers])
+        assert sorted(statuses) == [200, 409]
+    assert CaseEvent.objects.filter(case=case, kind="claimed").count() == 5
+
+
+def test_concurrent_filing_gives_unique_gap_free_references():
+    filers = 8
+
+    def file(index):
+        def call():
+            body = objection_body() if index % 2 else complaint_body()
+            path = "/api/v1/objections" if index % 2 else "/api/v1/complaints"
+            response = APIClient().post(path, body, format="json")
+            assert response.status_code == 201, response.content
+            return response.json()["reference"]
+
+        return call
+
+    references = run_at_once([file(i) for i in range(filers)])
+
+    assert len(set(references)) == filers
+    for prefix in ("KL", "BZ"):
+        numbers = sorted(
+            int(re.match(rf"{prefix}-\d{{4}}-(\d{{6}})$", r).group(1))
+            for r in references
+            if r.startswith(prefix)
+        )
+        assert numbers == list(range(1, filers // 2 + 1))
