@@ -1,0 +1,96 @@
+# Two commands: `make run` (embedded: SQLite + filesystem broker) and `make test`
+# (PostgreSQL + a real broker). Everything else here is what those two need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .make-stamps
+PORT ?= 8000
+ADR_RULESET ?= ../shared/standards/nlgov-adr-ruleset.yaml
+export PORT
+
+.PHONY: help run test lint format check-format system-deps install install-dev \
+        migrate demo messages openapi lint-api bench clean
+
+help:  ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMPS)/system-deps: scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	@mkdir -p $(STAMPS) && touch $@
+
+system-deps: $(STAMPS)/system-deps  ## Install missing Debian packages (WeasyPrint, libpq, gettext)
+
+$(STAMPS)/base: requirements/base.txt $(STAMPS)/system-deps | $(PY)
+	$(PY) -m pip install -q -r requirements/base.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/dev: requirements/dev.txt $(STAMPS)/base
+	$(PY) -m pip install -q -r requirements/dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/base  ## Create .venv and install the pinned runtime dependencies
+install-dev: $(STAMPS)/dev $(STAMPS)/node  ## Also the test and lint tools
+
+# The embedded setup's settings: debug on and a random secret, never committed.
+.env:
+	@printf 'DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=%s\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env for the embedded setup (debug on)."
+
+messages: $(STAMPS)/base  ## Compile the Dutch and English translations
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: install .env
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate  ## Load demo teams, users (one per role, with tokens) and cases
+	$(PY) manage.py seed_demo
+
+run: install .env messages migrate  ## Start web + Celery worker + beat on 127.0.0.1:$(PORT)
+	@$(PY) manage.py seed_demo
+	@echo
+	@echo "  API          http://127.0.0.1:$(PORT)/api/v1/cases"
+	@echo "  API docs     http://127.0.0.1:$(PORT)/api/v1/docs"
+	@echo "  OpenAPI      http://127.0.0.1:$(PORT)/api/v1/openapi.json"
+	@echo "  Admin        http://127.0.0.1:$(PORT)/admin/  (demo-administrator)"
+	@echo "  Health       http://127.0.0.1:$(PORT)/api/v1/health/ready"
+	@echo "  Ctrl-C stops web, worker and beat."
+	@echo
+	$(PY) manage.py runstack --port $(PORT)
+
+lint: install-dev  ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev  ## Format and autofix with Ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+openapi: install  ## Write the OpenAPI document to var/openapi.json
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) manage.py spectacular --validate --fail-on-warn --format openapi-json --file var/openapi.json
+
+lint-api: openapi $(STAMPS)/node  ## NL API Design Rules lint (Spectral) on the OpenAPI document
+	@test -f "$(ADR_RULESET)" || { echo "ADR ruleset not found at $(ADR_RULESET)"; exit 1; }
+	npx --no-install spectral lint --fail-severity=error -r "$(ADR_RULESET)" var/openapi.json
+
+test: install-dev messages lint  ## The whole suite on PostgreSQL + the API lint
+	$(VENV)/bin/pytest --create-db
+	$(MAKE) --no-print-directory lint-api
+
+bench: install-dev  ## Seed 100,000 cases in PostgreSQL and time queue pages
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.queue
+
+clean:  ## Remove the virtualenv, node_modules and local data
+	rm -rf $(VENV) node_modules $(STAMPS) var staticfiles

@@ -1,0 +1,150 @@
+"""``manage.py seed_demo``: teams, one user per role and a few cases, to try the API.
+
+Idempotent: running it again changes nothing. Refuses to run without DEBUG, because
+the demo accounts have published passwords.
+"""
+
+import datetime
+from argparse import ArgumentParser
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from backend.accounts.models import Team, User
+from backend.accounts.roles import STAFF_ROLES, Role
+from cases.models import Case, CaseKind, Channel
+from cases.services import Filing, case_file
+
+DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - published on purpose, DEBUG only
+
+
+def _party(name: str, phone: str, **extra: object) -> dict:
+    return {
+        "role": "filer",
+        "party_type": "person",
+        "name": name,
+        "phone": phone,
+        "street": "Grote Markt",
+        "house_number": "1",
+        "postal_code": "8011 LW",
+        "city": "Zwolle",
+        "preferred_contact_times": ["morning"],
+        **extra,
+    }
+
+
+class Command(BaseCommand):
+    help = "Create demo teams, one user per role (with tokens) and a few cases."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Also without DEBUG.")
+
+    @transaction.atomic
+    def handle(self, *args: object, force: bool, **options: object) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo accounts have known passwords: only with DJANGO_DEBUG=true.")
+        complaints, _ = Team.objects.get_or_create(
+            code="klachten", defaults={"name": "Klachtbehandeling", "department": "Publiekszaken"}
+        )
+        objections, _ = Team.objects.get_or_create(
+            code="bezwaar", defaults={"name": "Bezwaar en beroep", "department": "Juridische zaken"}
+        )
+        users = {}
+        for role in Role:
+            user, created = User.objects.get_or_create(
+                username=f"demo-{role.value.replace('_', '-')}",
+                defaults={"first_name": "Demo", "last_name": role.value.replace("_", " ")},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = role == Role.ADMINISTRATOR
+                user.is_superuser = role == Role.ADMINISTRATOR
+                user.save()
+                user.groups.add(Group.objects.get(name=role.value))
+                if role in STAFF_ROLES:
+                    user.teams.set(
+                        [objections] if role == Role.LEGAL_STAFF else [complaints, objections]
+                    )
+            users[role] = user
+        if not Case.objects.filter(registered_by__username__startswith="demo-").exists():
+            self._cases(users, complaints, objections)
+
+        self.stdout.write(f"Demo users (password {DEMO_PASSWORD!r}) and API tokens:")
+        for role, user in users.items():
+            token, _ = Token.objects.get_or_create(user=user)
+            self.stdout.write(f"  {role.value:<20} {user.username:<26} Token {token.key}")
+
+    def _cases(self, users: dict[Role, User], complaints: Team, objections: Team) -> None:
+        handler = users[Role.CASE_HANDLER]
+        now = timezone.now()
+        case_file(
+            filing=Filing(
+                kind=CaseKind.COMPLAINT,
+                subject="Container drie weken niet geleegd",
+                description="De groene container in onze straat is al drie weken niet geleegd.",
+                channel=Channel.PHONE,
+                received_at=now - datetime.timedelta(hours=3),
+                team=complaints,
+                parties=[_party("Fatima el Amrani", "+31612345678")],
+            ),
+            by=handler,
+        )
+        case_file(
+            filing=Filing(
+                kind=CaseKind.COMPLAINT,
+                subject="Onvriendelijk te woord gestaan aan de balie",
+                description="Bij het ophalen van mijn paspoort werd ik onvriendelijk behandeld.",
+                channel=Channel.COUNTER,
+                received_at=now - datetime.timedelta(days=1),
+                team=complaints,
+                parties=[
+                    _party(
+                        "Henk de Vries",
+                        "+31384981234",
+                        needs_extra_care=True,
+                        care_note="Slechthorend: rustig en duidelijk spreken.",
+                    )
+                ],
+                complaint={"employee_description": "Medewerker balie Burgerzaken"},
+            ),
+            by=handler,
+        )
+        case_file(
+            filing=Filing(
+                kind=CaseKind.OBJECTION,
+                subject="Bezwaar tegen weigering parkeervergunning",
+                description="Ik woon in de zone en heb mijn auto nodig voor mijn werk.",
+                channel=Channel.POST,
+                received_at=now - datetime.timedelta(days=2),
+                team=objections,
+                parties=[_party("Anna Bakker", "+31651234567", preferred_channel="phone")],
+                objection={
+                    "decision_reference": "PV-2026-0042",
+                    "decision_subject": "Weigering parkeervergunning",
+                    "decision_date": timezone.localdate() - datetime.timedelta(days=14),
+                    "grounds": "Ik heb de vergunning nodig voor mijn werk als wijkverpleegkundige.",
+                    "signed": True,
+                },
+            ),
+            by=users[Role.LEGAL_STAFF],
+        )
+        case_file(
+            filing=Filing(
+                kind=CaseKind.OBJECTION,
+                subject="Bezwaar tegen aanslag afvalstoffenheffing",
+                description="De aanslag is voor een meerpersoonshuishouden; ik woon alleen.",
+                channel=Channel.WEB,
+                parties=[_party("Mohamed Yilmaz", "+31687654321", language="en")],
+                objection={
+                    "decision_reference": "BEL-2026-7781",
+                    "decision_subject": "Aanslag afvalstoffenheffing 2026",
+                    "decision_date": timezone.localdate() - datetime.timedelta(days=20),
+                    "pro_forma": True,
+                },
+            ),
+            by=users[Role.RESIDENT],
+        )

@@ -1,0 +1,1 @@
+"""Benchmarks: seed large data, print figures. Not part of the test run."""

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs when they are missing.
+#   runtime: WeasyPrint (Pango, HarfBuzz subsetting, fonts); building psycopg2 (libpq, gcc)
+#   gettext: compiling the Dutch/English admin translations
+# Usage: scripts/system-deps.sh   (root, or sudo available)
+set -euo pipefail
+
+PACKAGES=(
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+  fonts-dejavu-core fonts-liberation
+  libpq-dev gcc python3-dev
+  gettext
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+# python3-dev is only needed when the interpreter in use has no headers of its own.
+if python3 -c 'import sysconfig,os,sys; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")) else 1)'; then
+  missing=("${missing[@]/python3-dev}")
+fi
+read -r -a missing <<< "${missing[*]}"
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
