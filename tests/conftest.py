@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite: one user per role, API clients, a team."""
 
+import importlib
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -14,6 +16,20 @@ ALL_ROLES = [
     Role.INTEGRATION_CLIENT,
     Role.ADMINISTRATOR,
 ]
+
+
+def roles_create() -> None:
+    """The roles come from a data migration; a flushed database has lost them."""
+    from django.apps import apps
+
+    importlib.import_module("cases.migrations.0002_roles").create_roles(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # A reused test database may have been flushed by a transactional test last run.
+    with django_db_blocker.unblock():
+        roles_create()
 
 
 @pytest.fixture

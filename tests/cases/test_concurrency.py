@@ -1,6 +1,5 @@
 """Races on real PostgreSQL: each thread has its own connection and transaction."""
 
-import importlib
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +11,7 @@ from rest_framework.test import APIClient
 from backend.accounts.roles import Role
 from cases.models import Case, CaseEvent
 from tests.cases.test_filing_api import complaint_body, objection_body
+from tests.conftest import roles_create
 from tests.factories import CaseFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
     """Transactional tests start from a flushed database: recreate the roles."""
-    from django.apps import apps
-
-    importlib.import_module("cases.migrations.0002_roles").create_roles(apps, None)
+    roles_create()
 
 
 def run_at_once(calls):
