@@ -9,7 +9,7 @@ from typing import Any
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_CAMEL_BOUNDARY = re.compile(r"(?<!^)([A-Z])")
 
 
 def to_camel(name: str) -> str:
