@@ -5,6 +5,7 @@ field, e.g. ``parties.0.phone``), so a form can put each message next to its fie
 """
 
 import logging
+import traceback
 from http import HTTPStatus
 from typing import Any
 
@@ -151,9 +152,15 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
     else:
-        # A defect: log it (the traceback holds no request body) and answer in the same
-        # format, without internals.
-        logger.exception("Unhandled error on %s %s", getattr(request, "method", "?"), instance)
+        # A defect: log where it happened but not the exception's message, which may
+        # quote personal data (a database error repeats the offending values).
+        logger.error(
+            "Unhandled %s on %s %s\n%s",
+            type(exc).__name__,
+            getattr(request, "method", "?"),
+            instance,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         status, slug = 500, "internal-error"
         title = HTTPStatus(500).phrase
         detail = "Something went wrong on our side. Nothing was saved; please try again."
