@@ -13,5 +13,10 @@ urlpatterns = [
         name="case-assignment",
     ),
     path("cases/<str:reference>/events", views.CaseEventsView.as_view(), name="case-events"),
+    path(
+        "cases/<str:reference>/attachments/<int:attachment_id>",
+        views.AttachmentDownloadView.as_view(),
+        name="case-attachment",
+    ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
 ]

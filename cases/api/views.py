@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -267,6 +268,39 @@ class CaseEventsView(APIView):
         case = _visible_case(request, reference)
         rows, links = events_paginator().paginate(selectors.case_events(case=case), request)
         return Response({"results": s.CaseEventSerializer(rows, many=True).data, **links})
+
+
+class AttachmentDownloadView(APIView):
+    """Download an attachment. Callers: roles that see personal data, and the filer."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="caseAttachmentDownload",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+        },
+        tags=["cases"],
+    )
+    def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
+        case = _visible_case(request, reference)
+        if not _data_flags(request.user, case)["personal_data"]:
+            raise PermissionDenied("Your role cannot open attachments.")
+        try:
+            attachment = case.attachments.get(pk=attachment_id)
+        except ObjectDoesNotExist:
+            raise NotFound("This case has no such attachment.") from None
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class CaseNotesView(APIView):

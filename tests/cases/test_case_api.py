@@ -261,3 +261,61 @@ class TestTimeline:
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_health_is_public(client_for, users, role):
     assert client_for(users[role]).get("/api/v1/health").status_code == 200
+
+
+class TestAttachmentDownload:
+    """GET /api/v1/cases/{reference}/attachments/{id}."""
+
+    @pytest.fixture
+    def filed(self, client_for, users):
+        import base64
+
+        from tests.cases.test_filing_api import PDF, complaint_body
+
+        body = complaint_body(
+            attachments=[{"filename": "foto schade.pdf", "content": base64.b64encode(PDF).decode()}]
+        )
+        response = client_for(users[Role.RESIDENT]).post("/api/v1/complaints", body)
+        reference = response.json()["reference"]
+        from cases.models import Case
+
+        case = Case.objects.get(reference=reference)
+        case.team = users[Role.CASE_HANDLER].teams.get()
+        case.save(update_fields=["team"])
+        return case, case.attachments.get()
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.CASE_HANDLER, 200),
+            (Role.LEGAL_STAFF, 200),
+            (Role.TEAM_LEAD, 200),
+            (Role.RESIDENT, 200),  # filed it: their own file
+            (Role.ADMINISTRATOR, 403),  # sees the case, not its personal data
+            (Role.INTEGRATION_CLIENT, 404),
+        ],
+    )
+    def test_by_role(self, client_for, users, filed, role, status):
+        case, attachment = filed
+        response = client_for(users[role]).get(
+            f"/api/v1/cases/{case.reference}/attachments/{attachment.pk}"
+        )
+        assert response.status_code == status
+        if status == 200:
+            from tests.cases.test_filing_api import PDF
+
+            assert b"".join(response.streaming_content) == PDF
+            assert response["Content-Type"] == "application/pdf"
+            assert 'filename="foto schade.pdf"' in response["Content-Disposition"]
+
+    def test_anonymous(self, anon, filed):
+        case, attachment = filed
+        url = f"/api/v1/cases/{case.reference}/attachments/{attachment.pk}"
+        assert anon.get(url).status_code == 401
+
+    def test_attachment_of_another_case_is_404(self, client_for, users, filed, case):
+        _, attachment = filed
+        response = client_for(users[Role.CASE_HANDLER]).get(
+            f"/api/v1/cases/{case.reference}/attachments/{attachment.pk}"
+        )
+        assert response.status_code == 404
