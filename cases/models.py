@@ -349,3 +349,25 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class FilingKey(models.Model):
+    """An ``Idempotency-Key`` a client sent with a filing, so a retry files nothing new.
+
+    A form that times out and posts again, or a resident who clicks twice, gets the case
+    that the first request made.
+    """
+
+    principal = models.CharField(max_length=80)  # "user:<id>" or "anonymous"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="one_filing_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal}/{self.key}"

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.models import Team, User
@@ -24,6 +24,7 @@ from cases.models import (
     Channel,
     ComplaintDetails,
     EventKind,
+    FilingKey,
     ObjectionDetails,
     Party,
     PartyRole,
@@ -156,6 +157,33 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     )
     _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
     return case
+
+
+@transaction.atomic
+def case_file_once(
+    *, filing: Filing, by: User | None, key: str, fingerprint: str
+) -> tuple[Case, bool]:
+    """File once per idempotency key; a retry returns the first case and True.
+
+    The key row is written before the case: a concurrent retry waits on its unique index
+    until the first request commits, then finds its case. The same key with a different
+    body is a conflict.
+    """
+    principal = f"user:{by.pk}" if by is not None and by.is_authenticated else "anonymous"
+    try:
+        with transaction.atomic():
+            claim = FilingKey.objects.create(principal=principal, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        existing = FilingKey.objects.select_related("case").get(principal=principal, key=key)
+        if existing.fingerprint != fingerprint:
+            raise DomainConflict(
+                "This Idempotency-Key was already used for a different request."
+            ) from None
+        return existing.case, True
+    case = case_file(filing=filing, by=by)
+    claim.case = case
+    claim.save(update_fields=["case"])
+    return case, False
 
 
 def _default_team(kind: CaseKind) -> Team | None:

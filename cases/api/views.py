@@ -1,11 +1,20 @@
 """Case endpoints: thin views that validate, call one service or selector, serialize."""
 
+import hashlib
+import json
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -16,6 +25,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import User
 from backend.api.pagination import KeysetPagination
 from backend.api.parsing import parse_date, parse_datetime, parse_int
+from backend.api.problems import InvalidParams
 from cases import selectors, services
 from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
@@ -40,6 +50,22 @@ def _visible_case(request: Request, reference: str) -> Case:
         return selectors.case_visible_to(request.user).get(reference=reference)
     except ObjectDoesNotExist:
         raise NotFound("There is no case with this reference, or you may not see it.") from None
+
+
+def _fingerprint(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional, e.g. a UUID. A retry with the same key and body returns the case the "
+        "first request filed (header Idempotent-Replayed: true) instead of a second case."
+    ),
+)
 
 
 class _FilingView(APIView):
@@ -74,14 +100,28 @@ class _FilingView(APIView):
             objection=dict(data["objection"]) if data.get("objection") else None,
             attachments=data.get("attachments", []),
         )
-        case = services.case_file(filing=filing, by=user)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        replayed = False
+        if key:
+            if len(key) > 255:
+                raise InvalidParams(
+                    [{"name": "Idempotency-Key", "code": "max_length", "reason": "At most 255."}]
+                )
+            case, replayed = services.case_file_once(
+                filing=filing, by=user, key=key, fingerprint=_fingerprint(request.data)
+            )
+        else:
+            case = services.case_file(filing=filing, by=user)
         location = reverse("case-detail", kwargs={"reference": case.reference})
         if user is not None and user.has_perm("cases.view_queue"):
             case = selectors.case_detail(user=user, reference=case.reference)
             body = s.CaseDetailSerializer(case, context=_data_flags(user, case)).data
         else:
             body = s.FilingReceiptSerializer(case).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+        headers = {"Location": location}
+        if replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class ComplaintFilingView(_FilingView):
@@ -99,7 +139,14 @@ class ComplaintFilingView(_FilingView):
     @extend_schema(
         operation_id="complaintFile",
         request=s.ComplaintFilingSerializer,
-        responses={201: s.CaseDetailSerializer, 400: PROBLEM, 403: PROBLEM, 429: PROBLEM},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: s.CaseDetailSerializer,
+            400: PROBLEM,
+            403: PROBLEM,
+            409: PROBLEM,
+            429: PROBLEM,
+        },
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
         tags=["filing"],
     )
@@ -116,7 +163,14 @@ class ObjectionFilingView(_FilingView):
     @extend_schema(
         operation_id="objectionFile",
         request=s.ObjectionFilingSerializer,
-        responses={201: s.CaseDetailSerializer, 400: PROBLEM, 403: PROBLEM, 429: PROBLEM},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: s.CaseDetailSerializer,
+            400: PROBLEM,
+            403: PROBLEM,
+            409: PROBLEM,
+            429: PROBLEM,
+        },
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
         tags=["filing"],
     )

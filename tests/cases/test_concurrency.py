@@ -85,3 +85,17 @@ def test_concurrent_filing_gives_unique_gap_free_references():
             if r.startswith(prefix)
         )
         assert numbers == list(range(1, filers // 2 + 1))
+
+
+def test_concurrent_retries_with_one_idempotency_key_file_one_case():
+    def file():
+        response = APIClient().post(
+            "/api/v1/complaints", complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="dbl-click"
+        )
+        return response.status_code, response.json()["reference"]
+
+    results = run_at_once([file, file, file])
+
+    assert {status for status, _ in results} == {201}
+    assert len({reference for _, reference in results}) == 1
+    assert Case.objects.count() == 1

@@ -326,3 +326,47 @@ def test_failed_filing_rolls_back_reference_and_files(anon, monkeypatch):
     assert failed["Content-Type"] == "application/problem+json"
     assert Case.objects.count() == 1
     assert ok.json()["reference"].endswith("-000001")
+
+
+class TestIdempotencyKey:
+    """A retried filing with the same Idempotency-Key files nothing new."""
+
+    def test_retry_returns_the_first_case(self, anon):
+        first = anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="abc-1")
+        retry = anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="abc-1")
+
+        assert first.status_code == retry.status_code == 201
+        assert retry.json() == first.json()
+        assert retry["Idempotent-Replayed"] == "true"
+        assert "Idempotent-Replayed" not in first
+        assert Case.objects.count() == 1
+
+    def test_same_key_with_another_body_is_a_conflict(self, anon):
+        anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="abc-2")
+        other = anon.post(
+            "/api/v1/complaints",
+            complaint_body(subject="Iets anders"),
+            HTTP_IDEMPOTENCY_KEY="abc-2",
+        )
+        assert other.status_code == 409
+        assert other["Content-Type"] == "application/problem+json"
+        assert Case.objects.count() == 1
+
+    def test_keys_are_per_caller(self, anon, client_for, users):
+        anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="same")
+        mine = client_for(users[Role.RESIDENT]).post(
+            "/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="same"
+        )
+        assert mine.status_code == 201
+        assert Case.objects.count() == 2
+
+    def test_invalid_filing_does_not_use_up_the_key(self, anon):
+        bad = complaint_body(subject="")
+        assert anon.post("/api/v1/complaints", bad, HTTP_IDEMPOTENCY_KEY="k").status_code == 400
+        good = anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="k")
+        assert good.status_code == 201
+
+    def test_overlong_key_names_the_header(self, anon):
+        response = anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="k" * 256)
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "Idempotency-Key"
