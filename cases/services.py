@@ -103,10 +103,22 @@ def _parties_check(parties: list[dict[str, Any]]) -> None:
         raise ValidationError({"parties": "Give at most one representative."})
 
 
-def _complaint_check(details: dict[str, Any] | None) -> None:
-    employee = (details or {}).get("employee")
-    if employee is not None and not employee.has_perm("cases.claim_case"):
-        raise ValidationError({"complaint": {"employee": "This user is not a member of staff."}})
+def _complaint_details(details: dict[str, Any] | None, by: User | None) -> dict[str, Any]:
+    """Resolve the employee complained about; only staff may name a colleague by username
+    (a resident describes them in words), so usernames cannot be probed from outside."""
+    details = dict(details or {})
+    username = details.pop("employee", "") or ""
+    if not username:
+        return details
+    if by is None or not by.has_perm("cases.register_intake"):
+        raise ValidationError(
+            {"complaint.employee": "Describe the person in employeeDescription instead."}
+        )
+    employee = User.objects.filter(username=username, is_active=True).first()
+    if employee is None or not employee.has_perm("cases.claim_case"):
+        raise ValidationError({"complaint.employee": "No member of staff has this username."})
+    details["employee"] = employee
+    return details
 
 
 def _search_document(case: Case, parties: Iterable[Party]) -> str:
@@ -123,9 +135,10 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     """
     received_at = _filing_channel_check(filing=filing, by=by)
     _parties_check(filing.parties)
-    if filing.kind == CaseKind.COMPLAINT:
-        _complaint_check(filing.complaint)
-    elif filing.objection is None:
+    complaint = (
+        _complaint_details(filing.complaint, by) if filing.kind == CaseKind.COMPLAINT else {}
+    )
+    if filing.kind == CaseKind.OBJECTION and filing.objection is None:
         raise ValidationError({"objection": "Describe the decision objected to."})
 
     registered_at = timezone.now()
@@ -143,7 +156,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     case.save()
     parties = Party.objects.bulk_create(Party(case=case, **data) for data in filing.parties)
     if filing.kind == CaseKind.COMPLAINT:
-        ComplaintDetails.objects.create(case=case, **(filing.complaint or {}))
+        ComplaintDetails.objects.create(case=case, **complaint)
     else:
         ObjectionDetails.objects.create(case=case, **filing.objection)
     case.search_document = _search_document(case, parties)

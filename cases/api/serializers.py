@@ -130,12 +130,11 @@ class AttachmentInputSerializer(StrictMixin, serializers.Serializer):
 
 
 class ComplaintInputSerializer(StrictMixin, serializers.Serializer):
-    employee = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=User.objects.filter(is_active=True),
+    employee = serializers.CharField(
+        max_length=150,
         required=False,
-        allow_null=True,
-        help_text="Username of the employee complained about (Awb 9:7), if known.",
+        allow_blank=True,
+        help_text="Staff intake only: username of the employee complained about (Awb 9:7).",
     )
     employee_description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     conduct_date = serializers.DateField(required=False, allow_null=True)

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.roles import Role
 from backend.api.pagination import KeysetPagination
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams
@@ -85,7 +86,7 @@ class _FilingView(APIView):
         user = request.user if request.user.is_authenticated else None
         default_channel = (
             Channel.INTEGRATION
-            if user is not None and user.groups.filter(name="integration_client").exists()
+            if user is not None and user.has_role(Role.INTEGRATION_CLIENT)
             else Channel.WEB
         )
         filing = services.Filing(

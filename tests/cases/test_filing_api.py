@@ -370,3 +370,38 @@ class TestIdempotencyKey:
         response = anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="k" * 256)
         assert response.status_code == 400
         assert response.json()["invalidParams"][0]["name"] == "Idempotency-Key"
+
+
+class TestEmployeeComplainedAbout:
+    """Awb 9:7 needs to know who the complaint is about; only staff link a colleague."""
+
+    def test_staff_links_the_employee(self, client_for, users, team):
+        body = complaint_body(
+            channel="phone",
+            receivedAt=timezone.now().isoformat(),
+            complaint={"employee": "legal_staff", "employeeDescription": "Jurist"},
+        )
+        response = client_for(users[Role.CASE_HANDLER]).post("/api/v1/complaints", body)
+        assert response.status_code == 201, response.content
+        assert response.json()["complaint"]["employee"]["username"] == "legal_staff"
+
+    def test_resident_cannot_probe_usernames(self, client_for, users):
+        for username in ("legal_staff", "no-such-user"):
+            body = complaint_body(complaint={"employee": username})
+            response = client_for(users[Role.RESIDENT]).post("/api/v1/complaints", body)
+            assert response.status_code == 400
+            assert response.json()["invalidParams"][0] == {
+                "name": "complaint.employee",
+                "code": "invalid",
+                "reason": "Describe the person in employeeDescription instead.",
+            }
+
+    def test_non_staff_username_is_refused(self, client_for, users):
+        body = complaint_body(
+            channel="phone",
+            receivedAt=timezone.now().isoformat(),
+            complaint={"employee": "resident"},
+        )
+        response = client_for(users[Role.CASE_HANDLER]).post("/api/v1/complaints", body)
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "complaint.employee"
