@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +47,24 @@ def _data_flags(user: User, case: Case | None = None) -> dict[str, bool]:
     }
 
 
+REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6,}$")
+
+
+def _reference_check(reference: str) -> None:
+    if not REFERENCE_PATTERN.match(reference):
+        raise InvalidParams(
+            [
+                {
+                    "name": "reference",
+                    "code": "invalid",
+                    "reason": "A case reference looks like KL-2026-000123 or BZ-2026-000045.",
+                }
+            ]
+        )
+
+
 def _visible_case(request: Request, reference: str) -> Case:
+    _reference_check(reference)
     try:
         return selectors.case_visible_to(request.user).get(reference=reference)
     except ObjectDoesNotExist:
@@ -235,10 +253,11 @@ class CaseDetailView(APIView):
 
     @extend_schema(
         operation_id="caseRetrieve",
-        responses={200: s.CaseDetailSerializer, 401: PROBLEM, 404: PROBLEM},
+        responses={200: s.CaseDetailSerializer, 400: PROBLEM, 401: PROBLEM, 404: PROBLEM},
         tags=["cases"],
     )
     def get(self, request: Request, reference: str) -> Response:
+        _reference_check(reference)
         try:
             case = selectors.case_detail(user=request.user, reference=reference)
         except ObjectDoesNotExist:
@@ -313,6 +332,7 @@ class CaseEventsView(APIView):
                     "previous": serializers.URLField(allow_null=True),
                 },
             ),
+            400: PROBLEM,
             401: PROBLEM,
             403: PROBLEM,
             404: PROBLEM,
@@ -334,6 +354,7 @@ class AttachmentDownloadView(APIView):
         operation_id="caseAttachmentDownload",
         responses={
             (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            400: PROBLEM,
             401: PROBLEM,
             403: PROBLEM,
             404: PROBLEM,

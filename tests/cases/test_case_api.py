@@ -319,3 +319,17 @@ class TestAttachmentDownload:
             f"/api/v1/cases/{case.reference}/attachments/{attachment.pk}"
         )
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["", "/events", "/assignment", "/notes", "/attachments/1"])
+def test_malformed_reference_is_a_400_naming_it(client_for, users, path):
+    client = client_for(users[Role.TEAM_LEAD])
+    url = f"/api/v1/cases/not-a-reference{path}"
+    if path in ("/assignment",):
+        response = client.put(url, {"assignee": None})
+    elif path == "/notes":
+        response = client.post(url, {"text": "x"})
+    else:
+        response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "reference"
