@@ -210,7 +210,8 @@ SPECTACULAR_SETTINGS = {
         "email": env.str("API_CONTACT_EMAIL", default="api@gemeente.example"),
         "url": env.str("API_CONTACT_URL", default="https://gemeente.example/api"),
     },
-    "SERVERS": [{"url": env.str("API_SERVER_URL", default="http://127.0.0.1:8000/api/v1")}],
+    # Relative by default, so Swagger UI calls the host it was loaded from.
+    "SERVERS": [{"url": env.str("API_SERVER_URL", default="/api/v1")}],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
