@@ -89,5 +89,6 @@ EXPOSE 8000
 CMD ["gunicorn", "backend.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \
+     "--no-control-socket", \
      "--access-logfile", "-", \
      "--error-logfile", "-"]

