@@ -170,12 +170,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# Results are not needed in production (tasks record their effects in the database);
+# the test suite sets one to wait for a real worker.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {}  # filled below, once the policy settings are read
 # Seconds the readiness check waits for the broker before reporting it down.
 BROKER_HEALTH_TIMEOUT = env.float("BROKER_HEALTH_TIMEOUT", default=2.0)
 
@@ -232,6 +235,33 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Case handling policy ---------------------------------------------------------------
+# Service norms in the municipality's working days, per case kind (JSON to override):
+# first phone contact and the written receipt confirmation.
+SERVICE_NORMS = env.json(
+    "SERVICE_NORMS",
+    default={
+        "complaint": {"first_contact": 2, "receipt_confirmation": 3},
+        "objection": {"first_contact": 2, "receipt_confirmation": 3},
+    },
+)
+# Warn the handler this many working days before a term ends (each once).
+DEADLINE_WARNING_DAYS = env.list("DEADLINE_WARNING_DAYS", cast=int, default=[5, 1])
+# How often beat runs the deadline sweep, in seconds.
+DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=15 * 60)
+# Most deadlines one sweep handles per stage; the next sweep takes the rest.
+DEADLINE_SWEEP_BATCH = env.int("DEADLINE_SWEEP_BATCH", default=2000)
+CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
+    "task": "cases.tasks.deadlines_sweep",
+    "schedule": DEADLINE_SWEEP_SECONDS,
+    # A sweep that could not start in time is replaced by the next one, not queued up.
+    "options": {"expires": DEADLINE_SWEEP_SECONDS},
+}
+# Unsent notifications (e.g. the mail server was down) are retried.
+CELERY_BEAT_SCHEDULE["deadline-notifications-send"] = {
+    "task": "cases.tasks.deadline_notifications_send",
+    "schedule": 5 * 60,
+    "options": {"expires": 5 * 60},
+}
 # Queue page size by default and at most (pageSize query parameter).
 QUEUE_PAGE_SIZE = env.int("QUEUE_PAGE_SIZE", default=25)
 QUEUE_MAX_PAGE_SIZE = env.int("QUEUE_MAX_PAGE_SIZE", default=100)

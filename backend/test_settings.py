@@ -10,6 +10,7 @@ import tempfile
 os.environ["DJANGO_READ_DOT_ENV"] = "false"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/casehandling")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="case-media-"))
 

@@ -10,7 +10,16 @@ from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from backend.accounts.models import Team, User
-from cases.models import NO_DUE_DATE, Case, CaseEvent, CaseKind, Party, PartyRole
+from cases.models import (
+    NO_DUE_DATE,
+    Case,
+    CaseEvent,
+    CaseKind,
+    Deadline,
+    DeadlineChange,
+    Party,
+    PartyRole,
+)
 
 
 def case_visible_to(user: User) -> QuerySet[Case]:
@@ -109,7 +118,16 @@ def case_detail(*, user: User, reference: str) -> Case:
     return (
         case_visible_to(user)
         .select_related("team", "assignee", "registered_by", "complaint__employee", "objection")
-        .prefetch_related("parties", "attachments")
+        .prefetch_related(
+            "parties",
+            "attachments",
+            Prefetch(
+                "deadlines",
+                queryset=Deadline.objects.order_by("due_date", "id").prefetch_related(
+                    Prefetch("changes", queryset=DeadlineChange.objects.select_related("by"))
+                ),
+            ),
+        )
         .get(reference=reference)
     )
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Team, User
 from backend.domain import DomainConflict
+from cases.deadlines import deadlines_for_new_case
 from cases.models import (
     REFERENCE_PREFIX,
     STAFF_INTAKE_CHANNELS,
@@ -168,6 +169,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         occurred_at=registered_at,
         data={"channel": case.channel, "received_at": received_at.isoformat()},
     )
+    deadlines_for_new_case(case=case, by=case.registered_by)
     _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
     return case
 

@@ -20,6 +20,9 @@ from cases.models import (
     Channel,
     ContactChannel,
     ContactTime,
+    Deadline,
+    DeadlineChange,
+    DeadlineState,
     Language,
     Party,
     PartyRole,
@@ -287,6 +290,53 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "filename", "content_type", "size", "sha256", "uploaded_at"]
 
 
+class DeadlineChangeSerializer(serializers.ModelSerializer):
+    by = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = DeadlineChange
+        fields = [
+            "kind",
+            "occurred_at",
+            "by",
+            "reason",
+            "letter_reference",
+            "due_before",
+            "due_after",
+        ]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    """A term on the case with the working days left (context: calendars and today)."""
+
+    working_days_left = serializers.SerializerMethodField()
+    history = DeadlineChangeSerializer(source="changes", many=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "kind",
+            "is_norm",
+            "legal_basis",
+            "start_date",
+            "due_date",
+            "state",
+            "suspended_since",
+            "closed_on",
+            "working_days_left",
+            "history",
+        ]
+
+    def get_working_days_left(self, deadline: Deadline) -> int | None:
+        """Working days after today up to the due date; negative when overdue."""
+        if deadline.state != DeadlineState.RUNNING:
+            return None
+        today = self.context["today"]
+        if deadline.is_norm:
+            return self.context["norm_calendar"].working_days_between(today, deadline.due_date)
+        return self.context["legal_calendar"].working_days_left(today, deadline.due_date)
+
+
 class _CaseBaseSerializer(serializers.ModelSerializer):
     team = TeamSerializer(allow_null=True)
     assignee = PersonSerializer(allow_null=True)
@@ -343,6 +393,7 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     complaint = serializers.SerializerMethodField()
     objection = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True)
+    deadlines = DeadlineSerializer(many=True)
 
     class Meta:
         model = Case
@@ -365,6 +416,7 @@ class CaseDetailSerializer(_CaseBaseSerializer):
             "complaint",
             "objection",
             "attachments",
+            "deadlines",
         ]
 
     def get_complaint(self, case: Case) -> dict | None:

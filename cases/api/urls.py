@@ -1,8 +1,14 @@
 from django.urls import path
 
-from cases.api import views
+from cases.api import legal_terms, views
 
 urlpatterns = [
+    path(
+        "legal-terms/penalty-payment",
+        legal_terms.PenaltyPaymentView.as_view(),
+        name="legal-term-penalty",
+    ),
+    path("legal-terms/<str:term>", legal_terms.LegalTermView.as_view(), name="legal-term"),
     path("complaints", views.ComplaintFilingView.as_view(), name="complaint-file"),
     path("objections", views.ObjectionFilingView.as_view(), name="objection-file"),
     path("cases", views.CaseQueueView.as_view(), name="case-list"),

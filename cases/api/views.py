@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -33,17 +34,27 @@ from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
 from cases.api.queue_params import QueueQuerySerializer
 from cases.api.throttles import AnonFilingThrottle
+from cases.deadlines import legal_calendar, norm_calendar
 from cases.models import Case, CaseKind, Channel
 
 PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
 
 
-def _data_flags(user: User, case: Case | None = None) -> dict[str, bool]:
+def _data_flags(user: User, case: Case | None = None) -> dict[str, Any]:
     """Which personal data the caller sees: staff by role, a filer their own (AVG art. 15)."""
     own = case is not None and user.is_authenticated and case.registered_by_id == user.pk
     return {
         "personal_data": user.has_perm("cases.view_personal_data") or own,
         "care_note": user.has_perm("cases.view_care_note"),
+    }
+
+
+def _detail_context(user: User, case: Case) -> dict[str, Any]:
+    return {
+        **_data_flags(user, case),
+        "today": timezone.localdate(),
+        "legal_calendar": legal_calendar(),
+        "norm_calendar": norm_calendar(),
     }
 
 
@@ -134,7 +145,7 @@ class _FilingView(APIView):
         location = reverse("case-detail", kwargs={"reference": case.reference})
         if user is not None and user.has_perm("cases.view_queue"):
             case = selectors.case_detail(user=user, reference=case.reference)
-            body = s.CaseDetailSerializer(case, context=_data_flags(user, case)).data
+            body = s.CaseDetailSerializer(case, context=_detail_context(user, case)).data
         else:
             body = s.FilingReceiptSerializer(case).data
         headers = {"Location": location}
@@ -262,7 +273,9 @@ class CaseDetailView(APIView):
             case = selectors.case_detail(user=request.user, reference=reference)
         except ObjectDoesNotExist:
             raise NotFound("There is no case with this reference, or you may not see it.") from None
-        return Response(s.CaseDetailSerializer(case, context=_data_flags(request.user, case)).data)
+        return Response(
+            s.CaseDetailSerializer(case, context=_detail_context(request.user, case)).data
+        )
 
 
 class CaseAssignmentView(APIView):

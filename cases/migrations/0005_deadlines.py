@@ -7,116 +7,275 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_filing_key'),
+        ("cases", "0004_filing_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClosingDay',
+            name="ClosingDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'municipal closing day',
-                'verbose_name_plural': 'municipal closing days',
-                'ordering': ['date'],
+                "verbose_name": "municipal closing day",
+                "verbose_name_plural": "municipal closing days",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='DecreeDay',
+            name="DecreeDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('source', models.CharField(help_text='Publication, e.g. Staatscourant 2025, 12345.', max_length=200, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="Publication, e.g. Staatscourant 2025, 12345.",
+                        max_length=200,
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'day equated with a holiday (Atw)',
-                'verbose_name_plural': 'days equated with a holiday (Atw)',
-                'ordering': ['date'],
+                "verbose_name": "day equated with a holiday (Atw)",
+                "verbose_name_plural": "days equated with a holiday (Atw)",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('receipt_confirmation', 'receipt confirmation (service norm)'), ('first_contact', 'first phone contact (service norm)'), ('complaint_handling', 'complaint handling (Awb 9:11)'), ('not_handled_notice', 'notice of not handling (Awb 9:8)'), ('objection_decision', 'decision on the objection (Awb 7:10)')], max_length=40, verbose_name='kind')),
-                ('is_norm', models.BooleanField(default=False, help_text='A municipal norm, not a legal term.', verbose_name='service norm')),
-                ('term', models.CharField(max_length=40, verbose_name='term')),
-                ('params', models.JSONField(default=dict, verbose_name='term parameters')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('legal_basis', models.CharField(max_length=120, verbose_name='legal basis')),
-                ('state', models.CharField(choices=[('running', 'running'), ('suspended', 'suspended'), ('met', 'met'), ('missed', 'missed'), ('cancelled', 'cancelled')], default='running', max_length=12, verbose_name='state')),
-                ('suspended_since', models.DateField(blank=True, null=True, verbose_name='suspended since')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='met, missed or cancelled on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("receipt_confirmation", "receipt confirmation (service norm)"),
+                            ("first_contact", "first phone contact (service norm)"),
+                            ("complaint_handling", "complaint handling (Awb 9:11)"),
+                            ("not_handled_notice", "notice of not handling (Awb 9:8)"),
+                            ("objection_decision", "decision on the objection (Awb 7:10)"),
+                        ],
+                        max_length=40,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "is_norm",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A municipal norm, not a legal term.",
+                        verbose_name="service norm",
+                    ),
+                ),
+                ("term", models.CharField(max_length=40, verbose_name="term")),
+                ("params", models.JSONField(default=dict, verbose_name="term parameters")),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("due_date", models.DateField(verbose_name="due date")),
+                ("legal_basis", models.CharField(max_length=120, verbose_name="legal basis")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("running", "running"),
+                            ("suspended", "suspended"),
+                            ("met", "met"),
+                            ("missed", "missed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="running",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "suspended_since",
+                    models.DateField(blank=True, null=True, verbose_name="suspended since"),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="met, missed or cancelled on"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline',
-                'verbose_name_plural': 'deadlines',
+                "verbose_name": "deadline",
+                "verbose_name_plural": "deadlines",
             },
         ),
         migrations.CreateModel(
-            name='DeadlineChange',
+            name="DeadlineChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('started', 'started'), ('extended', 'extended'), ('suspended', 'suspended'), ('resumed', 'resumed'), ('met', 'met'), ('missed', 'missed'), ('cancelled', 'cancelled')], max_length=12, verbose_name='kind')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='occurred at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('letter_reference', models.CharField(blank=True, max_length=80, verbose_name='notifying letter')),
-                ('due_before', models.DateField(blank=True, null=True)),
-                ('due_after', models.DateField(blank=True, null=True)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('deadline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='cases.deadline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("started", "started"),
+                            ("extended", "extended"),
+                            ("suspended", "suspended"),
+                            ("resumed", "resumed"),
+                            ("met", "met"),
+                            ("missed", "missed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="occurred at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "letter_reference",
+                    models.CharField(blank=True, max_length=80, verbose_name="notifying letter"),
+                ),
+                ("due_before", models.DateField(blank=True, null=True)),
+                ("due_after", models.DateField(blank=True, null=True)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="cases.deadline",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline change',
-                'verbose_name_plural': 'deadline changes',
-                'ordering': ['occurred_at', 'id'],
+                "verbose_name": "deadline change",
+                "verbose_name_plural": "deadline changes",
+                "ordering": ["occurred_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineNotification',
+            name="DeadlineNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('warning', 'warning before the end'), ('missed', 'escalation: term missed')], max_length=12)),
-                ('days_before', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('deadline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='cases.deadline')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("warning", "warning before the end"),
+                            ("missed", "escalation: term missed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("days_before", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "deadline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="cases.deadline",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline notification',
-                'verbose_name_plural': 'deadline notifications',
+                "verbose_name": "deadline notification",
+                "verbose_name_plural": "deadline notifications",
             },
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('state', 'running')), fields=['due_date', 'id'], name='deadline_running_due'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("state", "running")),
+                fields=["due_date", "id"],
+                name="deadline_running_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['case', 'state'], name='deadline_case_state'),
+            model_name="deadline",
+            index=models.Index(fields=["case", "state"], name="deadline_case_state"),
         ),
         migrations.AddConstraint(
-            model_name='deadline',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['running', 'suspended'])), fields=('case', 'kind'), name='one_open_deadline_per_kind'),
+            model_name="deadline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["running", "suspended"])),
+                fields=("case", "kind"),
+                name="one_open_deadline_per_kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadlinenotification',
-            index=models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['created_at'], name='notification_unsent'),
+            model_name="deadlinenotification",
+            index=models.Index(
+                condition=models.Q(("sent_at__isnull", True)),
+                fields=["created_at"],
+                name="notification_unsent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadlinenotification',
-            constraint=models.UniqueConstraint(fields=('deadline', 'stage', 'days_before'), name='one_notification_per_stage'),
+            model_name="deadlinenotification",
+            constraint=models.UniqueConstraint(
+                fields=("deadline", "stage", "days_before"), name="one_notification_per_stage"
+            ),
         ),
     ]

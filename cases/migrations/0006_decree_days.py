@@ -25,9 +25,7 @@ DAYS = [
 def seed(apps, schema_editor):
     DecreeDay = apps.get_model("cases", "DecreeDay")
     for day, name in DAYS:
-        DecreeDay.objects.get_or_create(
-            date=day, defaults={"name": name, "source": SOURCE}
-        )
+        DecreeDay.objects.get_or_create(date=day, defaults={"name": name, "source": SOURCE})
 
 
 def unseed(apps, schema_editor):

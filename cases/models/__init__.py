@@ -27,13 +27,13 @@ from cases.models.case import (
 from cases.models.deadline import (
     OPEN_DEADLINE_STATES,
     ClosingDay,
-    DecreeDay,
     Deadline,
     DeadlineChange,
     DeadlineChangeKind,
     DeadlineKind,
     DeadlineNotification,
     DeadlineState,
+    DecreeDay,
     NotificationStage,
 )
 

@@ -299,6 +299,14 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("internal note")
     STATUS_CHANGED = "status_changed", _("status changed")
     UPDATED = "updated", _("updated")
+    DEADLINE_STARTED = "deadline_started", _("term started")
+    DEADLINE_EXTENDED = "deadline_extended", _("term extended")
+    DEADLINE_SUSPENDED = "deadline_suspended", _("term suspended")
+    DEADLINE_RESUMED = "deadline_resumed", _("term resumed")
+    DEADLINE_MET = "deadline_met", _("term met")
+    DEADLINE_CANCELLED = "deadline_cancelled", _("term cancelled")
+    DEADLINE_WARNING = "deadline_warning", _("term ends soon: warning sent")
+    DEADLINE_MISSED = "deadline_missed", _("term missed: escalated")
 
 
 class AppendOnlyError(Exception):

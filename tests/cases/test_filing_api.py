@@ -71,7 +71,7 @@ def test_resident_files_complaint_by_web_form_and_gets_a_receipt(client_for, use
     assert filer.phone == "+31612345678"
     assert filer.postal_code == "8011 LW"
     assert filer.preferred_contact_times == ["morning"]
-    event = CaseEvent.objects.get(case=case)
+    event = CaseEvent.objects.get(case=case, kind="filed")
     assert event.kind == "filed"
     assert event.actor == users[Role.RESIDENT]
 

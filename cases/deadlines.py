@@ -1,0 +1,339 @@
+"""Deadline services: start, extend, suspend, resume, meet and cancel terms on a case.
+
+The workflows call these; each runs in one transaction, records the change in the
+deadline's history and the case timeline, and keeps the case's queue due date current.
+Due dates always come from the pure term functions in ``cases.legal`` (legal terms, with
+the Algemene termijnenwet) or from the municipality's working-day calendar (service norms).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.domain import DomainConflict
+from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
+from cases.legal.terms import TERMS
+from cases.models import (
+    NO_DUE_DATE,
+    Case,
+    CaseEvent,
+    CaseKind,
+    ClosingDay,
+    Deadline,
+    DeadlineChange,
+    DeadlineChangeKind,
+    DeadlineKind,
+    DeadlineState,
+    DecreeDay,
+    EventKind,
+)
+
+SERVICE_NORM_TERM = "service-norm"
+
+
+def legal_calendar() -> LegalCalendar:
+    """The Atw calendar with the decree days staff maintain in the admin."""
+    return LegalCalendar(decree_days=dict(DecreeDay.objects.values_list("date", "name")))
+
+
+def norm_calendar() -> ServiceNormCalendar:
+    """The municipality's working days, for service norms."""
+    return ServiceNormCalendar(closing_days=dict(ClosingDay.objects.values_list("date", "name")))
+
+
+@dataclass(frozen=True)
+class Computed:
+    due_date: datetime.date
+    legal_basis: str
+    steps: list[Step]
+
+
+def deadline_compute(*, term: str, start_date: datetime.date, params: dict[str, Any]) -> Computed:
+    """The due date a term gives from its start and parameters."""
+    if term == SERVICE_NORM_TERM:
+        days = int(params["working_days"])
+        due = norm_calendar().add_working_days(start_date, days)
+        return Computed(due, f"service norm: {days} working days", [])
+    try:
+        result = TERMS[term](start_date, legal_calendar(), **params)
+    except ValueError as error:
+        raise ValidationError({"params": str(error)}) from error
+    return Computed(result.end_date, result.legal_basis, list(result.steps))
+
+
+def _event(case: Case, kind: str, by: User | None, deadline: Deadline, **data: Any) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=by,
+        data={"deadline": deadline.kind, **{k: _jsonable(v) for k, v in data.items()}},
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def case_due_refresh(case: Case) -> None:
+    """The case's queue position follows its soonest running deadline."""
+    soonest = case.deadlines.filter(state=DeadlineState.RUNNING).aggregate(d=Min("due_date"))["d"]
+    Case.objects.filter(pk=case.pk).update(queue_due_date=soonest or NO_DUE_DATE)
+
+
+@transaction.atomic
+def deadline_start(
+    *,
+    case: Case,
+    kind: DeadlineKind,
+    term: str,
+    start_date: datetime.date,
+    params: dict[str, Any] | None = None,
+    is_norm: bool = False,
+    by: User | None = None,
+    reason: str = "",
+) -> Deadline:
+    """Start a term on a case. One open deadline per kind: a second start conflicts."""
+    params = dict(params or {})
+    computed = deadline_compute(term=term, start_date=start_date, params=params)
+    if case.deadlines.filter(
+        kind=kind, state__in=[DeadlineState.RUNNING, DeadlineState.SUSPENDED]
+    ).exists():
+        raise DomainConflict(f"A {kind} deadline is already running on this case.")
+    deadline = Deadline.objects.create(
+        case=case,
+        kind=kind,
+        is_norm=is_norm,
+        term=term,
+        params=params,
+        start_date=start_date,
+        due_date=computed.due_date,
+        legal_basis=computed.legal_basis,
+    )
+    DeadlineChange.objects.create(
+        deadline=deadline,
+        kind=DeadlineChangeKind.STARTED,
+        by=by,
+        reason=reason,
+        due_after=computed.due_date,
+        params=params,
+    )
+    _event(case, EventKind.DEADLINE_STARTED, by, deadline, due_date=computed.due_date)
+    case_due_refresh(case)
+    return deadline
+
+
+def _locked(deadline: Deadline, *states: str) -> Deadline:
+    locked = Deadline.objects.select_for_update().select_related("case").get(pk=deadline.pk)
+    if locked.state not in states:
+        raise DomainConflict(
+            f"This deadline is {locked.state}; that does not allow this change.",
+            state=locked.state,
+        )
+    return locked
+
+
+@transaction.atomic
+def deadline_extend(
+    *,
+    deadline: Deadline,
+    by: User | None,
+    reason: str,
+    letter_reference: str = "",
+    **param_changes: Any,
+) -> Deadline:
+    """Change a term's parameters (an extension, a committee, consent) and recompute.
+
+    The term function enforces the legal caps (e.g. 9:11(2): one postponement of at most
+    4 weeks) and an extension may not shorten the term.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the term is extended."})
+    locked = _locked(deadline, DeadlineState.RUNNING, DeadlineState.SUSPENDED)
+    params = {**locked.params, **param_changes}
+    computed = deadline_compute(term=locked.term, start_date=locked.start_date, params=params)
+    if computed.due_date < locked.due_date:
+        raise ValidationError({"params": "An extension cannot make the term shorter."})
+    before = locked.due_date
+    locked.params, locked.due_date, locked.legal_basis = (
+        params,
+        computed.due_date,
+        computed.legal_basis,
+    )
+    locked.save(update_fields=["params", "due_date", "legal_basis"])
+    DeadlineChange.objects.create(
+        deadline=locked,
+        kind=DeadlineChangeKind.EXTENDED,
+        by=by,
+        reason=reason,
+        letter_reference=letter_reference,
+        due_before=before,
+        due_after=computed.due_date,
+        params=param_changes,
+    )
+    _event(
+        locked.case,
+        EventKind.DEADLINE_EXTENDED,
+        by,
+        locked,
+        due_before=before,
+        due_after=computed.due_date,
+    )
+    case_due_refresh(locked.case)
+    return locked
+
+
+@transaction.atomic
+def deadline_suspend(
+    *,
+    deadline: Deadline,
+    on: datetime.date,
+    by: User | None,
+    reason: str,
+    letter_reference: str = "",
+) -> Deadline:
+    """Suspend a running term from the day after ``on`` (e.g. a repair request, 7:10(2))."""
+    locked = _locked(deadline, DeadlineState.RUNNING)
+    locked.state, locked.suspended_since = DeadlineState.SUSPENDED, on
+    locked.save(update_fields=["state", "suspended_since"])
+    DeadlineChange.objects.create(
+        deadline=locked,
+        kind=DeadlineChangeKind.SUSPENDED,
+        by=by,
+        reason=reason,
+        letter_reference=letter_reference,
+        due_before=locked.due_date,
+    )
+    _event(locked.case, EventKind.DEADLINE_SUSPENDED, by, locked, since=on)
+    case_due_refresh(locked.case)
+    return locked
+
+
+@transaction.atomic
+def deadline_resume(
+    *, deadline: Deadline, on: datetime.date, by: User | None, reason: str
+) -> Deadline:
+    """Resume a suspended term on ``on`` (e.g. the day of repair).
+
+    The days from the day after the suspension up to but not including ``on`` are added
+    to the term (LEGAL.md default interpretation of 7:10(2)).
+    """
+    locked = _locked(deadline, DeadlineState.SUSPENDED)
+    if on < locked.suspended_since:
+        raise ValidationError({"on": "The term cannot resume before it was suspended."})
+    paused = max(0, (on - locked.suspended_since).days - 1)
+    params = {
+        **locked.params,
+        "suspended_days": int(locked.params.get("suspended_days", 0)) + paused,
+    }
+    computed = deadline_compute(term=locked.term, start_date=locked.start_date, params=params)
+    before = locked.due_date
+    locked.state, locked.suspended_since = DeadlineState.RUNNING, None
+    locked.params, locked.due_date = params, computed.due_date
+    locked.save(update_fields=["state", "suspended_since", "params", "due_date"])
+    DeadlineChange.objects.create(
+        deadline=locked,
+        kind=DeadlineChangeKind.RESUMED,
+        by=by,
+        reason=reason,
+        due_before=before,
+        due_after=computed.due_date,
+        params={"suspended_days": paused},
+    )
+    _event(
+        locked.case,
+        EventKind.DEADLINE_RESUMED,
+        by,
+        locked,
+        paused_days=paused,
+        due_after=computed.due_date,
+    )
+    case_due_refresh(locked.case)
+    return locked
+
+
+def _close(
+    deadline: Deadline, state: DeadlineState, kind: DeadlineChangeKind, event: str,
+    *, on: datetime.date, by: User | None, reason: str,
+) -> Deadline:  # fmt: skip
+    locked = _locked(deadline, DeadlineState.RUNNING, DeadlineState.SUSPENDED)
+    locked.state, locked.closed_on, locked.suspended_since = state, on, None
+    locked.save(update_fields=["state", "closed_on", "suspended_since"])
+    DeadlineChange.objects.create(
+        deadline=locked, kind=kind, by=by, reason=reason, due_before=locked.due_date
+    )
+    _event(locked.case, event, by, locked, on=on, due_date=locked.due_date)
+    case_due_refresh(locked.case)
+    return locked
+
+
+@transaction.atomic
+def deadline_meet(
+    *, deadline: Deadline, by: User | None, on: datetime.date | None = None, reason: str = ""
+) -> Deadline:
+    """The required step was taken (the letter went out, the decision was sent)."""
+    return _close(
+        deadline, DeadlineState.MET, DeadlineChangeKind.MET, EventKind.DEADLINE_MET,
+        on=on or timezone.localdate(), by=by, reason=reason,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def deadline_cancel(*, deadline: Deadline, by: User | None, reason: str) -> Deadline:
+    """The term no longer applies (e.g. the objection was withdrawn)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the term no longer applies."})
+    return _close(
+        deadline, DeadlineState.CANCELLED, DeadlineChangeKind.CANCELLED,
+        EventKind.DEADLINE_CANCELLED, on=timezone.localdate(), by=by, reason=reason,
+    )  # fmt: skip
+
+
+def deadlines_for_new_case(*, case: Case, by: User | None) -> list[Deadline]:
+    """The terms that start when a case is received: the service norms and the legal term.
+
+    Complaint: handling term (9:11) from receipt. Objection: decision term (7:10) from
+    the day after the objection period (6:7) of the decision objected to ended.
+    """
+    received = timezone.localtime(case.received_at).date()
+    norms = settings.SERVICE_NORMS[str(case.kind)]
+    started = [
+        deadline_start(
+            case=case,
+            kind=kind,
+            term=SERVICE_NORM_TERM,
+            start_date=received,
+            params={"working_days": norms[kind]},
+            is_norm=True,
+            by=by,
+        )
+        for kind in (DeadlineKind.RECEIPT_CONFIRMATION, DeadlineKind.FIRST_CONTACT)
+    ]
+    if case.kind == CaseKind.COMPLAINT:
+        started.append(
+            deadline_start(
+                case=case,
+                kind=DeadlineKind.COMPLAINT_HANDLING,
+                term="complaint-handling",
+                start_date=received,
+                by=by,
+            )
+        )
+    else:
+        period = TERMS["objection-period"](case.objection.decision_date, legal_calendar())
+        started.append(
+            deadline_start(
+                case=case,
+                kind=DeadlineKind.OBJECTION_DECISION,
+                term="objection-decision",
+                start_date=period.end_date,
+                by=by,
+            )
+        )
+    return started
