@@ -244,6 +244,9 @@ SERVICE_NORMS = env.json(
         "objection": {"first_contact": 2, "receipt_confirmation": 3},
     },
 )
+# The municipality's reading where the law is not settled (cases.legal.terms.Interpretation;
+# defaults per shared/docs/LEGAL.md), e.g. '{"suspension_includes_repair_day": true}'.
+LEGAL_INTERPRETATION = env.json("LEGAL_INTERPRETATION", default={})
 # Warn the handler this many working days before a term ends (each once).
 DEADLINE_WARNING_DAYS = env.list("DEADLINE_WARNING_DAYS", cast=int, default=[5, 1])
 # How often beat runs the deadline sweep, in seconds.

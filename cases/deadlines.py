@@ -19,7 +19,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.domain import DomainConflict
 from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
-from cases.legal.terms import TERMS
+from cases.legal.terms import TERMS, Interpretation, TermResult, suspension_days
 from cases.models import (
     NO_DUE_DATE,
     Case,
@@ -36,6 +36,22 @@ from cases.models import (
 )
 
 SERVICE_NORM_TERM = "service-norm"
+
+
+# Terms whose function takes the municipality's interpretation of unsettled points.
+_INTERPRETED = {"objection-decision", "complaint-handling"}
+
+
+def interpretation() -> Interpretation:
+    """The configured reading of unsettled points (settings.LEGAL_INTERPRETATION)."""
+    return Interpretation(**settings.LEGAL_INTERPRETATION)
+
+
+def term_compute(term: str, start_date: datetime.date, **params: Any) -> TermResult:
+    """A legal term with the live calendar and the configured interpretation."""
+    if term in _INTERPRETED:
+        params["interpretation"] = interpretation()
+    return TERMS[term](start_date, legal_calendar(), **params)
 
 
 def legal_calendar() -> LegalCalendar:
@@ -62,7 +78,7 @@ def deadline_compute(*, term: str, start_date: datetime.date, params: dict[str, 
         due = norm_calendar().add_working_days(start_date, days)
         return Computed(due, f"service norm: {days} working days", [])
     try:
-        result = TERMS[term](start_date, legal_calendar(), **params)
+        result = term_compute(term, start_date, **params)
     except ValueError as error:
         raise ValidationError({"params": str(error)}) from error
     return Computed(result.end_date, result.legal_basis, list(result.steps))
@@ -227,7 +243,7 @@ def deadline_resume(
     locked = _locked(deadline, DeadlineState.SUSPENDED)
     if on < locked.suspended_since:
         raise ValidationError({"on": "The term cannot resume before it was suspended."})
-    paused = max(0, (on - locked.suspended_since).days - 1)
+    paused = suspension_days(locked.suspended_since, on, interpretation())
     params = {
         **locked.params,
         "suspended_days": int(locked.params.get("suspended_days", 0)) + paused,
@@ -326,7 +342,7 @@ def deadlines_for_new_case(*, case: Case, by: User | None) -> list[Deadline]:
             )
         )
     else:
-        period = TERMS["objection-period"](case.objection.decision_date, legal_calendar())
+        period = term_compute("objection-period", case.objection.decision_date)
         started.append(
             deadline_start(
                 case=case,

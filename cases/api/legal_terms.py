@@ -16,9 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.problems import InvalidParams
-from cases.deadlines import legal_calendar
+from cases.deadlines import term_compute
 from cases.legal import penalty
-from cases.legal.terms import TERMS
 
 PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
 
@@ -114,7 +113,7 @@ class LegalTermView(APIView):
                 )
         kwargs = {allowed[name]: data[name] for name in allowed}
         try:
-            result = TERMS[term](data["startDate"], legal_calendar(), **kwargs)
+            result = term_compute(term, data["startDate"], **kwargs)
         except ValueError as error:
             raise InvalidParams(
                 [{"name": "extensionWeeks", "code": "invalid", "reason": str(error)}]

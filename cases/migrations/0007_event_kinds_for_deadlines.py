@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_decree_days'),
+        ("cases", "0006_decree_days"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('filed', 'filed'), ('assigned', 'assigned'), ('claimed', 'claimed'), ('released', 'released'), ('note', 'internal note'), ('status_changed', 'status changed'), ('updated', 'updated'), ('deadline_started', 'term started'), ('deadline_extended', 'term extended'), ('deadline_suspended', 'term suspended'), ('deadline_resumed', 'term resumed'), ('deadline_met', 'term met'), ('deadline_cancelled', 'term cancelled'), ('deadline_warning', 'term ends soon: warning sent'), ('deadline_missed', 'term missed: escalated')], max_length=40, verbose_name='kind'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("filed", "filed"),
+                    ("assigned", "assigned"),
+                    ("claimed", "claimed"),
+                    ("released", "released"),
+                    ("note", "internal note"),
+                    ("status_changed", "status changed"),
+                    ("updated", "updated"),
+                    ("deadline_started", "term started"),
+                    ("deadline_extended", "term extended"),
+                    ("deadline_suspended", "term suspended"),
+                    ("deadline_resumed", "term resumed"),
+                    ("deadline_met", "term met"),
+                    ("deadline_cancelled", "term cancelled"),
+                    ("deadline_warning", "term ends soon: warning sent"),
+                    ("deadline_missed", "term missed: escalated"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]
