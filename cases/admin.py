@@ -3,7 +3,16 @@ services (which write the timeline), so cases are read-only here."""
 
 from django.contrib import admin
 
-from cases.models import Attachment, Case, CaseEvent, Party
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    ClosingDay,
+    Deadline,
+    DeadlineChange,
+    DecreeDay,
+    Party,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -39,6 +48,49 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["reference"]
     list_select_related = ["team", "assignee"]
     inlines = [PartyInline, AttachmentInline, EventInline]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(DecreeDay)
+class DecreeDayAdmin(admin.ModelAdmin):
+    """Days equated with holidays by royal decree (Atw art. 3(3)): legal staff add each
+    year's decree here; every term computed from then on counts them."""
+
+    list_display = ["date", "name", "source"]
+    date_hierarchy = "date"
+    search_fields = ["name", "source"]
+
+
+@admin.register(ClosingDay)
+class ClosingDayAdmin(admin.ModelAdmin):
+    """Days the municipality is closed: they count against service norms only."""
+
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+class DeadlineChangeInline(ReadOnlyInline):
+    model = DeadlineChange
+    fields = ["occurred_at", "kind", "by", "reason", "letter_reference", "due_before", "due_after"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    """Read-only: terms change through the deadline services, which keep the history."""
+
+    list_display = ["case", "kind", "is_norm", "due_date", "state"]
+    list_filter = ["state", "kind", "is_norm"]
+    search_fields = ["case__reference"]
+    list_select_related = ["case"]
+    inlines = [DeadlineChangeInline]
 
     def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return False
