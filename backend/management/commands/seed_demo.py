@@ -57,7 +57,12 @@ class Command(BaseCommand):
         for role in Role:
             user, created = User.objects.get_or_create(
                 username=f"demo-{role.value.replace('_', '-')}",
-                defaults={"first_name": "Demo", "last_name": role.value.replace("_", " ")},
+                defaults={
+                    "first_name": "Demo",
+                    "last_name": role.value.replace("_", " "),
+                    # Deadline warnings go to the console e-mail backend in `make run`.
+                    "email": f"demo-{role.value.replace('_', '-')}@gemeente.example",
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
