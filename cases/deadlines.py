@@ -7,13 +7,15 @@ the Algemene termijnenwet) or from the municipality's working-day calendar (serv
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backend.accounts.models import User
@@ -97,10 +99,20 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
+def cases_due_refresh(case_ids: Iterable[int]) -> None:
+    """Each case's queue position follows its soonest running deadline (one UPDATE)."""
+    soonest = (
+        Deadline.objects.filter(case=OuterRef("pk"), state=DeadlineState.RUNNING)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    Case.objects.filter(pk__in=list(case_ids)).update(
+        queue_due_date=Coalesce(Subquery(soonest), Value(NO_DUE_DATE))
+    )
+
+
 def case_due_refresh(case: Case) -> None:
-    """The case's queue position follows its soonest running deadline."""
-    soonest = case.deadlines.filter(state=DeadlineState.RUNNING).aggregate(d=Min("due_date"))["d"]
-    Case.objects.filter(pk=case.pk).update(queue_due_date=soonest or NO_DUE_DATE)
+    cases_due_refresh([case.pk])
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
-from cases.deadlines import case_due_refresh, legal_calendar
+from cases.deadlines import cases_due_refresh, legal_calendar
 from cases.legal.calendar import LegalCalendar
 from cases.models import (
     CaseEvent,
@@ -106,8 +106,7 @@ def _sweep_missed(today: datetime.date, batch: int, result: SweepResult) -> None
         )
         for d in rows
     )
-    for case in {d.case for d in rows}:
-        case_due_refresh(case)
+    cases_due_refresh({d.case_id for d in rows})
     result.missed += len(rows)
     _send_after_commit(result, notifications)
 
