@@ -93,8 +93,9 @@ test: install-dev messages lint  ## The whole suite on PostgreSQL + the API lint
 	$(MAKE) --no-print-directory lint-api
 	$(MAKE) --no-print-directory compose-check
 
-bench: install-dev  ## Seed 100,000 cases in PostgreSQL and time queue pages
+bench: install-dev  ## Queue pages at 100,000+ cases; the deadline sweep at 1,000,000 deadlines
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.queue
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.deadlines --deadlines 1000000 --due 1000
 
 clean:  ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules $(STAMPS) var staticfiles

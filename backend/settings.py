@@ -252,7 +252,7 @@ DEADLINE_WARNING_DAYS = env.list("DEADLINE_WARNING_DAYS", cast=int, default=[5, 
 # How often beat runs the deadline sweep, in seconds.
 DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=15 * 60)
 # Most deadlines one sweep handles per stage; the next sweep takes the rest.
-DEADLINE_SWEEP_BATCH = env.int("DEADLINE_SWEEP_BATCH", default=2000)
+DEADLINE_SWEEP_BATCH = env.int("DEADLINE_SWEEP_BATCH", default=1000)
 CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
     "task": "cases.tasks.deadlines_sweep",
     "schedule": DEADLINE_SWEEP_SECONDS,
