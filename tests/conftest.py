@@ -1,11 +1,9 @@
 """Fixtures shared by the whole suite: one user per role, API clients, a team."""
 
-import importlib
-
 import pytest
 from rest_framework.test import APIClient
 
-from backend.accounts.roles import Role
+from backend.accounts.roles import Role, roles_sync
 from tests.factories import TeamFactory, UserFactory
 
 ALL_ROLES = [
@@ -22,7 +20,7 @@ def roles_create() -> None:
     """The roles come from a data migration; a flushed database has lost them."""
     from django.apps import apps
 
-    importlib.import_module("cases.migrations.0002_roles").create_roles(apps, None)
+    roles_sync(apps)
 
 
 @pytest.fixture(scope="session")

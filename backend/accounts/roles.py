@@ -45,3 +45,32 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "cases.assign_case",
     ],
 }
+
+
+def roles_sync(apps) -> None:  # noqa: ANN001 - a migration's app registry or django.apps
+    """Create or update every role group with exactly its permissions.
+
+    Idempotent; called by data migrations whenever permissions or roles change. Permissions
+    that do not exist yet (their model comes in a later migration) are skipped; the
+    migration that adds them syncs again.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations ran; roles need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role.value)
+        wanted = [tuple(dotted.split(".")) for dotted in codenames]
+        found = [
+            p
+            for p in permission_model.objects.filter(
+                codename__in=[codename for _, codename in wanted]
+            ).select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        group.permissions.set(found)

@@ -1,29 +1,12 @@
 """Roles as groups of permissions (backend.accounts.roles.ROLE_PERMISSIONS)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from backend.accounts.roles import ROLE_PERMISSIONS
+from backend.accounts.roles import roles_sync
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; this migration needs
-    # them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        permissions = []
-        for dotted in codenames:
-            app_label, codename = dotted.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(permissions)
+    roles_sync(apps)
 
 
 class Migration(migrations.Migration):
