@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "backend",
     "backend.accounts",
+    "backend.outbox",
     "cases",
     "letters",
 ]
@@ -247,6 +248,9 @@ SERVICE_NORMS = env.json(
 # The municipality's reading where the law is not settled (cases.legal.terms.Interpretation;
 # defaults per shared/docs/LEGAL.md), e.g. '{"suspension_includes_repair_day": true}'.
 LEGAL_INTERPRETATION = env.json("LEGAL_INTERPRETATION", default={})
+# Failed calls, each at another time of day (morning, afternoon, evening), before the
+# complaint workflow offers contact in writing instead.
+COMPLAINT_FAILED_CALLS = env.int("COMPLAINT_FAILED_CALLS", default=2)
 # Warn the handler this many working days before a term ends (each once).
 DEADLINE_WARNING_DAYS = env.list("DEADLINE_WARNING_DAYS", cast=int, default=[5, 1])
 # How often beat runs the deadline sweep, in seconds.

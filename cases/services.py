@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Team, User
 from backend.domain import DomainConflict
-from cases.deadlines import deadlines_for_new_case
+from cases.deadlines import deadline_meet, deadlines_for_new_case
 from cases.models import (
     REFERENCE_PREFIX,
     STAFF_INTAKE_CHANNELS,
@@ -24,12 +24,17 @@ from cases.models import (
     CaseKind,
     Channel,
     ComplaintDetails,
+    ContactMoment,
+    ContactOutcome,
+    DeadlineKind,
+    DeadlineState,
     EventKind,
     FilingKey,
     ObjectionDetails,
     Party,
     PartyRole,
     ReferenceCounter,
+    Satisfaction,
 )
 
 # Clocks drift; a staff member's "received at" a minute ahead of ours is not the future.
@@ -304,3 +309,65 @@ def case_add_note(*, case: Case, text: str, by: User) -> CaseEvent:
     if not text.strip():
         raise ValidationError({"text": "Write the note."})
     return CaseEvent.objects.create(case=case, kind=EventKind.NOTE, actor=by, text=text.strip())
+
+
+@transaction.atomic
+def contact_moment_log(
+    *,
+    case: Case,
+    by: User,
+    occurred_at: datetime.datetime,
+    outcome: str,
+    channel: str = "phone",
+    callback_at: datetime.datetime | None = None,
+    note: str = "",
+) -> ContactMoment:
+    """Log a call attempt or conversation; reaching the resident meets the contact norm."""
+    if not by.has_perm("cases.log_contact"):
+        raise PermissionDenied("Your role cannot log contact moments.")
+    if case.closed_at is not None:
+        raise DomainConflict("This case is closed.")
+    if occurred_at > timezone.now() + _CLOCK_SKEW:
+        raise ValidationError({"occurred_at": "This moment is in the future."})
+    if outcome == ContactOutcome.CALLBACK_REQUESTED and callback_at is None:
+        raise ValidationError({"callback_at": "When should we call back?"})
+    moment = ContactMoment.objects.create(
+        case=case,
+        by=by,
+        occurred_at=occurred_at,
+        outcome=outcome,
+        channel=channel,
+        callback_at=callback_at,
+        note=note,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.CONTACT,
+        actor=by,
+        data={"channel": channel, "outcome": outcome, "occurred_at": occurred_at.isoformat()},
+    )
+    if outcome == ContactOutcome.REACHED:
+        first_contact = case.deadlines.filter(
+            kind=DeadlineKind.FIRST_CONTACT, state=DeadlineState.RUNNING
+        ).first()
+        if first_contact is not None:
+            deadline_meet(deadline=first_contact, by=by, reason=f"reached by {channel}")
+    return moment
+
+
+@transaction.atomic
+def case_rate(*, case: Case, rating: int, comment: str, by: User | None) -> Satisfaction:
+    """The complainant rates the handling once, after closing (service-quality figures)."""
+    if case.closed_at is None:
+        raise DomainConflict("A case can be rated once it is closed.")
+    if Satisfaction.objects.filter(case=case).exists():
+        raise DomainConflict("This case has already been rated.")
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Give a rating from 1 to 5."})
+    satisfaction = Satisfaction.objects.create(
+        case=case, rating=rating, comment=comment, recorded_by=by
+    )
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.SATISFACTION, actor=by, data={"rating": rating}
+    )
+    return satisfaction

@@ -28,14 +28,36 @@ _HANDLING = [
     "cases.claim_case",
     "cases.add_note",
     "cases.view_events",
+    "cases.log_contact",
+]
+
+# Complaints are handled by complaint handlers and their team leads (Awb 9:7 is checked
+# per case: never the person complained about).
+_COMPLAINT_STEPS = [
+    f"cases.complaint_{step}"
+    for step in (
+        "confirm_receipt",
+        "offer_written_contact",
+        "resolve_informally",
+        "start_formal_handling",
+        "plan_hearing",
+        "hold_hearing",
+        "waive_hearing",
+        "involve_committee",
+        "extend_term",
+        "record_outcome",
+        "not_handle",
+        "forward",
+        "withdraw",
+    )
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.RESIDENT: ["cases.file_case"],
     Role.INTEGRATION_CLIENT: ["cases.file_case"],
-    Role.CASE_HANDLER: ["cases.file_case", *_HANDLING],
+    Role.CASE_HANDLER: ["cases.file_case", *_HANDLING, *_COMPLAINT_STEPS],
     Role.LEGAL_STAFF: ["cases.file_case", *_HANDLING, "cases.view_all_objections"],
-    Role.TEAM_LEAD: ["cases.file_case", *_HANDLING, "cases.assign_case"],
+    Role.TEAM_LEAD: ["cases.file_case", *_HANDLING, *_COMPLAINT_STEPS, "cases.assign_case"],
     # Functional administration: configures teams and users and sees every case, but no
     # personal data - the role does not need it (AVG data minimisation).
     Role.ADMINISTRATOR: [

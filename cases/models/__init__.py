@@ -13,6 +13,9 @@ from cases.models.case import (
     Channel,
     ComplaintDetails,
     ContactChannel,
+    ContactMoment,
+    ContactMomentChannel,
+    ContactOutcome,
     ContactTime,
     EventKind,
     FilingKey,
@@ -22,6 +25,7 @@ from cases.models.case import (
     PartyRole,
     PartyType,
     ReferenceCounter,
+    Satisfaction,
     attachment_path,
 )
 from cases.models.deadline import (
@@ -37,6 +41,9 @@ from cases.models.deadline import (
     NotificationStage,
 )
 
+# The workflows' proxies are models too; importing them here registers them.
+from cases.workflows.complaint import Complaint
+
 __all__ = [
     "NO_DUE_DATE",
     "OPEN_DEADLINE_STATES",
@@ -50,8 +57,12 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ClosingDay",
+    "Complaint",
     "ComplaintDetails",
     "ContactChannel",
+    "ContactMoment",
+    "ContactMomentChannel",
+    "ContactOutcome",
     "ContactTime",
     "Deadline",
     "DeadlineChange",
@@ -69,5 +80,6 @@ __all__ = [
     "PartyRole",
     "PartyType",
     "ReferenceCounter",
+    "Satisfaction",
     "attachment_path",
 ]

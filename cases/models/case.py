@@ -118,6 +118,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("assign_case", _("Can assign a case to someone else")),
             ("add_note", _("Can add an internal note")),
             ("view_events", _("Can view a case's timeline")),
+            ("log_contact", _("Can log a contact moment")),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +152,35 @@ class ComplaintDetails(models.Model):
         _("person or unit complained about"), max_length=200, blank=True
     )
     conduct_date = models.DateField(_("date of the conduct"), null=True, blank=True)
+
+    # Filled in by the workflow (cases.workflows.complaint), step by step.
+    receipt_confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    informal_solution = models.TextField(_("agreed solution (Awb 9:5)"), blank=True)
+    satisfaction_confirmed_via = models.CharField(
+        _("satisfaction confirmed via"), max_length=20, blank=True
+    )
+    satisfaction_confirmed_at = models.DateTimeField(
+        _("satisfaction confirmed at"), null=True, blank=True
+    )
+    hearing_at = models.DateTimeField(_("hearing at"), null=True, blank=True)
+    hearing_location = models.CharField(
+        _("hearing place or video link"), max_length=300, blank=True
+    )
+    hearing_report = models.TextField(_("hearing report (Awb 9:10)"), blank=True)
+    hearing_waived_ground = models.CharField(_("hearing waived because"), max_length=40, blank=True)
+    with_committee = models.BooleanField(_("advisory person or committee"), default=False)
+    committee_name = models.CharField(_("advisory person or committee"), max_length=200, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("extensions (Awb 9:11(2))"), default=0)
+    findings = models.TextField(_("findings (Awb 9:12)"), blank=True)
+    judgement = models.CharField(_("judgement"), max_length=20, blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    not_handled_ground = models.CharField(
+        _("not handled because (Awb 9:8)"), max_length=40, blank=True
+    )
+    forwarded_to = models.CharField(_("forwarded to"), max_length=200, blank=True)
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    closing_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("complaint details")
@@ -299,6 +329,9 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("internal note")
     STATUS_CHANGED = "status_changed", _("status changed")
     UPDATED = "updated", _("updated")
+    TRANSITION = "transition", _("workflow step")
+    CONTACT = "contact", _("contact moment")
+    SATISFACTION = "satisfaction", _("satisfaction rated")
     DEADLINE_STARTED = "deadline_started", _("term started")
     DEADLINE_EXTENDED = "deadline_extended", _("term extended")
     DEADLINE_SUSPENDED = "deadline_suspended", _("term suspended")
@@ -341,6 +374,74 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN201
         raise AppendOnlyError("Case events cannot be deleted.")
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", _("reached")
+    NO_ANSWER = "no_answer", _("no answer")
+    VOICEMAIL = "voicemail", _("voicemail")
+    WRONG_NUMBER = "wrong_number", _("wrong number")
+    CALLBACK_REQUESTED = "callback_requested", _("call back requested")
+
+
+class ContactMomentChannel(models.TextChoices):
+    PHONE = "phone", _("phone")
+    EMAIL = "email", _("e-mail")
+    LETTER = "letter", _("letter")
+    COUNTER = "counter", _("counter")
+    VIDEO = "video", _("video call")
+
+
+class ContactMoment(models.Model):
+    """One attempt to reach the resident, or a conversation: phone first (seed, DESIGN 3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contact_moments")
+    occurred_at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=ContactMomentChannel.choices, default="phone"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ContactOutcome.choices)
+    callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.occurred_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def daypart(self) -> str:
+        hour = timezone.localtime(self.occurred_at).hour
+        return "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+
+
+class Satisfaction(models.Model):
+    """The complainant's rating of the handling, once, after closing (service quality)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="satisfaction")
+    rating = models.PositiveSmallIntegerField(_("rating (1-5)"))
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.rating}"
 
 
 class ReferenceCounter(models.Model):
