@@ -15,6 +15,7 @@ from cases.models import (
     Case,
     CaseEvent,
     CaseKind,
+    ContactMoment,
     Deadline,
     DeadlineChange,
     Party,
@@ -121,6 +122,7 @@ def case_detail(*, user: User, reference: str) -> Case:
         .prefetch_related(
             "parties",
             "attachments",
+            Prefetch("contact_moments", queryset=ContactMoment.objects.select_related("by")),
             Prefetch(
                 "deadlines",
                 queryset=Deadline.objects.order_by("due_date", "id").prefetch_related(

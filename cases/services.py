@@ -239,6 +239,9 @@ def _can_handle(user: User, case: Case) -> bool:
     """Whether a user may be the handler of a case: a handling role, in the right team."""
     if not user.is_active or not user.has_perm("cases.claim_case"):
         return False
+    complaint = getattr(case, "complaint", None) if case.kind == CaseKind.COMPLAINT else None
+    if complaint is not None and complaint.employee_id == user.pk:
+        return False  # Awb 9:7: never the person whose conduct is complained about
     if case.team_id is None or user.has_perm("cases.view_all_cases"):
         return True
     if case.kind == CaseKind.OBJECTION and user.has_perm("cases.view_all_objections"):

@@ -19,6 +19,7 @@ from cases.models import (
     CaseEvent,
     Channel,
     ContactChannel,
+    ContactMoment,
     ContactTime,
     Deadline,
     DeadlineChange,
@@ -29,6 +30,7 @@ from cases.models import (
     PartyType,
 )
 from cases.services import NewAttachment
+from cases.workflows.service import steps_available
 
 _NL_POSTAL_CODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
 
@@ -271,6 +273,24 @@ class ComplaintDetailsSerializer(serializers.Serializer):
     employee = PersonSerializer(allow_null=True)
     employee_description = serializers.CharField()
     conduct_date = serializers.DateField(allow_null=True)
+    receipt_confirmed_at = serializers.DateTimeField(allow_null=True)
+    informal_solution = serializers.CharField()
+    satisfaction_confirmed_via = serializers.CharField()
+    satisfaction_confirmed_at = serializers.DateTimeField(allow_null=True)
+    hearing_at = serializers.DateTimeField(allow_null=True)
+    hearing_location = serializers.CharField()
+    hearing_report = serializers.CharField()
+    hearing_waived_ground = serializers.CharField()
+    with_committee = serializers.BooleanField()
+    committee_name = serializers.CharField()
+    extensions = serializers.IntegerField()
+    findings = serializers.CharField()
+    judgement = serializers.CharField()
+    conclusions = serializers.CharField()
+    measures = serializers.CharField()
+    not_handled_ground = serializers.CharField()
+    forwarded_to = serializers.CharField()
+    forwarded_at = serializers.DateTimeField(allow_null=True)
 
 
 class ObjectionDetailsSerializer(serializers.Serializer):
@@ -388,7 +408,21 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
         return filer.needs_extra_care
 
 
+class ContactMomentOutSerializer(serializers.ModelSerializer):
+    by = PersonSerializer()
+
+    class Meta:
+        model = ContactMoment
+        fields = ["id", "occurred_at", "by", "channel", "outcome", "callback_at", "note"]
+
+
 class CaseDetailSerializer(_CaseBaseSerializer):
+    """The whole case for its page. Staff also get the workflow: the steps the caller may
+    take now, the contact moments and the timeline."""
+
+    available_transitions = serializers.SerializerMethodField()
+    contact_moments = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
     parties = PartySerializer(many=True)
     complaint = serializers.SerializerMethodField()
     objection = serializers.SerializerMethodField()
@@ -417,7 +451,30 @@ class CaseDetailSerializer(_CaseBaseSerializer):
             "objection",
             "attachments",
             "deadlines",
+            "available_transitions",
+            "contact_moments",
+            "timeline",
         ]
+
+    def _staff(self) -> bool:
+        user = self.context.get("user")
+        return user is not None and user.has_perm("cases.view_events")
+
+    def get_available_transitions(self, case: Case) -> list[str]:
+        user = self.context.get("user")
+        return steps_available(case, user) if user is not None else []
+
+    def get_contact_moments(self, case: Case) -> list[dict] | None:
+        if not self._staff():
+            return None
+        return ContactMomentOutSerializer(case.contact_moments.all(), many=True).data
+
+    def get_timeline(self, case: Case) -> list[dict] | None:
+        """The latest entries; the whole history is at /cases/{reference}/events."""
+        if not self._staff():
+            return None
+        events = case.events.select_related("actor").order_by("-occurred_at", "-id")[:50]
+        return CaseEventSerializer(reversed(list(events)), many=True).data
 
     def get_complaint(self, case: Case) -> dict | None:
         details = getattr(case, "complaint", None) if case.kind == "complaint" else None

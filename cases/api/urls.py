@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.api import legal_terms, views
+from cases.api import legal_terms, views, workflow
 
 urlpatterns = [
     path(
@@ -23,6 +23,21 @@ urlpatterns = [
         "cases/<str:reference>/attachments/<int:attachment_id>",
         views.AttachmentDownloadView.as_view(),
         name="case-attachment",
+    ),
+    path(
+        "cases/<str:reference>/transitions",
+        workflow.CaseTransitionView.as_view(),
+        name="case-transitions",
+    ),
+    path(
+        "cases/<str:reference>/contact-moments",
+        workflow.ContactMomentsView.as_view(),
+        name="case-contact-moments",
+    ),
+    path(
+        "cases/<str:reference>/satisfaction",
+        workflow.SatisfactionView.as_view(),
+        name="case-satisfaction",
     ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
 ]

@@ -52,6 +52,7 @@ def _data_flags(user: User, case: Case | None = None) -> dict[str, Any]:
 def _detail_context(user: User, case: Case) -> dict[str, Any]:
     return {
         **_data_flags(user, case),
+        "user": user,
         "today": timezone.localdate(),
         "legal_calendar": legal_calendar(),
         "norm_calendar": norm_calendar(),
@@ -268,14 +269,17 @@ class CaseDetailView(APIView):
         tags=["cases"],
     )
     def get(self, request: Request, reference: str) -> Response:
-        _reference_check(reference)
-        try:
-            case = selectors.case_detail(user=request.user, reference=reference)
-        except ObjectDoesNotExist:
-            raise NotFound("There is no case with this reference, or you may not see it.") from None
-        return Response(
-            s.CaseDetailSerializer(case, context=_detail_context(request.user, case)).data
-        )
+        return case_detail_response(request, reference)
+
+
+def case_detail_response(request: Request, reference: str) -> Response:
+    """The case as its page shows it, for this caller."""
+    _reference_check(reference)
+    try:
+        case = selectors.case_detail(user=request.user, reference=reference)
+    except ObjectDoesNotExist:
+        raise NotFound("There is no case with this reference, or you may not see it.") from None
+    return Response(s.CaseDetailSerializer(case, context=_detail_context(request.user, case)).data)
 
 
 class CaseAssignmentView(APIView):

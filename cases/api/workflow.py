@@ -1,0 +1,262 @@
+"""Workflow endpoints: take a step by name, log contact moments, rate the handling."""
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import User
+from cases import services
+from cases.api.serializers import CaseDetailSerializer, StrictMixin
+from cases.api.views import _visible_case, case_detail_response
+from cases.models import ContactMoment, ContactMomentChannel, ContactOutcome
+from cases.workflows import service as workflow
+from cases.workflows.complaint import HearingWaivedGround, Judgement, NotHandledGround
+
+PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
+
+
+class _Input(StrictMixin, serializers.Serializer):
+    pass
+
+
+class NoData(_Input):
+    pass
+
+
+class ResolveInformallyInput(_Input):
+    solution = serializers.CharField(max_length=5000, help_text="What was agreed.")
+    confirmed_via = serializers.ChoiceField(
+        choices=ContactMomentChannel.choices,
+        help_text="How the complainant said they are satisfied (Awb 9:5).",
+    )
+    confirmed_at = serializers.DateTimeField()
+
+    def validate_confirmed_at(self, value: Any) -> Any:
+        if value > timezone.now():
+            raise serializers.ValidationError("This moment is in the future.")
+        return value
+
+
+class PlanHearingInput(_Input):
+    at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=300, help_text="Place or video link.")
+
+    def validate_at(self, value: Any) -> Any:
+        if value <= timezone.now():
+            raise serializers.ValidationError("A hearing is planned in the future.")
+        return value
+
+
+class HoldHearingInput(_Input):
+    report = serializers.CharField(max_length=20000)
+
+
+class WaiveHearingInput(_Input):
+    ground = serializers.ChoiceField(choices=HearingWaivedGround.choices)
+
+
+class InvolveCommitteeInput(_Input):
+    name = serializers.CharField(max_length=200)
+
+
+class ExtendTermInput(_Input):
+    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    reason = serializers.CharField(max_length=2000)
+    consent = serializers.BooleanField(
+        default=False, help_text="The complainant consented in writing (needed after one)."
+    )
+
+
+class RecordOutcomeInput(_Input):
+    findings = serializers.CharField(max_length=20000)
+    judgement = serializers.ChoiceField(choices=Judgement.choices)
+    conclusions = serializers.CharField(max_length=20000)
+    measures = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+
+
+class NotHandleInput(_Input):
+    ground = serializers.ChoiceField(choices=NotHandledGround.choices)
+    explanation = serializers.CharField(max_length=5000)
+
+
+class ForwardInput(_Input):
+    to = serializers.CharField(max_length=200, help_text="The competent body.")
+    reason = serializers.CharField(max_length=2000)
+
+
+class WithdrawInput(_Input):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+STEP_INPUTS: dict[str, type[serializers.Serializer]] = {
+    "confirm_receipt": NoData,
+    "offer_written_contact": NoData,
+    "resolve_informally": ResolveInformallyInput,
+    "start_formal_handling": NoData,
+    "plan_hearing": PlanHearingInput,
+    "hold_hearing": HoldHearingInput,
+    "waive_hearing": WaiveHearingInput,
+    "involve_committee": InvolveCommitteeInput,
+    "extend_term": ExtendTermInput,
+    "record_outcome": RecordOutcomeInput,
+    "not_handle": NotHandleInput,
+    "forward": ForwardInput,
+    "withdraw": WithdrawInput,
+}
+
+
+class TransitionInput(StrictMixin, serializers.Serializer):
+    name = serializers.CharField(max_length=60, help_text="A step in availableTransitions.")
+    data = serializers.DictField(required=False, default=dict, help_text="The step's data.")
+
+
+class CanTakeSteps(BasePermission):
+    """Handling staff; which steps each role may take is checked per step."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("cases.view_queue")
+
+
+class CaseTransitionView(APIView):
+    """Take a workflow step by name, with its data.
+
+    400 for an unknown step or missing data (naming the field), 403 when the caller's role
+    may not take it, 409 when the case's state does not allow it now (the response lists
+    ``availableTransitions``). Callers: case handlers and team leads (complaints).
+    """
+
+    permission_classes = [IsAuthenticated, CanTakeSteps]
+
+    @extend_schema(
+        operation_id="caseTransitionCreate",
+        request=TransitionInput,
+        responses={
+            200: CaseDetailSerializer,
+            400: PROBLEM,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+        },
+        tags=["workflow"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        body = TransitionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        name = body.validated_data["name"]
+        workflow.step_check(case=case, name=name, by=request.user)
+        step = STEP_INPUTS[name](data=body.validated_data["data"])
+        if not step.is_valid():
+            raise serializers.ValidationError({"data": step.errors})
+        workflow.case_transition(
+            case=case, name=name, data=dict(step.validated_data), by=request.user
+        )
+        return case_detail_response(request, reference)
+
+
+class ContactMomentInput(StrictMixin, serializers.Serializer):
+    occurred_at = serializers.DateTimeField(required=False)
+    channel = serializers.ChoiceField(choices=ContactMomentChannel.choices, default="phone")
+    outcome = serializers.ChoiceField(choices=ContactOutcome.choices)
+    callback_at = serializers.DateTimeField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ContactMomentSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username")
+
+    class Meta:
+        model = ContactMoment
+        fields = ["id", "occurred_at", "by", "channel", "outcome", "callback_at", "note"]
+
+
+class CanLogContact(BasePermission):
+    """Handling staff log every call attempt."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("cases.log_contact")
+
+
+class ContactMomentsView(APIView):
+    """Log a call attempt or conversation. Callers: handlers, legal staff, team leads."""
+
+    permission_classes = [IsAuthenticated, CanLogContact]
+
+    @extend_schema(
+        operation_id="caseContactMomentCreate",
+        request=ContactMomentInput,
+        responses={
+            201: ContactMomentSerializer,
+            400: PROBLEM,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+        },
+        tags=["workflow"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        body = ContactMomentInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data.setdefault("occurred_at", timezone.now())
+        moment = services.contact_moment_log(case=case, by=request.user, **data)
+        return Response(ContactMomentSerializer(moment).data, status=status.HTTP_201_CREATED)
+
+
+class SatisfactionInput(StrictMixin, serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class CanRate(BasePermission):
+    """The complainant (who filed it) or staff recording the rating given by phone."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user: User = request.user
+        return user.has_perm("cases.file_case")
+
+
+class SatisfactionView(APIView):
+    """Rate the handling once, after closing. Callers: the filer; handling staff."""
+
+    permission_classes = [IsAuthenticated, CanRate]
+
+    @extend_schema(
+        operation_id="caseSatisfactionCreate",
+        request=SatisfactionInput,
+        responses={
+            201: SatisfactionInput,
+            400: PROBLEM,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+        },
+        tags=["workflow"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        user = request.user
+        if case.registered_by_id != user.pk and not user.has_perm("cases.log_contact"):
+            raise PermissionDenied("Only the complainant or their handler records the rating.")
+        body = SatisfactionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        rated = services.case_rate(
+            case=case,
+            rating=body.validated_data["rating"],
+            comment=body.validated_data.get("comment", ""),
+            by=user,
+        )
+        return Response(
+            {"rating": rated.rating, "comment": rated.comment}, status=status.HTTP_201_CREATED
+        )
