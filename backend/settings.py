@@ -227,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "cases.models.EventKind",
         "ChannelEnum": "cases.models.Channel",
         "ContactChannelEnum": "cases.models.ContactChannel",
+        "ContactMomentChannelEnum": "cases.models.ContactMomentChannel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
