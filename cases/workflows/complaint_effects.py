@@ -5,6 +5,8 @@ The letters issue renders the requested letters from the outbox."""
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
 from backend.accounts.models import User
 from backend.outbox.services import outbox_publish
 from cases import deadlines
@@ -88,7 +90,15 @@ def extend_term(case: Complaint, data: dict, by: User, event: CaseEvent) -> None
         letter_reference=f"{case.reference}:complaint_extension_notice:{event.pk}",
         **{name: weeks},
     )
-    _letter(case, event, "complaint_extension_notice", new_due_date=str(deadline.due_date))
+    deadline.refresh_from_db()
+    _letter(
+        case,
+        event,
+        "complaint_extension_notice",
+        new_due_date=deadline.due_date.isoformat(),
+        # 9:11(2): the complainant and the person complained about are both told.
+        recipients=["complainant", "person_complained_about"],
+    )
 
 
 def record_outcome(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
@@ -99,7 +109,17 @@ def record_outcome(case: Complaint, data: dict, by: User, event: CaseEvent) -> N
 
 def not_handle(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
     close_open_deadlines(case, by, f"not handled (Awb 9:8): {data['ground']}")
-    _letter(case, event, "complaint_not_handled_notice")
+    # 9:8(2): the notice goes out at the latest 4 weeks after receipt.
+    received = timezone.localtime(case.received_at).date()
+    notice_due = deadlines.term_compute("complaint-not-handled-notice", received).end_date
+    _letter(
+        case,
+        event,
+        "complaint_not_handled_notice",
+        ground=data["ground"],
+        notice_due=notice_due.isoformat(),
+        on_time=timezone.localdate() <= notice_due,
+    )
 
 
 def forward(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:

@@ -431,3 +431,73 @@ def test_random_step_sequences_keep_the_invariants(anon, handler, team, names):
             assert workflow.steps_available(case, handler) == []
         else:
             assert case.closed_at is None
+
+
+class TestSatisfaction:
+    """POST /api/v1/cases/{reference}/satisfaction: once, after closing."""
+
+    @pytest.fixture
+    def closed(self, client_for, users, team, handler):
+        reference = (
+            client_for(users[Role.RESIDENT])
+            .post("/api/v1/complaints", complaint_body())
+            .json()["reference"]
+        )
+        case = Case.objects.get(reference=reference)
+        Case.objects.filter(pk=case.pk).update(team=team, assignee=handler)
+        return case
+
+    def rate(self, client, case, rating=4):
+        return client.post(
+            f"/api/v1/cases/{case.reference}/satisfaction",
+            {"rating": rating, "comment": "Vriendelijk en snel"},
+            format="json",
+        )
+
+    def test_complainant_rates_once_after_closing(self, client_for, users, closed, handler):
+        resident = client_for(users[Role.RESIDENT])
+        assert self.rate(resident, closed).status_code == 409  # still open
+        workflow.case_transition(
+            case=closed, name="withdraw", data={"reason": "opgelost"}, by=handler
+        )
+        assert self.rate(resident, closed, rating=6).status_code == 400
+        first = self.rate(resident, closed)
+        again = self.rate(resident, closed, rating=1)
+        assert first.status_code == 201
+        assert again.status_code == 409
+        assert closed.satisfaction.rating == 4
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.RESIDENT, 201),  # the complainant
+            (Role.CASE_HANDLER, 201),  # recording a rating given by phone
+            (Role.TEAM_LEAD, 201),
+            (Role.LEGAL_STAFF, 201),
+            (Role.ADMINISTRATOR, 403),
+            (Role.INTEGRATION_CLIENT, 404),  # not theirs
+        ],
+    )
+    def test_by_role(self, client_for, users, closed, handler, role, status):
+        workflow.case_transition(
+            case=closed, name="withdraw", data={"reason": "opgelost"}, by=handler
+        )
+        assert self.rate(client_for(users[role]), closed).status_code == status
+
+    def test_another_resident_cannot_rate(self, client_for, closed, handler):
+        workflow.case_transition(
+            case=closed, name="withdraw", data={"reason": "opgelost"}, by=handler
+        )
+        stranger = UserFactory(role=Role.RESIDENT)
+        assert self.rate(client_for(stranger), closed).status_code == 404
+
+    def test_anonymous(self, anon, closed):
+        assert self.rate(anon, closed).status_code == 401
+
+
+def test_not_handled_notice_says_whether_it_is_within_four_weeks(hc, complaint):
+    """Awb 9:8(2): at the latest four weeks after receipt."""
+    ok(hc, complaint, "not_handle", ground="insufficient_interest", explanation="Te gering.")
+    payload = OutboxMessage.objects.get(case=complaint).payload
+    assert payload["on_time"] is True
+    assert payload["ground"] == "insufficient_interest"
