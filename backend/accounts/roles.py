@@ -52,12 +52,43 @@ _COMPLAINT_STEPS = [
     )
 ]
 
+# Objections: legal staff own the procedure (admissibility, review as second lawyer);
+# handlers and team leads run the informal call, hearings and drafting.
+_OBJECTION_HANDLING = [
+    f"cases.objection_{step}"
+    for step in (
+        "confirm_receipt",
+        "handle_informally",
+        "handle_hearing",
+        "refer_committee",
+        "postpone",
+        "draft_decision",
+        "withdraw",
+    )
+]
+_OBJECTION_LEGAL = [
+    *_OBJECTION_HANDLING,
+    "cases.objection_check_admissibility",
+    "cases.objection_review_decision",
+]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.RESIDENT: ["cases.file_case"],
     Role.INTEGRATION_CLIENT: ["cases.file_case"],
-    Role.CASE_HANDLER: ["cases.file_case", *_HANDLING, *_COMPLAINT_STEPS],
-    Role.LEGAL_STAFF: ["cases.file_case", *_HANDLING, "cases.view_all_objections"],
-    Role.TEAM_LEAD: ["cases.file_case", *_HANDLING, *_COMPLAINT_STEPS, "cases.assign_case"],
+    Role.CASE_HANDLER: ["cases.file_case", *_HANDLING, *_COMPLAINT_STEPS, *_OBJECTION_HANDLING],
+    Role.LEGAL_STAFF: [
+        "cases.file_case",
+        *_HANDLING,
+        "cases.view_all_objections",
+        *_OBJECTION_LEGAL,
+    ],
+    Role.TEAM_LEAD: [
+        "cases.file_case",
+        *_HANDLING,
+        *_COMPLAINT_STEPS,
+        *_OBJECTION_HANDLING,
+        "cases.assign_case",
+    ],
     # Functional administration: configures teams and users and sees every case, but no
     # personal data - the role does not need it (AVG data minimisation).
     Role.ADMINISTRATOR: [

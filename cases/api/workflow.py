@@ -18,6 +18,8 @@ from cases.api.views import _visible_case, case_detail_response
 from cases.models import ContactMoment, ContactMomentChannel, ContactOutcome
 from cases.workflows import service as workflow
 from cases.workflows.complaint import HearingWaivedGround, Judgement, NotHandledGround
+from cases.workflows.objection import Costs, Outcome
+from cases.workflows.objection import HearingWaivedGround as ObjectionWaivedGround
 
 PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
 
@@ -95,7 +97,7 @@ class WithdrawInput(_Input):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-STEP_INPUTS: dict[str, type[serializers.Serializer]] = {
+COMPLAINT_INPUTS: dict[str, type[serializers.Serializer]] = {
     "confirm_receipt": NoData,
     "offer_written_contact": NoData,
     "resolve_informally": ResolveInformallyInput,
@@ -110,6 +112,95 @@ STEP_INPUTS: dict[str, type[serializers.Serializer]] = {
     "forward": ForwardInput,
     "withdraw": WithdrawInput,
 }
+
+
+class RequestRepairInput(_Input):
+    missing = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        allow_empty=False,
+        help_text="What is missing (Awb 6:5), e.g. grounds, signature.",
+    )
+    term_weeks = serializers.IntegerField(min_value=1, max_value=4, default=2)
+
+
+class RecordRepairInput(_Input):
+    grounds = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    signed = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class AcceptInput(_Input):
+    posted_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Postmark date, for the postal rule (6:9(2))."
+    )
+    excusable_reason = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, help_text="Late but excusable (6:11)."
+    )
+
+
+class ChangedDecisionInput(_Input):
+    new_decision_reference = serializers.CharField(max_length=80)
+
+
+class ObjectionHearingInput(_Input):
+    at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=300, help_text="Place or video link.")
+    inspection_from = serializers.DateField(help_text="Documents open for inspection from.")
+    inspection_place = serializers.CharField(max_length=300)
+    invited_on = serializers.DateField(required=False, help_text="Default: today.")
+
+
+class ObjectionWaiveInput(_Input):
+    ground = serializers.ChoiceField(choices=ObjectionWaivedGround.choices)
+
+
+class AdviceInput(_Input):
+    advice = serializers.CharField(max_length=50000)
+
+
+class PostponeInput(_Input):
+    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    reason = serializers.CharField(max_length=2000)
+    consent = serializers.BooleanField(default=False, help_text="Needed after one (7:10(4)).")
+
+
+class DraftDecisionInput(_Input):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reasons = serializers.CharField(max_length=50000)
+    costs = serializers.ChoiceField(choices=Costs.choices)
+    new_decision_reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    departs_from_advice_reasons = serializers.CharField(
+        max_length=20000, required=False, allow_blank=True
+    )
+
+
+class RejectDecisionInput(_Input):
+    comments = serializers.CharField(max_length=20000)
+
+
+OBJECTION_INPUTS: dict[str, type[serializers.Serializer]] = {
+    "confirm_receipt": NoData,
+    "request_repair": RequestRepairInput,
+    "record_repair": RecordRepairInput,
+    "repair_lapsed": NoData,
+    "hold_premature": NoData,
+    "release_premature": NoData,
+    "accept": AcceptInput,
+    "record_changed_decision": ChangedDecisionInput,
+    "continue_formally": NoData,
+    "plan_hearing": ObjectionHearingInput,
+    "hold_hearing": HoldHearingInput,
+    "waive_hearing": ObjectionWaiveInput,
+    "refer_committee": InvolveCommitteeInput,
+    "receive_advice": AdviceInput,
+    "postpone": PostponeInput,
+    "draft_decision": DraftDecisionInput,
+    "approve_decision": NoData,
+    "reject_decision": RejectDecisionInput,
+    "close": NoData,
+    "withdraw": WithdrawInput,
+}
+
+STEP_INPUTS = {"complaint": COMPLAINT_INPUTS, "objection": OBJECTION_INPUTS}
 
 
 class TransitionInput(StrictMixin, serializers.Serializer):
@@ -129,7 +220,9 @@ class CaseTransitionView(APIView):
 
     400 for an unknown step or missing data (naming the field), 403 when the caller's role
     may not take it, 409 when the case's state does not allow it now (the response lists
-    ``availableTransitions``). Callers: case handlers and team leads (complaints).
+    ``availableTransitions``). Callers: case handlers and team leads (complaints); legal
+    staff, handlers and team leads (objections: admissibility and review are legal staff's,
+    and the reviewer is never the drafter).
     """
 
     permission_classes = [IsAuthenticated, CanTakeSteps]
@@ -153,7 +246,7 @@ class CaseTransitionView(APIView):
         body.is_valid(raise_exception=True)
         name = body.validated_data["name"]
         workflow.step_check(case=case, name=name, by=request.user)
-        step = STEP_INPUTS[name](data=body.validated_data["data"])
+        step = STEP_INPUTS[case.kind][name](data=body.validated_data["data"])
         if not step.is_valid():
             raise serializers.ValidationError({"data": step.errors})
         workflow.case_transition(

@@ -75,6 +75,7 @@ __all__ = [
     "FilingKey",
     "Language",
     "NotificationStage",
+    "Objection",
     "ObjectionDetails",
     "Party",
     "PartyRole",

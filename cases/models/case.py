@@ -207,6 +207,56 @@ class ObjectionDetails(models.Model):
         _("costs reimbursement requested (Awb 7:15)"), default=False
     )
 
+    # Filled in by the workflow (cases.workflows.objection), step by step.
+    receipt_confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    posted_on = models.DateField(_("postmark date (Awb 6:9(2))"), null=True, blank=True)
+    on_time = models.BooleanField(_("on time"), null=True, blank=True)
+    timeliness = models.TextField(_("timeliness (Awb 6:9-6:11)"), blank=True)
+    excusable_reason = models.TextField(_("late but excusable because (Awb 6:11)"), blank=True)
+    missing_elements = models.JSONField(_("missing (Awb 6:5)"), default=list, blank=True)
+    repair_requested_on = models.DateField(_("repair requested on"), null=True, blank=True)
+    repair_due = models.DateField(_("repair due"), null=True, blank=True)
+    repaired_on = models.DateField(_("repaired on"), null=True, blank=True)
+    repair_lapsed = models.BooleanField(_("repair term lapsed"), default=False)
+    changed_decision_reference = models.CharField(
+        _("changed primary decision"), max_length=80, blank=True
+    )
+    hearing_at = models.DateTimeField(_("hearing at"), null=True, blank=True)
+    hearing_invited_on = models.DateField(_("invitation sent on"), null=True, blank=True)
+    hearing_location = models.CharField(
+        _("hearing place or video link"), max_length=300, blank=True
+    )
+    inspection_from = models.DateField(
+        _("documents open for inspection from"), null=True, blank=True
+    )
+    inspection_place = models.CharField(_("place of inspection"), max_length=300, blank=True)
+    hearing_report = models.TextField(_("hearing report"), blank=True)
+    hearing_waived_ground = models.CharField(
+        _("no hearing because (Awb 7:3)"), max_length=40, blank=True
+    )
+    with_committee = models.BooleanField(_("advisory committee (Awb 7:13)"), default=False)
+    committee_name = models.CharField(_("advisory committee"), max_length=200, blank=True)
+    committee_advice = models.TextField(_("committee advice"), blank=True)
+    postponements = models.PositiveSmallIntegerField(_("postponements (Awb 7:10)"), default=0)
+    outcome = models.CharField(_("outcome (Awb 7:11)"), max_length=20, blank=True)
+    reasons = models.TextField(_("reasons (Awb 7:12)"), blank=True)
+    costs = models.CharField(_("costs (Awb 7:15)"), max_length=20, blank=True)
+    new_decision_reference = models.CharField(_("new decision"), max_length=80, blank=True)
+    departs_from_advice_reasons = models.TextField(
+        _("reasons to depart from the advice"), blank=True
+    )
+    draft_source = models.CharField(max_length=40, blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drafted_at = models.DateTimeField(_("drafted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_comments = models.TextField(_("review comments"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    closing_reason = models.TextField(_("reason"), blank=True)
+
     class Meta:
         verbose_name = _("objection details")
         verbose_name_plural = _("objection details")

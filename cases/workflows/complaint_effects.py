@@ -10,25 +10,25 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.outbox.services import outbox_publish
 from cases import deadlines
-from cases.models import CaseEvent, DeadlineKind, DeadlineState
+from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineState
 from cases.workflows.complaint import Complaint
 
 Effect = Callable[[Complaint, dict[str, Any], User, CaseEvent], None]
 
 
-def _open_deadline(case: Complaint, kind: DeadlineKind):  # noqa: ANN202
+def open_deadline(case: Case, kind: DeadlineKind) -> Deadline | None:
     return case.deadlines.filter(
         kind=kind, state__in=[DeadlineState.RUNNING, DeadlineState.SUSPENDED]
     ).first()
 
 
 def _meet(case: Complaint, kind: DeadlineKind, by: User, reason: str) -> None:
-    deadline = _open_deadline(case, kind)
+    deadline = open_deadline(case, kind)
     if deadline is not None:
         deadlines.deadline_meet(deadline=deadline, by=by, reason=reason)
 
 
-def _letter(case: Complaint, event: CaseEvent, letter: str, **payload: Any) -> None:
+def letter_request(case: Complaint, event: CaseEvent, letter: str, **payload: Any) -> None:
     outbox_publish(
         topic="letter.requested",
         payload={"case": case.reference, "letter": letter, "event": event.pk, **payload},
@@ -47,26 +47,26 @@ def close_open_deadlines(case: Complaint, by: User, reason: str) -> None:
 
 def confirm_receipt(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
     _meet(case, DeadlineKind.RECEIPT_CONFIRMATION, by, "receipt confirmed (Awb 9:6)")
-    _letter(case, event, "complaint_receipt")
+    letter_request(case, event, "complaint_receipt")
 
 
 def resolve_informally(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
     _meet(case, DeadlineKind.FIRST_CONTACT, by, "resolved in conversation")
     _meet(case, DeadlineKind.COMPLAINT_HANDLING, by, "resolved informally (Awb 9:5)")
     close_open_deadlines(case, by, "resolved informally (Awb 9:5)")
-    _letter(case, event, "complaint_informal_resolution")
+    letter_request(case, event, "complaint_informal_resolution")
 
 
 def start_formal_handling(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
-    _letter(case, event, "complaint_copy_to_person_complained_about")  # Awb 9:9
+    letter_request(case, event, "complaint_copy_to_person_complained_about")  # Awb 9:9
 
 
 def plan_hearing(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
-    _letter(case, event, "complaint_hearing_invitation")
+    letter_request(case, event, "complaint_hearing_invitation")
 
 
 def involve_committee(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
-    deadline = _open_deadline(case, DeadlineKind.COMPLAINT_HANDLING)
+    deadline = open_deadline(case, DeadlineKind.COMPLAINT_HANDLING)
     if deadline is not None:
         deadlines.deadline_extend(
             deadline=deadline,
@@ -77,7 +77,7 @@ def involve_committee(case: Complaint, data: dict, by: User, event: CaseEvent) -
 
 
 def extend_term(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
-    deadline = _open_deadline(case, DeadlineKind.COMPLAINT_HANDLING)
+    deadline = open_deadline(case, DeadlineKind.COMPLAINT_HANDLING)
     if deadline is None:
         return
     first = case.complaint.extensions == 1
@@ -91,7 +91,7 @@ def extend_term(case: Complaint, data: dict, by: User, event: CaseEvent) -> None
         **{name: weeks},
     )
     deadline.refresh_from_db()
-    _letter(
+    letter_request(
         case,
         event,
         "complaint_extension_notice",
@@ -104,7 +104,7 @@ def extend_term(case: Complaint, data: dict, by: User, event: CaseEvent) -> None
 def record_outcome(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
     _meet(case, DeadlineKind.COMPLAINT_HANDLING, by, "outcome sent (Awb 9:12)")
     close_open_deadlines(case, by, "outcome sent")
-    _letter(case, event, "complaint_outcome")
+    letter_request(case, event, "complaint_outcome")
 
 
 def not_handle(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
@@ -112,7 +112,7 @@ def not_handle(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
     # 9:8(2): the notice goes out at the latest 4 weeks after receipt.
     received = timezone.localtime(case.received_at).date()
     notice_due = deadlines.term_compute("complaint-not-handled-notice", received).end_date
-    _letter(
+    letter_request(
         case,
         event,
         "complaint_not_handled_notice",

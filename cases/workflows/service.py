@@ -7,6 +7,7 @@ gets 409 - and writes the timeline entry and the step's effects in the same tran
 """
 
 import datetime
+import inspect
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +17,15 @@ from django_fsm import can_proceed
 from backend.accounts.models import User
 from backend.domain import DomainConflict
 from cases.models import Case, CaseEvent, CaseKind, EventKind
+from cases.workflows import objection_effects
 from cases.workflows.complaint import Complaint
 from cases.workflows.complaint_effects import EFFECTS as COMPLAINT_EFFECTS
+from cases.workflows.objection import Objection
 
-PROXIES: dict[str, type[Case]] = {CaseKind.COMPLAINT: Complaint}
-EFFECTS = {CaseKind.COMPLAINT: COMPLAINT_EFFECTS}
+PROXIES: dict[str, type[Case]] = {CaseKind.COMPLAINT: Complaint, CaseKind.OBJECTION: Objection}
+EFFECTS = {CaseKind.COMPLAINT: COMPLAINT_EFFECTS, CaseKind.OBJECTION: objection_effects.EFFECTS}
+PREPARE = {CaseKind.OBJECTION: objection_effects.PREPARE}
+DETAILS = {CaseKind.COMPLAINT: "complaint", CaseKind.OBJECTION: "objection"}
 
 
 def step_names(kind: str) -> list[str]:
@@ -66,13 +71,14 @@ def step_check(*, case: Case, name: str, by: User) -> None:
             {"name": f"Unknown step. Steps of a {case.kind}: {', '.join(known)}."}
         )
     workflow = as_workflow(case)
-    permissions = {
-        t.permission
+    transitions = [
+        t
         for t in workflow._meta.get_field("status").get_all_transitions(type(workflow))
         if t.name == name
-    }
-    if not any(by.has_perm(p) for p in permissions if isinstance(p, str)):
-        raise PermissionDenied("Your role cannot take this step.")
+    ]
+    # A permission may be a rule about the case too (four eyes: not the drafter).
+    if not any(t.has_perm(workflow, by) for t in transitions):
+        raise PermissionDenied("Your role cannot take this step on this case.")
     if not can_proceed(getattr(workflow, name)):
         raise DomainConflict(
             f"The step {name} is not possible now (status {workflow.status}).",
@@ -95,10 +101,16 @@ def case_transition(*, case: Case, name: str, data: dict[str, Any], by: User) ->
     step_check(case=case, name=name, by=by)
     workflow = as_workflow(case)
     before = workflow.status
-    getattr(workflow, name)(**data)
+    prepare = PREPARE.get(workflow.kind, {}).get(name)
+    if prepare is not None:
+        data = prepare(workflow, data)
+    method = getattr(workflow, name)
+    arguments = dict(data)
+    if "by" in inspect.signature(method).parameters:
+        arguments["by"] = by  # steps that record who took them (four eyes)
+    method(**arguments)
     workflow.save()
-    if workflow.kind == CaseKind.COMPLAINT:
-        workflow.complaint.save()
+    getattr(workflow, DETAILS[workflow.kind]).save()
     event = CaseEvent.objects.create(
         case=workflow,
         kind=EventKind.TRANSITION,

@@ -1,0 +1,147 @@
+"""What each objection step sets in motion, in the same transaction as the step:
+deadlines (suspension during repair, committee, postponement), letter requests (outbox).
+
+``PREPARE`` computes what the law decides rather than the caller: timeliness (6:9)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from backend.accounts.models import User
+from cases import deadlines
+from cases.legal.terms import objection_timeliness
+from cases.models import CaseEvent, DeadlineKind, DeadlineState
+from cases.workflows.complaint_effects import close_open_deadlines, letter_request, open_deadline
+from cases.workflows.objection import Objection
+
+Effect = Callable[[Objection, dict[str, Any], User, CaseEvent], None]
+
+
+def _decision_term(case: Objection):  # noqa: ANN202
+    return open_deadline(case, DeadlineKind.OBJECTION_DECISION)
+
+
+def prepare_accept(case: Objection, data: dict[str, Any]) -> dict[str, Any]:
+    """Awb 6:9: on time is computed from the dates, with the postal rule."""
+    details = case.objection
+    period = deadlines.term_compute("objection-period", details.decision_date)
+    received = timezone.localtime(case.received_at).date()
+    timeliness = objection_timeliness(
+        received, period.end_date, data.get("posted_on"), period_start=period.start_date
+    )
+    return {**data, "on_time": timeliness.on_time, "timeliness": timeliness.reason}
+
+
+def confirm_receipt(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    receipt = open_deadline(case, DeadlineKind.RECEIPT_CONFIRMATION)
+    if receipt is not None:
+        deadlines.deadline_meet(deadline=receipt, by=by, reason="receipt confirmed (Awb 6:14)")
+    letter_request(case, event, "objection_receipt")
+
+
+def request_repair(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    term = _decision_term(case)
+    if term is not None and term.state == DeadlineState.RUNNING:
+        deadlines.deadline_suspend(
+            deadline=term,
+            on=timezone.localdate(),
+            by=by,
+            reason="repair requested (Awb 6:6, 7:10(2))",
+            letter_reference=f"{case.reference}:objection_repair_request:{event.pk}",
+        )
+    letter_request(
+        case,
+        event,
+        "objection_repair_request",
+        missing=data["missing"],
+        repair_due=case.objection.repair_due.isoformat(),
+    )
+
+
+def _resume(case: Objection, by: User, reason: str) -> None:
+    term = _decision_term(case)
+    if term is not None and term.state == DeadlineState.SUSPENDED:
+        deadlines.deadline_resume(deadline=term, on=timezone.localdate(), by=by, reason=reason)
+
+
+def record_repair(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    _resume(case, by, "repaired")
+
+
+def repair_lapsed(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    _resume(case, by, "repair term lapsed")
+
+
+def plan_hearing(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    details = case.objection
+    letter_request(
+        case,
+        event,
+        "objection_hearing_invitation",
+        hearing_at=details.hearing_at.isoformat(),
+        inspection_from=details.inspection_from.isoformat(),
+        inspection_place=details.inspection_place,
+    )
+
+
+def refer_committee(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    term = _decision_term(case)
+    if term is not None:
+        deadlines.deadline_extend(
+            deadline=term,
+            by=by,
+            reason=f"advisory committee {data['name']} (Awb 7:13, 7:10(1))",
+            letter_reference=f"{case.reference}:objection_committee_referral:{event.pk}",
+            with_committee=True,
+        )
+    letter_request(case, event, "objection_committee_referral")
+
+
+def postpone(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    term = _decision_term(case)
+    if term is None:
+        return
+    first = case.objection.postponements == 1
+    name = "postponement_weeks" if first else "further_weeks"
+    weeks = data["weeks"] + (0 if first else int(term.params.get("further_weeks", 0)))
+    deadlines.deadline_extend(
+        deadline=term,
+        by=by,
+        reason=data["reason"],
+        letter_reference=f"{case.reference}:objection_postponement_notice:{event.pk}",
+        **{name: weeks},
+    )
+    letter_request(case, event, "objection_postponement_notice")
+
+
+def approve_decision(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    term = _decision_term(case)
+    if term is not None:
+        deadlines.deadline_meet(deadline=term, by=by, reason="decision taken (Awb 7:11)")
+    letter_request(case, event, "objection_decision", outcome=case.objection.outcome)
+
+
+def close(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    close_open_deadlines(case, by, "closed")
+
+
+def withdraw(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    close_open_deadlines(case, by, "withdrawn by the objector")
+    letter_request(case, event, "objection_withdrawal_confirmation")
+
+
+PREPARE = {"accept": prepare_accept}
+
+EFFECTS: dict[str, Effect] = {
+    "confirm_receipt": confirm_receipt,
+    "request_repair": request_repair,
+    "record_repair": record_repair,
+    "repair_lapsed": repair_lapsed,
+    "plan_hearing": plan_hearing,
+    "refer_committee": refer_committee,
+    "postpone": postpone,
+    "approve_decision": approve_decision,
+    "close": close,
+    "withdraw": withdraw,
+}
