@@ -1,0 +1,348 @@
+"""The objection workflow over the API: routes, the rules of chapters 6-7, four eyes."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from backend.accounts.roles import Role
+from backend.outbox.models import OutboxMessage
+from cases.models import Case, DeadlineKind, DeadlineState
+from tests.cases.test_filing_api import objection_body
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC)  # a Tuesday
+
+
+def step(client, case, step_name, **data):
+    return client.post(
+        f"/api/v1/cases/{case.reference}/transitions",
+        {"name": step_name, "data": data},
+        format="json",
+    )
+
+
+def ok(client, case, step_name, **data):
+    response = step(client, case, step_name, **data)
+    assert response.status_code == 200, (step_name, response.content)
+    return response.json()
+
+
+def letters(case):
+    return sorted(m.payload["letter"] for m in OutboxMessage.objects.filter(case=case))
+
+
+def decision_term(case):
+    return case.deadlines.get(kind=DeadlineKind.OBJECTION_DECISION)
+
+
+@pytest.fixture
+def lawyer(team, client_for):
+    return client_for(UserFactory(username="jurist", role=Role.LEGAL_STAFF, teams=[team]))
+
+
+@pytest.fixture
+def reviewer(team, client_for):
+    return client_for(UserFactory(username="jurist2", role=Role.LEGAL_STAFF, teams=[team]))
+
+
+@pytest.fixture
+def file_objection(client_for, users, team, time_machine):
+    time_machine.move_to(START)
+
+    def make(decision_date="2025-03-24", **objection):
+        body = objection_body()
+        body["objection"].update({"decisionDate": decision_date, **objection})
+        response = client_for(users[Role.RESIDENT]).post("/api/v1/objections", body)
+        assert response.status_code == 201, response.content
+        case = Case.objects.get(reference=response.json()["reference"])
+        Case.objects.filter(pk=case.pk).update(team=team)
+        return case
+
+    return make
+
+
+def test_informal_withdrawal(lawyer, file_objection):
+    case = file_objection()
+    ok(lawyer, case, "confirm_receipt")
+    body = ok(lawyer, case, "accept")
+    assert body["status"] == "informal_contact"
+    assert body["objection"]["onTime"] is True
+    assert "6:9(1)" in body["objection"]["timeliness"]
+
+    body = ok(lawyer, case, "withdraw", reason="Besluit uitgelegd; bezwaarmaker trekt in.")
+
+    assert body["status"] == "withdrawn"
+    assert letters(case) == ["objection_receipt", "objection_withdrawal_confirmation"]
+    assert not case.deadlines.filter(state__in=["running", "suspended"]).exists()
+
+
+def test_late_but_excusable(lawyer, file_objection):
+    """Awb 6:9 computed; 6:11: accepted with a recorded reason."""
+    case = file_objection(decision_date="2025-01-06")  # period ended 17 Feb 2025
+    ok(lawyer, case, "confirm_receipt")
+    refused = step(lawyer, case, "accept")
+    assert refused.status_code == 400
+    assert refused.json()["invalidParams"][0]["name"] == "excusableReason"
+
+    body = ok(lawyer, case, "accept", excusableReason="Ziekenhuisopname tijdens de termijn.")
+
+    assert body["objection"]["onTime"] is False
+    assert body["objection"]["excusableReason"].startswith("Ziekenhuis")
+
+
+def test_postal_rule_makes_a_late_arrival_timely(lawyer, file_objection):
+    """Awb 6:9(2): posted before the end, received within a week after it."""
+    case = file_objection(decision_date="2025-02-14")  # period ends Friday 28 March 2025
+    ok(lawyer, case, "confirm_receipt")
+    body = ok(lawyer, case, "accept", postedOn="2025-03-28")
+    assert body["objection"]["onTime"] is True
+    assert "6:9(2)" in body["objection"]["timeliness"]
+
+
+def test_late_and_inadmissible(lawyer, reviewer, file_objection):
+    case = file_objection(decision_date="2025-01-06")
+    ok(lawyer, case, "confirm_receipt")
+    not_yet = step(
+        lawyer, case, "draft_decision", outcome="unfounded", reasons="-", costs="not_requested"
+    )
+    assert not_yet.status_code == 400  # from the admissibility check only inadmissible
+    ok(
+        lawyer,
+        case,
+        "draft_decision",
+        outcome="inadmissible",
+        reasons="Te laat ingediend; geen verschoonbare reden (Awb 6:9, 6:11).",
+        costs="not_requested",
+    )
+    body = ok(reviewer, case, "approve_decision")
+    assert body["status"] == "decided"
+    assert body["objection"]["reviewedBy"]["username"] == "jurist2"
+    assert decision_term(case).state == DeadlineState.MET
+    assert ok(lawyer, case, "close")["status"] == "closed"
+    assert "objection_decision" in letters(case)
+
+
+def test_pro_forma_repaired_hearing_committee_decided_founded(
+    lawyer, reviewer, file_objection, time_machine
+):
+    case = file_objection(proForma=True, grounds="")
+    ok(lawyer, case, "confirm_receipt")
+    incomplete = step(lawyer, case, "accept")
+    assert incomplete.status_code == 409  # 6:5: no grounds yet
+    ok(lawyer, case, "request_repair", missing=["gronden"], termWeeks=2)
+    term = decision_term(case)
+    assert term.state == DeadlineState.SUSPENDED
+    due_before = term.due_date
+
+    time_machine.move_to(START + datetime.timedelta(days=9))  # repaired on 10 April
+    ok(lawyer, case, "record_repair", grounds="Ik heb de vergunning nodig voor mijn werk.")
+    term.refresh_from_db()
+    assert term.state == DeadlineState.RUNNING
+    assert term.params["suspended_days"] == 8  # 2 .. 9 April
+    assert term.due_date == due_before + datetime.timedelta(days=8)
+
+    ok(lawyer, case, "accept")
+    ok(lawyer, case, "continue_formally")
+    ok(lawyer, case, "refer_committee", name="Bezwaarschriftencommissie")
+    term.refresh_from_db()
+    assert term.params["with_committee"] is True  # 12 weeks (7:10(1), 7:13)
+    hearing = timezone.now() + datetime.timedelta(days=20)
+    ok(
+        lawyer,
+        case,
+        "plan_hearing",
+        at=hearing.isoformat(),
+        location="Stadhuis, zaal 3",
+        inspectionFrom=(timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
+        inspectionPlace="Balie Stadhuis",
+    )
+    ok(lawyer, case, "hold_hearing", report="Bezwaarmaker en vergunningverlener gehoord.")
+    ok(lawyer, case, "receive_advice", advice="De commissie adviseert: founded.")
+    ok(
+        lawyer,
+        case,
+        "draft_decision",
+        outcome="founded",
+        reasons="Conform advies.",
+        costs="not_requested",
+        newDecisionReference="PV-2026-0042-H",
+    )
+    body = ok(reviewer, case, "approve_decision")
+
+    assert body["status"] == "decided"
+    assert body["objection"]["outcome"] == "founded"
+    assert letters(case) == [
+        "objection_committee_referral",
+        "objection_decision",
+        "objection_hearing_invitation",
+        "objection_receipt",
+        "objection_repair_request",
+    ]
+
+
+def test_repair_not_made_then_inadmissible(lawyer, reviewer, file_objection, time_machine):
+    case = file_objection(signed=False)
+    ok(lawyer, case, "confirm_receipt")
+    ok(lawyer, case, "request_repair", missing=["handtekening"])
+    assert step(lawyer, case, "repair_lapsed").status_code == 400  # term still runs
+    time_machine.move_to(START + datetime.timedelta(days=15))
+    ok(lawyer, case, "repair_lapsed")
+    assert step(lawyer, case, "accept").status_code == 409
+    ok(
+        lawyer,
+        case,
+        "draft_decision",
+        outcome="inadmissible",
+        reasons="Niet ondertekend, ook niet na herstel.",
+        costs="not_requested",
+    )
+    assert ok(reviewer, case, "approve_decision")["status"] == "decided"
+
+
+@pytest.mark.parametrize(
+    "ground",
+    [
+        "manifestly_inadmissible",
+        "manifestly_unfounded",
+        "waived",
+        "not_requested",
+        "granted_in_full",
+    ],
+)
+def test_hearing_waived_on_each_ground(lawyer, file_objection, ground):
+    case = file_objection()
+    ok(lawyer, case, "confirm_receipt")
+    ok(lawyer, case, "accept")
+    ok(lawyer, case, "continue_formally")
+    body = ok(lawyer, case, "waive_hearing", ground=ground)
+    assert body["status"] == "heard"
+    assert body["objection"]["hearingWaivedGround"] == ground
+
+
+class TestHearingRules:
+    @pytest.fixture
+    def formal(self, lawyer, file_objection):
+        case = file_objection()
+        ok(lawyer, case, "confirm_receipt")
+        ok(lawyer, case, "accept")
+        ok(lawyer, case, "continue_formally")
+        return case
+
+    def test_invitation_must_be_more_than_ten_days_ahead(self, lawyer, formal):
+        """Awb 7:2."""
+        response = step(
+            lawyer,
+            formal,
+            "plan_hearing",
+            at=(timezone.now() + datetime.timedelta(days=10)).isoformat(),
+            location="Stadhuis",
+            inspectionFrom=timezone.localdate().isoformat(),
+            inspectionPlace="Balie",
+        )
+        assert response.status_code == 400
+        [problem] = response.json()["invalidParams"]
+        assert problem["name"] == "at"
+        assert "7:2" in problem["reason"]
+
+    def test_documents_open_a_week_before(self, lawyer, formal):
+        """Awb 7:4."""
+        hearing = timezone.now() + datetime.timedelta(days=14)
+        response = step(
+            lawyer,
+            formal,
+            "plan_hearing",
+            at=hearing.isoformat(),
+            location="Stadhuis",
+            inspectionFrom=(timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+            inspectionPlace="Balie",
+        )
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "inspectionFrom"
+
+
+def test_postponement_once_then_only_with_consent(lawyer, file_objection):
+    """Awb 7:10(3)-(4)."""
+    case = file_objection()
+    ok(lawyer, case, "confirm_receipt")
+    ok(lawyer, case, "accept")
+    before = decision_term(case).due_date
+    assert step(lawyer, case, "postpone", weeks=7, reason="te lang").status_code == 400
+    ok(lawyer, case, "postpone", weeks=6, reason="Advies vergt meer tijd")
+    assert decision_term(case).due_date >= before + datetime.timedelta(weeks=6)
+    assert step(lawyer, case, "postpone", weeks=2, reason="nog meer").status_code == 400
+    ok(lawyer, case, "postpone", weeks=2, reason="met instemming", consent=True)
+    assert letters(case).count("objection_postponement_notice") == 2
+
+
+class TestFourEyes:
+    @pytest.fixture
+    def drafted(self, lawyer, file_objection):
+        case = file_objection()
+        ok(lawyer, case, "confirm_receipt")
+        ok(lawyer, case, "accept")
+        ok(lawyer, case, "continue_formally")
+        ok(lawyer, case, "waive_hearing", ground="manifestly_unfounded")
+        ok(lawyer, case, "draft_decision", outcome="unfounded", reasons="-", costs="refused")
+        return case
+
+    def test_the_drafter_cannot_approve(self, lawyer, drafted):
+        response = step(lawyer, drafted, "approve_decision")
+        assert response.status_code == 403
+        assert step(lawyer, drafted, "reject_decision", comments="zelf").status_code == 403
+
+    def test_drafter_does_not_see_the_review_steps(self, lawyer, reviewer, drafted):
+        mine = lawyer.get(f"/api/v1/cases/{drafted.reference}").json()["availableTransitions"]
+        theirs = reviewer.get(f"/api/v1/cases/{drafted.reference}").json()["availableTransitions"]
+        assert "approve_decision" not in mine
+        assert {"approve_decision", "reject_decision"} <= set(theirs)
+
+    def test_handler_cannot_review(self, client_for, users, drafted):
+        response = step(client_for(users[Role.CASE_HANDLER]), drafted, "approve_decision")
+        assert response.status_code == 403
+
+    def test_review_rejected_then_approved(self, lawyer, reviewer, drafted):
+        body = ok(reviewer, drafted, "reject_decision", comments="Motiveer de belangenafweging.")
+        assert body["status"] == "heard"
+        assert body["objection"]["reviewComments"].startswith("Motiveer")
+        ok(
+            lawyer,
+            drafted,
+            "draft_decision",
+            outcome="unfounded",
+            reasons="Uitgebreid",
+            costs="refused",
+        )
+        body = ok(reviewer, drafted, "approve_decision")
+        assert body["status"] == "decided"
+        assert body["objection"]["draftedBy"]["username"] == "jurist"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.LEGAL_STAFF, 200),
+        (Role.CASE_HANDLER, 403),  # admissibility is legal staff's
+        (Role.TEAM_LEAD, 403),
+        (Role.ADMINISTRATOR, 403),
+        (Role.RESIDENT, 403),
+        (Role.INTEGRATION_CLIENT, 403),
+    ],
+)
+def test_admissibility_by_role(client_for, users, lawyer, file_objection, role, status):
+    case = file_objection()
+    ok(lawyer, case, "confirm_receipt")
+    assert step(client_for(users[role]), case, "accept").status_code == status
+
+
+def test_the_decision_term_shown_matches_the_calculator(lawyer, file_objection, anon):
+    case = file_objection()
+    body = lawyer.get(f"/api/v1/cases/{case.reference}").json()
+    shown = next(d for d in body["deadlines"] if d["kind"] == "objection_decision")["dueDate"]
+    period = anon.get("/api/v1/legal-terms/objection-period?startDate=2025-03-24").json()
+    decision = anon.get(
+        f"/api/v1/legal-terms/objection-decision?startDate={period['endDate']}"
+    ).json()
+    assert shown == decision["endDate"]
