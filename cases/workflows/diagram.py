@@ -15,7 +15,10 @@ def mermaid(proxy: type[Case], states: list[str], final_states: frozenset[str]) 
     edges: set[tuple[str, str, str]] = set()
     for transition in field.get_all_transitions(proxy):
         target = transition.target if transition.target is not None else transition.source
-        edges.add((str(transition.source), str(target), transition.name))
+        # A target chosen at run time (RETURN_VALUE) is drawn to each state it may return.
+        targets = getattr(target, "allowed_states", None) or [target]
+        for each in targets:
+            edges.add((str(transition.source), str(each), transition.name))
     order = {state: index for index, state in enumerate(states)}
     lines = ["stateDiagram-v2", f"    [*] --> {field.default}"]
     lines.extend(

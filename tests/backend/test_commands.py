@@ -38,7 +38,7 @@ def test_seed_demo_is_idempotent(settings, capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out
-    assert User.objects.filter(username__startswith="demo-").count() == len(Role)
+    assert User.objects.filter(username__startswith="demo-").count() == len(Role) + 1
     for role in Role:
         user = User.objects.get(username=f"demo-{role.value.replace('_', '-')}")
         assert user.has_role(role)

@@ -75,11 +75,25 @@ class Command(BaseCommand):
                         [objections] if role == Role.LEGAL_STAFF else [complaints, objections]
                     )
             users[role] = user
+        # Four eyes on objection decisions needs a second lawyer.
+        second, created = User.objects.get_or_create(
+            username="demo-legal-staff-2",
+            defaults={
+                "first_name": "Demo",
+                "last_name": "legal staff 2",
+                "email": "demo-legal-staff-2@gemeente.example",
+            },
+        )
+        if created:
+            second.set_password(DEMO_PASSWORD)
+            second.save()
+            second.groups.add(Group.objects.get(name=Role.LEGAL_STAFF.value))
+            second.teams.set([objections])
         if not Case.objects.filter(registered_by__username__startswith="demo-").exists():
             self._cases(users, complaints, objections)
 
         self.stdout.write(f"Demo users (password {DEMO_PASSWORD!r}) and API tokens:")
-        for role, user in users.items():
+        for role, user in [*users.items(), (Role.LEGAL_STAFF, second)]:
             token, _ = Token.objects.get_or_create(user=user)
             self.stdout.write(f"  {role.value:<20} {user.username:<26} Token {token.key}")
 

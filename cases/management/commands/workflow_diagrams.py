@@ -5,10 +5,18 @@ from argparse import ArgumentParser
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.workflows import objection
 from cases.workflows.complaint import FINAL_STATES, Complaint, ComplaintState
 from cases.workflows.diagram import mermaid, readme_update
 
-DIAGRAMS = {"complaint": (Complaint, list(ComplaintState.values), FINAL_STATES)}
+DIAGRAMS = {
+    "complaint": (Complaint, list(ComplaintState.values), FINAL_STATES),
+    "objection": (
+        objection.Objection,
+        list(objection.ObjectionState.values),
+        objection.FINAL_STATES,
+    ),
+}
 
 
 class Command(BaseCommand):
