@@ -22,7 +22,9 @@ from backend.accounts.roles import Role
 from cases.deadlines import cases_due_refresh, legal_calendar
 from cases.legal.calendar import LegalCalendar
 from cases.models import (
+    Case,
     CaseEvent,
+    CaseKind,
     Deadline,
     DeadlineChange,
     DeadlineChangeKind,
@@ -39,6 +41,7 @@ logger = logging.getLogger(__name__)
 class SweepResult:
     warned: int = 0
     missed: int = 0
+    penalty_warnings: int = 0
     notification_ids: list[int] = field(default_factory=list)
 
 
@@ -73,7 +76,46 @@ def deadlines_sweep(*, today: datetime.date | None = None, batch: int | None = N
         _sweep_warnings(
             today, days_before, working_day_horizon(cal, today, days_before), batch, result
         )
+    _sweep_penalties(today, batch, result)
     return result
+
+
+@transaction.atomic
+def _sweep_penalties(today: datetime.date, batch: int, result: SweepResult) -> None:
+    """Warn legal staff once a day while a penalty payment accrues (Awb 4:17)."""
+    from cases.penalties import penalty_status
+
+    candidates = (
+        Case.objects.filter(
+            kind=CaseKind.OBJECTION,
+            closed_at__isnull=True,
+            notices_of_default__isnull=False,
+            objection__decided_at__isnull=True,
+        )
+        .distinct()
+        .select_related("objection")
+        .prefetch_related("notices_of_default")[:batch]
+    )
+    created: list[DeadlineNotification] = []
+    for case in candidates:
+        status = penalty_status(case, today)
+        if status is None or not status.accruing:
+            continue
+        term = case.deadlines.filter(kind="objection_decision").order_by("-created_at").first()
+        # Unique per deadline, stage and penalty day: once a day, however many sweeps run.
+        notification, new = DeadlineNotification.objects.get_or_create(
+            deadline=term, stage=NotificationStage.PENALTY, days_before=status.days
+        )
+        if new:
+            created.append(notification)
+            CaseEvent.objects.create(
+                case=case,
+                kind=EventKind.DEADLINE_MISSED,
+                data={"penalty_day": status.days, "amount_so_far": status.amount},
+            )
+    if created:
+        result.penalty_warnings += len(created)
+        _send_after_commit(result, created)
 
 
 @transaction.atomic
@@ -169,9 +211,17 @@ def _team_leads(deadline: Deadline) -> list[User]:
     return list(team_leads.distinct()) or list(leads.distinct())
 
 
+def _legal_staff(deadline: Deadline) -> list[User]:
+    lawyers = User.objects.filter(is_active=True, groups__name=Role.LEGAL_STAFF.value)
+    team = lawyers.filter(teams=deadline.case.team_id) if deadline.case.team_id else lawyers
+    return list(team.distinct()) or list(lawyers.distinct())
+
+
 def _recipients(notification: DeadlineNotification) -> list[str]:
     deadline = notification.deadline
-    if notification.stage == NotificationStage.WARNING and deadline.case.assignee_id:
+    if notification.stage == NotificationStage.PENALTY:
+        people = _legal_staff(deadline)
+    elif notification.stage == NotificationStage.WARNING and deadline.case.assignee_id:
         people = [deadline.case.assignee]
     else:  # unassigned, or missed: the team lead answers for it
         people = _team_leads(deadline)
@@ -182,7 +232,14 @@ def _message(notification: DeadlineNotification) -> tuple[str, str]:
     """Subject and body: references and dates only, no personal data."""
     deadline = notification.deadline
     case = deadline.case
-    if notification.stage == NotificationStage.MISSED:
+    if notification.stage == NotificationStage.PENALTY:
+        subject = f"[{case.reference}] Dwangsom loopt: dag {notification.days_before} van 42"
+        body = (
+            f"Voor zaak {case.reference} is een ingebrekestelling ontvangen en loopt een "
+            f"dwangsom (Awb 4:17). Dit is dwangsomdag {notification.days_before}. "
+            "Neem zo snel mogelijk een beslissing op het bezwaar.\n"
+        )
+    elif notification.stage == NotificationStage.MISSED:
         subject = f"[{case.reference}] Termijn verstreken: {deadline.get_kind_display()}"
         body = (
             f"De termijn '{deadline.get_kind_display()}' ({deadline.legal_basis}) van zaak "

@@ -9,7 +9,11 @@ from cases import sweep
 def deadlines_sweep() -> dict[str, int]:
     """Warn before terms end, escalate missed ones. Safe to run twice at once."""
     result = sweep.deadlines_sweep()
-    return {"warned": result.warned, "missed": result.missed}
+    return {
+        "warned": result.warned,
+        "missed": result.missed,
+        "penalty_warnings": result.penalty_warnings,
+    }
 
 
 @shared_task(acks_late=True, ignore_result=False)

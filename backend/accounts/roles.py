@@ -70,6 +70,7 @@ _OBJECTION_LEGAL = [
     *_OBJECTION_HANDLING,
     "cases.objection_check_admissibility",
     "cases.objection_review_decision",
+    "cases.objection_record_default",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

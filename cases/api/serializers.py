@@ -29,6 +29,7 @@ from cases.models import (
     PartyRole,
     PartyType,
 )
+from cases.penalties import penalty_status
 from cases.services import NewAttachment
 from cases.workflows.service import steps_available
 
@@ -447,11 +448,27 @@ class ContactMomentOutSerializer(serializers.ModelSerializer):
         fields = ["id", "occurred_at", "by", "channel", "outcome", "callback_at", "note"]
 
 
+class PenaltySerializer(serializers.Serializer):
+    """Penalty position of an objection (Awb 4:17-4:18)."""
+
+    term_expired = serializers.DateField()
+    notice_received = serializers.DateField(allow_null=True)
+    notice_counts = serializers.BooleanField()
+    first_day = serializers.DateField(allow_null=True)
+    last_day = serializers.DateField(allow_null=True)
+    days = serializers.IntegerField()
+    amount = serializers.CharField(help_text="Euros so far, e.g. 161.00.")
+    cap_reached = serializers.BooleanField()
+    accruing = serializers.BooleanField()
+    fix_amount_by = serializers.DateField(allow_null=True)
+
+
 class CaseDetailSerializer(_CaseBaseSerializer):
     """The whole case for its page. Staff also get the workflow: the steps the caller may
     take now, the contact moments and the timeline."""
 
     available_transitions = serializers.SerializerMethodField()
+    penalty = serializers.SerializerMethodField()
     contact_moments = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     parties = PartySerializer(many=True)
@@ -483,6 +500,7 @@ class CaseDetailSerializer(_CaseBaseSerializer):
             "attachments",
             "deadlines",
             "available_transitions",
+            "penalty",
             "contact_moments",
             "timeline",
         ]
@@ -494,6 +512,13 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     def get_available_transitions(self, case: Case) -> list[str]:
         user = self.context.get("user")
         return steps_available(case, user) if user is not None else []
+
+    def get_penalty(self, case: Case) -> dict | None:
+        """Objections with a notice of default: penalty days and amount so far (staff)."""
+        if not self._staff() or case.kind != "objection":
+            return None
+        status = penalty_status(case, self.context.get("today"))
+        return PenaltySerializer(status).data if status else None
 
     def get_contact_moments(self, case: Case) -> list[dict] | None:
         if not self._staff():

@@ -39,5 +39,10 @@ urlpatterns = [
         workflow.SatisfactionView.as_view(),
         name="case-satisfaction",
     ),
+    path(
+        "cases/<str:reference>/notices-of-default",
+        workflow.NoticesOfDefaultView.as_view(),
+        name="case-notices-of-default",
+    ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
 ]

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
-from cases import services
-from cases.api.serializers import CaseDetailSerializer, StrictMixin
+from cases import penalties, services
+from cases.api.serializers import CaseDetailSerializer, PenaltySerializer, StrictMixin
 from cases.api.views import _visible_case, case_detail_response
-from cases.models import ContactMoment, ContactMomentChannel, ContactOutcome
+from cases.models import Case, ContactMoment, ContactMomentChannel, ContactOutcome
 from cases.workflows import service as workflow
 from cases.workflows.complaint import HearingWaivedGround, Judgement, NotHandledGround
 from cases.workflows.objection import Costs, Outcome
@@ -353,3 +353,46 @@ class SatisfactionView(APIView):
         return Response(
             {"rating": rated.rating, "comment": rated.comment}, status=status.HTTP_201_CREATED
         )
+
+
+class NoticeOfDefaultInput(StrictMixin, serializers.Serializer):
+    received_on = serializers.DateField(help_text="The day the notice of default came in.")
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class CanRecordDefault(BasePermission):
+    """Legal staff record notices of default."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("cases.objection_record_default")
+
+
+class NoticesOfDefaultView(APIView):
+    """Record a notice of default about a late objection decision (Awb 4:17 via 7:14).
+
+    Answers with the penalty position: whether the notice counts (received after the term
+    expired), the first penalty day, days and amount so far. Callers: legal staff.
+    """
+
+    permission_classes = [IsAuthenticated, CanRecordDefault]
+
+    @extend_schema(
+        operation_id="caseNoticeOfDefaultCreate",
+        request=NoticeOfDefaultInput,
+        responses={
+            201: PenaltySerializer,
+            400: PROBLEM,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+        },
+        tags=["workflow"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        body = NoticeOfDefaultInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        penalties.notice_of_default_record(case=case, by=request.user, **body.validated_data)
+        status_ = penalties.penalty_status(Case.objects.get(pk=case.pk))
+        return Response(PenaltySerializer(status_).data, status=status.HTTP_201_CREATED)

@@ -494,6 +494,25 @@ class Satisfaction(models.Model):
         return f"{self.case_id}: {self.rating}"
 
 
+class NoticeOfDefault(models.Model):
+    """A written notice of default (ingebrekestelling) about a late objection decision
+    (Awb 4:17 via 7:14). Whether it counts is computed: received after the term expired."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices_of_default")
+    received_on = models.DateField(_("received on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("notice of default")
+        verbose_name_plural = _("notices of default")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.received_on}"
+
+
 class ReferenceCounter(models.Model):
     """The last number handed out per prefix and year; locked while a case is filed."""
 

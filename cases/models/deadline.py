@@ -154,6 +154,7 @@ class DeadlineChange(models.Model):
 class NotificationStage(models.TextChoices):
     WARNING = "warning", _("warning before the end")
     MISSED = "missed", _("escalation: term missed")
+    PENALTY = "penalty", _("penalty payment accruing (Awb 4:17)")
 
 
 class DeadlineNotification(models.Model):

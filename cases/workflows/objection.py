@@ -133,6 +133,7 @@ class Objection(Case):
             ("objection_draft_decision", _("Can draft a decision on an objection")),
             ("objection_review_decision", _("Can review a drafted decision (second lawyer)")),
             ("objection_withdraw", _("Can record the withdrawal of an objection")),
+            ("objection_record_default", _("Can record a notice of default (Awb 4:17)")),
         ]
 
     def save(self, *args, **kwargs) -> None:

@@ -40,7 +40,11 @@ def decision_term(case):
 
 @pytest.fixture
 def lawyer(team, client_for):
-    return client_for(UserFactory(username="jurist", role=Role.LEGAL_STAFF, teams=[team]))
+    return client_for(
+        UserFactory(
+            username="jurist", role=Role.LEGAL_STAFF, teams=[team], email="jurist@gemeente.example"
+        )
+    )
 
 
 @pytest.fixture
@@ -346,3 +350,81 @@ def test_the_decision_term_shown_matches_the_calculator(lawyer, file_objection, 
         f"/api/v1/legal-terms/objection-decision?startDate={period['endDate']}"
     ).json()
     assert shown == decision["endDate"]
+
+
+class TestPenaltyPayments:
+    """Awb 4:17-4:18 via 7:14: notice of default, penalty days, amount, daily warning."""
+
+    def notice(self, client, case, received_on):
+        return client.post(
+            f"/api/v1/cases/{case.reference}/notices-of-default",
+            {"receivedOn": received_on},
+            format="json",
+        )
+
+    def test_postponement_then_late_decision_with_a_computed_penalty(
+        self, lawyer, reviewer, file_objection, time_machine, mailoutbox
+    ):
+        from cases import sweep
+
+        case = file_objection()  # decision term: 17 June 2025
+        ok(lawyer, case, "confirm_receipt")
+        ok(lawyer, case, "accept")
+        ok(lawyer, case, "postpone", weeks=6, reason="Complex dossier")
+        assert decision_term(case).due_date == datetime.date(2025, 7, 29)
+
+        time_machine.move_to(datetime.datetime(2025, 7, 31, 9, 0, tzinfo=datetime.UTC))
+        response = self.notice(lawyer, case, "2025-07-30")
+        assert response.status_code == 201, response.content
+        assert response.json()["noticeCounts"] is True
+        assert response.json()["firstDay"] == "2025-08-13"
+
+        time_machine.move_to(datetime.datetime(2025, 8, 20, 9, 0, tzinfo=datetime.UTC))
+        penalty = lawyer.get(f"/api/v1/cases/{case.reference}").json()["penalty"]
+        assert (penalty["days"], penalty["amount"], penalty["accruing"]) == (8, "184.00", True)
+        today = datetime.date(2025, 8, 20)
+        assert sweep.deadlines_sweep(today=today).penalty_warnings == 1
+        assert sweep.deadlines_sweep(today=today).penalty_warnings == 0  # once a day
+        sweep.deadline_notifications_send()
+        assert any("Dwangsom" in m.subject for m in mailoutbox)
+
+        time_machine.move_to(datetime.datetime(2025, 8, 22, 9, 0, tzinfo=datetime.UTC))
+        ok(lawyer, case, "continue_formally")
+        ok(lawyer, case, "waive_hearing", ground="granted_in_full")
+        ok(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="not_requested")
+        ok(reviewer, case, "approve_decision")
+
+        penalty = lawyer.get(f"/api/v1/cases/{case.reference}").json()["penalty"]
+        assert penalty["days"] == 10  # 13 .. 22 August: the day the decision is sent
+        assert penalty["amount"] == "230.00"
+        assert penalty["accruing"] is False
+        assert penalty["fixAmountBy"] == "2025-09-05"  # 4:18: within two weeks
+        assert sweep.deadlines_sweep(today=datetime.date(2025, 8, 23)).penalty_warnings == 0
+
+    def test_a_notice_before_the_term_expired_does_not_count(self, lawyer, file_objection):
+        case = file_objection()
+        body = self.notice(lawyer, case, "2025-04-01").json()
+        assert body["noticeCounts"] is False
+        assert body["firstDay"] is None
+        assert body["amount"] == "0.00"
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.LEGAL_STAFF, 201),
+            (Role.CASE_HANDLER, 403),
+            (Role.TEAM_LEAD, 403),
+            (Role.ADMINISTRATOR, 403),
+            (Role.RESIDENT, 403),
+            (Role.INTEGRATION_CLIENT, 403),
+        ],
+    )
+    def test_by_role(self, client_for, users, file_objection, role, status):
+        case = file_objection()
+        assert self.notice(client_for(users[role]), case, "2025-04-01").status_code == status
+
+    def test_future_date_names_the_field(self, lawyer, file_objection):
+        case = file_objection()
+        response = self.notice(lawyer, case, "2030-01-01")
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "receivedOn"

@@ -1,0 +1,119 @@
+"""Penalty payments for a late objection decision (Awb 4:17-4:18 via 7:14).
+
+The case shows whether a notice of default counts (received after the decision term
+expired), the first penalty day, the days and amount accrued so far, the 42-day cap and
+the two-week term to fix the amount by decision after the last day. The rules are the
+pure functions of ``cases.legal.penalty``; this module applies them to a case.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.domain import DomainConflict
+from cases.legal import penalty
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    EventKind,
+    NoticeOfDefault,
+)
+
+
+@dataclass(frozen=True)
+class PenaltyStatus:
+    term_expired: datetime.date
+    notice_received: datetime.date | None
+    notice_counts: bool
+    first_day: datetime.date | None
+    last_day: datetime.date | None
+    days: int
+    amount: str
+    cap_reached: bool
+    accruing: bool
+    fix_amount_by: datetime.date | None
+
+
+def _decision_term(case: Case) -> Deadline | None:
+    return (
+        case.deadlines.filter(kind=DeadlineKind.OBJECTION_DECISION)
+        .exclude(state=DeadlineState.CANCELLED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _decided_on(case: Case) -> datetime.date | None:
+    decided_at = getattr(getattr(case, "objection", None), "decided_at", None)
+    return timezone.localtime(decided_at).date() if decided_at else None
+
+
+def penalty_status(case: Case, today: datetime.date | None = None) -> PenaltyStatus | None:
+    """The penalty position of an objection, or None before any notice of default."""
+    notices = list(case.notices_of_default.all())
+    term = _decision_term(case)
+    if case.kind != CaseKind.OBJECTION or term is None or not notices:
+        return None
+    today = today or timezone.localdate()
+    expired = term.due_date
+    counting = [n for n in notices if n.received_on > expired]
+    notice = counting[0] if counting else notices[-1]
+    first = penalty.penalty_first_day(expired, notice.received_on) if counting else None
+    decided = _decided_on(case)
+    until = decided or today
+    days = penalty.penalty_days(first, until) if first else 0
+    last = first + datetime.timedelta(days=days - 1) if first and days else None
+    amount = penalty.penalty_amount(days, notice.received_on) if days else None
+    return PenaltyStatus(
+        term_expired=expired,
+        notice_received=notice.received_on,
+        notice_counts=bool(counting),
+        first_day=first,
+        last_day=last,
+        days=days,
+        amount=f"{amount.total:.2f}" if amount else "0.00",
+        cap_reached=days >= penalty.PENALTY_MAX_DAYS,
+        accruing=bool(first) and decided is None and first <= today and days < 42,
+        fix_amount_by=penalty.fix_amount_deadline(last)
+        if last and (decided or days >= 42)
+        else None,
+    )
+
+
+@transaction.atomic
+def notice_of_default_record(
+    *, case: Case, received_on: datetime.date, by: User, note: str = ""
+) -> NoticeOfDefault:
+    """Record a notice of default; whether it counts is computed, never assumed."""
+    if not by.has_perm("cases.objection_record_default"):
+        raise PermissionDenied("Only legal staff record a notice of default.")
+    if case.kind != CaseKind.OBJECTION:
+        raise DomainConflict("A notice of default concerns a decision on an objection.")
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "This date is in the future."})
+    notice = NoticeOfDefault.objects.create(
+        case=case, received_on=received_on, recorded_by=by, note=note
+    )
+    status = penalty_status(case)
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        actor=by,
+        text="Notice of default recorded (Awb 4:17).",
+        data={
+            "received_on": received_on.isoformat(),
+            "counts": bool(status and status.notice_counts),
+            "first_penalty_day": status.first_day.isoformat()
+            if status and status.first_day
+            else None,
+        },
+    )
+    return notice
