@@ -100,13 +100,15 @@ def _filing_channel_check(*, filing: Filing, by: User | None) -> datetime.dateti
     return now
 
 
-def _parties_check(parties: list[dict[str, Any]]) -> None:
+def _parties_check(parties: list[dict[str, Any]], kind: CaseKind) -> None:
     filers = [p for p in parties if p["role"] == PartyRole.FILER]
     representatives = [p for p in parties if p["role"] == PartyRole.REPRESENTATIVE]
     if len(filers) != 1:
         raise ValidationError({"parties": "Give exactly one complainant or objector (role filer)."})
     if len(representatives) > 1:
         raise ValidationError({"parties": "Give at most one representative."})
+    if kind == CaseKind.COMPLAINT and any(p["role"] == PartyRole.INTERESTED_PARTY for p in parties):
+        raise ValidationError({"parties": "Interested third parties belong to objections."})
 
 
 def _complaint_details(details: dict[str, Any] | None, by: User | None) -> dict[str, Any]:
@@ -140,7 +142,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     anonymous form. Nothing is saved unless everything is.
     """
     received_at = _filing_channel_check(filing=filing, by=by)
-    _parties_check(filing.parties)
+    _parties_check(filing.parties, filing.kind)
     complaint = (
         _complaint_details(filing.complaint, by) if filing.kind == CaseKind.COMPLAINT else {}
     )

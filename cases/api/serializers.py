@@ -178,7 +178,7 @@ class FilingSerializer(StrictMixin, serializers.Serializer):
     team = serializers.SlugRelatedField(
         slug_field="code", queryset=Team.objects.filter(is_active=True), required=False
     )
-    parties = PartyInputSerializer(many=True, allow_empty=False, max_length=2)
+    parties = PartyInputSerializer(many=True, allow_empty=False, max_length=12)
     attachments = AttachmentInputSerializer(many=True, required=False)
 
     def validate_attachments(self, value: list) -> list:

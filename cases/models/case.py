@@ -268,6 +268,7 @@ class ObjectionDetails(models.Model):
 class PartyRole(models.TextChoices):
     FILER = "filer", _("complainant or objector")
     REPRESENTATIVE = "representative", _("representative (gemachtigde)")
+    INTERESTED_PARTY = "interested_party", _("interested third party (belanghebbende)")
 
 
 class PartyType(models.TextChoices):

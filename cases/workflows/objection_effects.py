@@ -73,6 +73,11 @@ def repair_lapsed(case: Objection, data: dict, by: User, event: CaseEvent) -> No
     _resume(case, by, "repair term lapsed")
 
 
+def informal_contact_confirmation(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+    """What the call led to, confirmed in writing (seed: "Prettig contact met de overheid")."""
+    letter_request(case, event, "objection_informal_contact_confirmation", step=event.data["step"])
+
+
 def plan_hearing(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
     details = case.objection
     letter_request(
@@ -138,6 +143,8 @@ EFFECTS: dict[str, Effect] = {
     "request_repair": request_repair,
     "record_repair": record_repair,
     "repair_lapsed": repair_lapsed,
+    "record_changed_decision": informal_contact_confirmation,
+    "continue_formally": informal_contact_confirmation,
     "plan_hearing": plan_hearing,
     "refer_committee": refer_committee,
     "postpone": postpone,

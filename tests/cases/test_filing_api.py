@@ -405,3 +405,30 @@ class TestEmployeeComplainedAbout:
         response = client_for(users[Role.CASE_HANDLER]).post("/api/v1/complaints", body)
         assert response.status_code == 400
         assert response.json()["invalidParams"][0]["name"] == "complaint.employee"
+
+
+def test_objection_with_representative_and_interested_parties(client_for, users):
+    """Awb 6:5/7:2: the objector, a gemachtigde and interested third parties."""
+    body = objection_body()
+    body["parties"] += [
+        {"role": "representative", "name": "Mr. J. Visser", "email": "visser@advocaat.nl",
+         "preferredChannel": "email"},
+        {"role": "interested_party", "name": "Buurman de Boer", "phone": "0384981234"},
+        {"role": "interested_party", "name": "VvE Het Hof", "partyType": "organisation",
+         "organisationName": "VvE Het Hof", "phone": "0384981235"},
+    ]  # fmt: skip
+    response = client_for(users[Role.CASE_HANDLER]).post(
+        "/api/v1/objections",
+        {**body, "channel": "post", "receivedAt": timezone.now().isoformat()},
+    )
+    assert response.status_code == 201, response.content
+    roles = sorted(p["role"] for p in response.json()["parties"])
+    assert roles == ["filer", "interested_party", "interested_party", "representative"]
+
+
+def test_complaints_have_no_interested_parties(anon):
+    body = complaint_body()
+    body["parties"].append({"role": "interested_party", "name": "X", "phone": "0384981234"})
+    response = anon.post("/api/v1/complaints", body)
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "parties"

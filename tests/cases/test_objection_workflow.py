@@ -182,6 +182,7 @@ def test_pro_forma_repaired_hearing_committee_decided_founded(
         "objection_committee_referral",
         "objection_decision",
         "objection_hearing_invitation",
+        "objection_informal_contact_confirmation",
         "objection_receipt",
         "objection_repair_request",
     ]
