@@ -429,3 +429,192 @@ class TestPenaltyPayments:
         response = self.notice(lawyer, case, "2030-01-01")
         assert response.status_code == 400
         assert response.json()["invalidParams"][0]["name"] == "receivedOn"
+
+
+# --- Every step by every role, races and invariants ------------------------------------
+
+HEARING_AT = datetime.datetime(2025, 4, 25, 10, 0, tzinfo=datetime.UTC)
+
+OBJECTION_DATA = {
+    "confirm_receipt": {},
+    "request_repair": {"missing": ["gronden"], "term_weeks": 2},
+    "record_repair": {"grounds": "Alsnog gronden"},
+    "repair_lapsed": {},
+    "hold_premature": {},
+    "release_premature": {},
+    "accept": {},
+    "record_changed_decision": {"new_decision_reference": "PV-2"},
+    "continue_formally": {},
+    "plan_hearing": {
+        "at": HEARING_AT,
+        "location": "Stadhuis",
+        "inspection_from": datetime.date(2025, 4, 14),
+        "inspection_place": "Balie",
+    },
+    "hold_hearing": {"report": "verslag"},
+    "waive_hearing": {"ground": "waived"},
+    "refer_committee": {"name": "Commissie"},
+    "receive_advice": {"advice": "Advies: unfounded"},
+    "postpone": {"weeks": 2, "reason": "drukte"},
+    "draft_decision": {"outcome": "unfounded", "reasons": "-", "costs": "not_requested"},
+    "approve_decision": {},
+    "reject_decision": {"comments": "aanvullen"},
+    "close": {},
+    "withdraw": {"reason": "ingetrokken"},
+}
+
+_ACCEPTED = ["confirm_receipt", "accept"]
+_HEARD = [*_ACCEPTED, "continue_formally", "waive_hearing"]
+OBJECTION_PATHS = {
+    "confirm_receipt": [],
+    "request_repair": ["confirm_receipt"],
+    "record_repair": ["confirm_receipt", "request_repair"],
+    "repair_lapsed": ["confirm_receipt", "request_repair"],
+    "hold_premature": ["confirm_receipt"],
+    "release_premature": ["confirm_receipt", "hold_premature"],
+    "accept": ["confirm_receipt"],
+    "record_changed_decision": _ACCEPTED,
+    "continue_formally": _ACCEPTED,
+    "plan_hearing": [*_ACCEPTED, "continue_formally"],
+    "hold_hearing": [*_ACCEPTED, "continue_formally", "plan_hearing"],
+    "waive_hearing": [*_ACCEPTED, "continue_formally"],
+    "refer_committee": _ACCEPTED,
+    "receive_advice": [*_ACCEPTED, "refer_committee", "continue_formally", "waive_hearing"],
+    "postpone": _ACCEPTED,
+    "draft_decision": _HEARD,
+    "approve_decision": [*_HEARD, "draft_decision"],
+    "reject_decision": [*_HEARD, "draft_decision"],
+    "close": [*_HEARD, "draft_decision", "approve_decision"],
+    "withdraw": ["confirm_receipt"],
+}
+LEGAL_ONLY = {
+    "request_repair",
+    "record_repair",
+    "repair_lapsed",
+    "hold_premature",
+    "release_premature",
+    "accept",
+    "approve_decision",
+    "reject_decision",
+}
+
+
+def run_path(case, name, drafter, reviewer_user):
+    from cases.models import ObjectionDetails
+    from cases.workflows import service as workflow
+
+    for earlier in OBJECTION_PATHS[name]:
+        by = reviewer_user if earlier == "approve_decision" else drafter
+        workflow.case_transition(case=case, name=earlier, data=dict(OBJECTION_DATA[earlier]), by=by)
+    if name == "repair_lapsed":
+        ObjectionDetails.objects.filter(case=case).update(repair_due=datetime.date(2025, 3, 1))
+
+
+def wire(name):
+    from backend.api.camel import camelize
+
+    return camelize(
+        {
+            k: v.isoformat() if isinstance(v, (datetime.date, datetime.datetime)) else v
+            for k, v in OBJECTION_DATA[name].items()
+        }
+    )
+
+
+@pytest.mark.parametrize("name", list(OBJECTION_DATA))
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.RESIDENT,
+        Role.CASE_HANDLER,
+        Role.LEGAL_STAFF,
+        Role.TEAM_LEAD,
+        Role.INTEGRATION_CLIENT,
+        Role.ADMINISTRATOR,
+    ],
+)
+def test_every_objection_step_by_every_role(client_for, users, team, file_objection, name, role):
+    drafter = UserFactory(username="opsteller", role=Role.LEGAL_STAFF, teams=[team])
+    second = UserFactory(username="toetser", role=Role.LEGAL_STAFF, teams=[team])
+    case = file_objection()
+    run_path(case, name, drafter, second)
+
+    response = step(client_for(users[role]), case, name, **wire(name))
+
+    if role == Role.LEGAL_STAFF:
+        allowed = True
+    elif role in (Role.CASE_HANDLER, Role.TEAM_LEAD):
+        allowed = name not in LEGAL_ONLY
+    else:
+        allowed = False
+    assert response.status_code == (200 if allowed else 403), (name, response.content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_objection_step_twice_at_once_gives_one_200_and_one_409():
+    from rest_framework.test import APIClient
+
+    from tests.cases.test_concurrency import run_at_once
+    from tests.conftest import roles_create
+
+    roles_create()
+    lawyer_user = UserFactory(role=Role.LEGAL_STAFF)
+    reference = (
+        APIClient().post("/api/v1/objections", objection_body(), format="json").json()["reference"]
+    )
+    case = Case.objects.get(reference=reference)
+
+    def confirm():
+        client = APIClient()
+        client.force_authenticate(lawyer_user)
+        return step(client, case, "confirm_receipt").status_code
+
+    assert sorted(run_at_once([confirm, confirm])) == [200, 409]
+    assert OutboxMessage.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_random_objection_step_sequences_keep_the_invariants(team, time_machine):
+    """No invalid state, no running term on a closed case, four eyes always held."""
+    import contextlib
+    import random
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from backend.domain import DomainConflict
+    from cases.workflows import service as workflow
+    from cases.workflows.objection import FINAL_STATES, ObjectionState
+
+    time_machine.move_to(START)
+    drafter = UserFactory(role=Role.LEGAL_STAFF, teams=[team])
+    second = UserFactory(role=Role.LEGAL_STAFF, teams=[team])
+    rng = random.Random(7)
+    names = list(OBJECTION_DATA)
+    for _ in range(15):
+        from cases import services
+
+        case = services.case_file(
+            filing=services.Filing(
+                kind="objection", subject="x", description="y", channel="web",
+                parties=[{"role": "filer", "party_type": "person", "name": "A",
+                          "phone": "+31612345678"}],
+                objection={"decision_reference": "B-1", "decision_subject": "s",
+                           "decision_date": datetime.date(2025, 3, 24), "grounds": "g",
+                           "signed": True},
+            ),
+            by=None,
+        )  # fmt: skip
+        for _ in range(12):
+            name = rng.choice(names)
+            by = rng.choice([drafter, second])
+            with contextlib.suppress(DomainConflict, ValidationError, PermissionDenied):
+                workflow.case_transition(
+                    case=case, name=name, data=dict(OBJECTION_DATA[name]), by=by
+                )
+            case = Case.objects.select_related("objection").get(pk=case.pk)
+            assert case.status in ObjectionState.values
+            if case.status in (ObjectionState.DECIDED, ObjectionState.CLOSED):
+                assert case.objection.reviewed_by_id != case.objection.drafted_by_id
+            if case.status in FINAL_STATES:
+                assert case.closed_at is not None
+                assert not case.deadlines.filter(state__in=["running", "suspended"]).exists()
