@@ -324,6 +324,7 @@ class ObjectionDetailsSerializer(serializers.Serializer):
     with_committee = serializers.BooleanField()
     committee_name = serializers.CharField()
     committee_advice = serializers.CharField()
+    committee_recommendation = serializers.CharField()
     postponements = serializers.IntegerField()
     outcome = serializers.CharField()
     reasons = serializers.CharField()

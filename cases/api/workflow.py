@@ -155,6 +155,9 @@ class ObjectionWaiveInput(_Input):
 
 class AdviceInput(_Input):
     advice = serializers.CharField(max_length=50000)
+    recommendation = serializers.ChoiceField(
+        choices=Outcome.choices, help_text="The outcome the committee recommends."
+    )
 
 
 class PostponeInput(_Input):

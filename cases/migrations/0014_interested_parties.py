@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0013_objection_default_role'),
+        ("cases", "0013_objection_default_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='party',
-            name='role',
-            field=models.CharField(choices=[('filer', 'complainant or objector'), ('representative', 'representative (gemachtigde)'), ('interested_party', 'interested third party (belanghebbende)')], max_length=20, verbose_name='role'),
+            model_name="party",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("filer", "complainant or objector"),
+                    ("representative", "representative (gemachtigde)"),
+                    ("interested_party", "interested third party (belanghebbende)"),
+                ],
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

@@ -237,6 +237,9 @@ class ObjectionDetails(models.Model):
     with_committee = models.BooleanField(_("advisory committee (Awb 7:13)"), default=False)
     committee_name = models.CharField(_("advisory committee"), max_length=200, blank=True)
     committee_advice = models.TextField(_("committee advice"), blank=True)
+    committee_recommendation = models.CharField(
+        _("outcome the committee recommends"), max_length=20, blank=True
+    )
     postponements = models.PositiveSmallIntegerField(_("postponements (Awb 7:10)"), default=0)
     outcome = models.CharField(_("outcome (Awb 7:11)"), max_length=20, blank=True)
     reasons = models.TextField(_("reasons (Awb 7:12)"), blank=True)

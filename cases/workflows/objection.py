@@ -335,9 +335,10 @@ class Objection(Case):
         conditions=[committee_involved],
         permission="cases.objection_refer_committee",
     )
-    def receive_advice(self, *, advice: str) -> None:
-        """The committee's written advice (7:13(6))."""
-        self._details().committee_advice = advice
+    def receive_advice(self, *, advice: str, recommendation: str) -> None:
+        """The committee's written advice (7:13(6)) and the outcome it recommends."""
+        details = self._details()
+        details.committee_advice, details.committee_recommendation = advice, recommendation
 
     @transition(
         field="status",
@@ -376,15 +377,22 @@ class Objection(Case):
             raise ValidationError(
                 {"outcome": "From the admissibility check only an inadmissible decision."}
             )
-        if (
-            details.with_committee
-            and details.committee_advice
-            and outcome in (Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED)
-            and departs_from_advice_reasons == ""
-            and self._departs(outcome)
-        ):
+        departs = bool(details.committee_recommendation) and (
+            outcome != details.committee_recommendation
+        )
+        if departs and not departs_from_advice_reasons.strip():
             raise ValidationError(
                 {"departs_from_advice_reasons": "Departing from the advice needs reasons."}
+            )
+        if costs == Costs.AWARDED and not (
+            details.costs_reimbursement_requested
+            and outcome in (Outcome.FOUNDED, Outcome.PARTLY_FOUNDED)
+        ):
+            raise ValidationError(
+                {
+                    "costs": "Costs are reimbursed only when requested before the decision "
+                    "and the decision is revoked (Awb 7:15)."
+                }
             )
         details.outcome, details.reasons, details.costs = outcome, reasons, costs
         details.new_decision_reference = new_decision_reference
@@ -392,13 +400,6 @@ class Objection(Case):
         details.draft_source = self.status
         details.drafted_by, details.drafted_at = by, timezone.now()
         details.reviewed_by, details.review_comments = None, ""
-
-    def _departs(self, outcome: str) -> bool:
-        """Whether the drafted outcome differs from the committee's recommendation, when
-        the advice names one of the outcomes."""
-        advice = self._details().committee_advice.lower()
-        named = [o for o in Outcome.values if o.replace("_", " ") in advice]
-        return bool(named) and outcome not in named
 
     @transition(
         field="status",

@@ -164,7 +164,7 @@ def test_pro_forma_repaired_hearing_committee_decided_founded(
         inspectionPlace="Balie Stadhuis",
     )
     ok(lawyer, case, "hold_hearing", report="Bezwaarmaker en vergunningverlener gehoord.")
-    ok(lawyer, case, "receive_advice", advice="De commissie adviseert: founded.")
+    ok(lawyer, case, "receive_advice", advice="Het bezwaar is gegrond.", recommendation="founded")
     ok(
         lawyer,
         case,
@@ -454,7 +454,7 @@ OBJECTION_DATA = {
     "hold_hearing": {"report": "verslag"},
     "waive_hearing": {"ground": "waived"},
     "refer_committee": {"name": "Commissie"},
-    "receive_advice": {"advice": "Advies: unfounded"},
+    "receive_advice": {"advice": "Advies", "recommendation": "unfounded"},
     "postpone": {"weeks": 2, "reason": "drukte"},
     "draft_decision": {"outcome": "unfounded", "reasons": "-", "costs": "not_requested"},
     "approve_decision": {},
@@ -618,3 +618,42 @@ def test_random_objection_step_sequences_keep_the_invariants(team, time_machine)
             if case.status in FINAL_STATES:
                 assert case.closed_at is not None
                 assert not case.deadlines.filter(state__in=["running", "suspended"]).exists()
+
+
+def test_departing_from_the_committee_needs_reasons(lawyer, file_objection):
+    """Awb 7:13(7)."""
+    case = file_objection()
+    for name, data in [
+        ("confirm_receipt", {}),
+        ("accept", {}),
+        ("refer_committee", {"name": "Commissie"}),
+        ("continue_formally", {}),
+        ("waive_hearing", {"ground": "waived"}),
+        ("receive_advice", {"advice": "Gegrond", "recommendation": "founded"}),
+    ]:
+        ok(lawyer, case, name, **data)
+    response = step(
+        lawyer, case, "draft_decision", outcome="unfounded", reasons="-", costs="not_requested"
+    )
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "departsFromAdviceReasons"
+    ok(
+        lawyer,
+        case,
+        "draft_decision",
+        outcome="unfounded",
+        reasons="-",
+        costs="not_requested",
+        departsFromAdviceReasons="Het advies miskent de beleidsregel.",
+    )
+
+
+def test_costs_only_when_requested_and_revoked(lawyer, file_objection):
+    """Awb 7:15."""
+    case = file_objection()
+    for name in ("confirm_receipt", "accept", "continue_formally"):
+        ok(lawyer, case, name)
+    ok(lawyer, case, "waive_hearing", ground="granted_in_full")
+    response = step(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="awarded")
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "costs"
