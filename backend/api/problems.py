@@ -201,3 +201,12 @@ def handler500(request: HttpRequest) -> JsonResponse:
     return problem_response(
         request, 500, "internal-error", "Something went wrong on our side. Please try again."
     )
+
+
+def problem_responses(*statuses: int) -> dict[int, Any]:
+    """OpenAPI responses for the error statuses an endpoint can answer (problem+json)."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {
+        status: OpenApiResponse(description="Problem details (RFC 9457).") for status in statuses
+    }

@@ -8,18 +8,16 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.problems import InvalidParams
+from backend.api.problems import InvalidParams, problem_responses
 from cases.deadlines import term_compute
 from cases.legal import penalty
-
-PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
 
 STEPS = inline_serializer(
     "TermStep",
@@ -88,7 +86,7 @@ class LegalTermView(APIView):
                     "steps": STEPS,
                 },
             ),
-            400: PROBLEM,
+            **problem_responses(400),
         },
         tags=["legal terms"],
         auth=[{}],
@@ -175,7 +173,7 @@ class PenaltyPaymentView(APIView):
                     "legalBasis": serializers.CharField(),
                 },
             ),
-            400: PROBLEM,
+            **problem_responses(400),
         },
         tags=["legal terms"],
         auth=[{}],

@@ -28,7 +28,7 @@ from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.api.pagination import KeysetPagination
 from backend.api.parsing import parse_date, parse_datetime, parse_int
-from backend.api.problems import InvalidParams
+from backend.api.problems import InvalidParams, problem_responses
 from cases import selectors, services
 from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
@@ -36,8 +36,6 @@ from cases.api.queue_params import QueueQuerySerializer
 from cases.api.throttles import AnonFilingThrottle
 from cases.deadlines import legal_calendar, norm_calendar
 from cases.models import Case, CaseKind, Channel
-
-PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
 
 
 def _data_flags(user: User, case: Case | None = None) -> dict[str, Any]:
@@ -173,10 +171,7 @@ class ComplaintFilingView(_FilingView):
         parameters=[IDEMPOTENCY_KEY],
         responses={
             201: s.CaseDetailSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            409: PROBLEM,
-            429: PROBLEM,
+            **problem_responses(400, 403, 409, 429),
         },
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
         tags=["filing"],
@@ -197,10 +192,7 @@ class ObjectionFilingView(_FilingView):
         parameters=[IDEMPOTENCY_KEY],
         responses={
             201: s.CaseDetailSerializer,
-            400: PROBLEM,
-            403: PROBLEM,
-            409: PROBLEM,
-            429: PROBLEM,
+            **problem_responses(400, 403, 409, 429),
         },
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
         tags=["filing"],
@@ -240,8 +232,7 @@ class CaseQueueView(APIView):
                     "previous": serializers.URLField(allow_null=True),
                 },
             ),
-            400: PROBLEM,
-            401: PROBLEM,
+            **problem_responses(400, 401),
         },
         tags=["queues"],
     )
@@ -265,7 +256,7 @@ class CaseDetailView(APIView):
 
     @extend_schema(
         operation_id="caseRetrieve",
-        responses={200: s.CaseDetailSerializer, 400: PROBLEM, 401: PROBLEM, 404: PROBLEM},
+        responses={200: s.CaseDetailSerializer, **problem_responses(400, 401, 404)},
         tags=["cases"],
     )
     def get(self, request: Request, reference: str) -> Response:
@@ -297,11 +288,7 @@ class CaseAssignmentView(APIView):
         request=s.AssignmentInputSerializer,
         responses={
             200: s.AssignmentSerializer,
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
+            **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["queues"],
     )
@@ -349,10 +336,7 @@ class CaseEventsView(APIView):
                     "previous": serializers.URLField(allow_null=True),
                 },
             ),
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
+            **problem_responses(400, 401, 403, 404),
         },
         tags=["cases"],
     )
@@ -371,10 +355,7 @@ class AttachmentDownloadView(APIView):
         operation_id="caseAttachmentDownload",
         responses={
             (200, "application/octet-stream"): OpenApiResponse(description="The file."),
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
+            **problem_responses(400, 401, 403, 404),
         },
         tags=["cases"],
     )
@@ -404,7 +385,7 @@ class CaseNotesView(APIView):
     @extend_schema(
         operation_id="caseNoteCreate",
         request=s.NoteInputSerializer,
-        responses={201: s.CaseEventSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+        responses={201: s.CaseEventSerializer, **problem_responses(400, 403, 404)},
         tags=["cases"],
     )
     def post(self, request: Request, reference: str) -> Response:

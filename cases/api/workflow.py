@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.api.problems import problem_responses
 from cases import penalties, services
 from cases.api.serializers import CaseDetailSerializer, PenaltySerializer, StrictMixin
 from cases.api.views import _visible_case, case_detail_response
@@ -20,8 +21,6 @@ from cases.workflows import service as workflow
 from cases.workflows.complaint import HearingWaivedGround, Judgement, NotHandledGround
 from cases.workflows.objection import Costs, Outcome
 from cases.workflows.objection import HearingWaivedGround as ObjectionWaivedGround
-
-PROBLEM = OpenApiResponse(description="Problem details (RFC 9457).")
 
 
 class _Input(StrictMixin, serializers.Serializer):
@@ -235,11 +234,7 @@ class CaseTransitionView(APIView):
         request=TransitionInput,
         responses={
             200: CaseDetailSerializer,
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
+            **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["workflow"],
     )
@@ -291,11 +286,7 @@ class ContactMomentsView(APIView):
         request=ContactMomentInput,
         responses={
             201: ContactMomentSerializer,
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
+            **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["workflow"],
     )
@@ -332,11 +323,7 @@ class SatisfactionView(APIView):
         request=SatisfactionInput,
         responses={
             201: SatisfactionInput,
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
+            **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["workflow"],
     )
@@ -384,11 +371,7 @@ class NoticesOfDefaultView(APIView):
         request=NoticeOfDefaultInput,
         responses={
             201: PenaltySerializer,
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: PROBLEM,
+            **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["workflow"],
     )

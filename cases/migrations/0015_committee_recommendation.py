@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_interested_parties'),
+        ("cases", "0014_interested_parties"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='objectiondetails',
-            name='committee_recommendation',
-            field=models.CharField(blank=True, max_length=20, verbose_name='outcome the committee recommends'),
+            model_name="objectiondetails",
+            name="committee_recommendation",
+            field=models.CharField(
+                blank=True, max_length=20, verbose_name="outcome the committee recommends"
+            ),
         ),
     ]
