@@ -264,6 +264,12 @@ CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
     # A sweep that could not start in time is replaced by the next one, not queued up.
     "options": {"expires": DEADLINE_SWEEP_SECONDS},
 }
+# Requested letters are rendered right after commit; this catches any left behind.
+CELERY_BEAT_SCHEDULE["letters-render-pending"] = {
+    "task": "letters.tasks.letters_render_pending",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
 # Unsent notifications (e.g. the mail server was down) are retried.
 CELERY_BEAT_SCHEDULE["deadline-notifications-send"] = {
     "task": "cases.tasks.deadline_notifications_send",

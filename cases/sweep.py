@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
+from backend.tasks import enqueue_after_commit
 from cases.deadlines import cases_due_refresh, legal_calendar
 from cases.legal.calendar import LegalCalendar
 from cases.models import (
@@ -197,12 +198,9 @@ def _send_after_commit(result: SweepResult, notifications: list[DeadlineNotifica
     ids = [n.pk for n in notifications]
     result.notification_ids.extend(ids)
 
-    def enqueue() -> None:
-        from cases.tasks import deadline_notifications_send
+    from cases.tasks import deadline_notifications_send
 
-        deadline_notifications_send.delay()
-
-    transaction.on_commit(enqueue)
+    enqueue_after_commit(deadline_notifications_send)
 
 
 def _team_leads(deadline: Deadline) -> list[User]:

@@ -2,6 +2,7 @@
 # Installs the Debian packages the project needs when they are missing.
 #   runtime: WeasyPrint (Pango, HarfBuzz subsetting, fonts); building psycopg2 (libpq, gcc)
 #   gettext: compiling the Dutch/English admin translations
+#   poppler-utils: pdftoppm, PNG pictures of letters kept as test artefacts
 # Usage: scripts/system-deps.sh   (root, or sudo available)
 set -euo pipefail
 
@@ -10,6 +11,7 @@ PACKAGES=(
   fonts-dejavu-core fonts-liberation
   libpq-dev gcc python3-dev
   gettext
+  poppler-utils
 )
 
 missing=()

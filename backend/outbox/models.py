@@ -17,6 +17,8 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The exception type of the last failed delivery (no message: it may quote personal data).
+    last_error = models.CharField(max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")

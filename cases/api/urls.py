@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases.api import legal_terms, views, workflow
+from letters import api as letters_api
 
 urlpatterns = [
     path(
@@ -43,6 +44,14 @@ urlpatterns = [
         "cases/<str:reference>/notices-of-default",
         workflow.NoticesOfDefaultView.as_view(),
         name="case-notices-of-default",
+    ),
+    path(
+        "cases/<str:reference>/letters", letters_api.CaseLettersView.as_view(), name="case-letters"
+    ),
+    path(
+        "cases/<str:reference>/letters/<int:letter_id>",
+        letters_api.LetterDownloadView.as_view(),
+        name="case-letter",
     ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
 ]

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from backend.outbox.models import OutboxMessage
+from letters.models import Branding, Letter
+
+
+@admin.register(Branding)
+class BrandingAdmin(admin.ModelAdmin):
+    """Name, addresses, signatory, ombudsman and court on every letter."""
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return not Branding.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    """Read-only: letters are records."""
+
+    list_display = ["case", "kind", "language", "template_version", "created_at", "pages"]
+    list_filter = ["kind", "language"]
+    search_fields = ["case__reference"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """What is waiting to be delivered, and what failed (visible to staff, never lost)."""
+
+    list_display = ["topic", "case", "created_at", "dispatched_at", "attempts", "last_error"]
+    list_filter = ["topic", "dispatched_at"]
+    readonly_fields = ["topic", "payload", "case", "dedup_key", "created_at", "dispatched_at"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False

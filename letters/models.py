@@ -1,0 +1,88 @@
+"""Letters are records: rendered once to PDF/A, stored with their SHA-256, never changed.
+
+A correction is a new letter that says which one it replaces.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import AppendOnlyError
+
+
+class Branding(models.Model):
+    """The municipality's name, address, contact line and signatory on every letter.
+
+    One row (pk 1), edited in the admin.
+    """
+
+    municipality = models.CharField(_("municipality"), max_length=120, default="Gemeente Voorbeeld")
+    postal_address = models.TextField(_("postal address"), default="Postbus 1\n1000 AA Voorbeeld")
+    visiting_address = models.CharField(
+        _("visiting address"), max_length=200, default="Stadhuis, Grote Markt 1, Voorbeeld"
+    )
+    phone = models.CharField(_("phone"), max_length=40, default="14 038")
+    email = models.EmailField(_("e-mail"), default="klachten-bezwaren@gemeente.example")
+    website = models.CharField(_("website"), max_length=120, default="www.gemeente.example")
+    signatory_name = models.CharField(_("signatory"), max_length=120, default="M. de Vries")
+    signatory_title = models.CharField(
+        _("signatory's title"), max_length=120, default="Teamleider Klachten en Bezwaren"
+    )
+    ombudsman = models.TextField(
+        _("ombudsman (Awb 9:12)"),
+        default="de Nationale ombudsman, Postbus 93122, 2509 AC Den Haag, "
+        "www.nationaleombudsman.nl, telefoon 0800 335 55 55",
+    )
+    court = models.TextField(
+        _("administrative court (appeal clause)"),
+        default="de rechtbank Overijssel, sector bestuursrecht, Postbus 10067, 8000 GB Zwolle",
+    )
+
+    class Meta:
+        verbose_name = _("letter branding")
+        verbose_name_plural = _("letter branding")
+
+    def __str__(self) -> str:
+        return self.municipality
+
+    @classmethod
+    def current(cls) -> "Branding":
+        branding, _ = cls.objects.get_or_create(pk=1)
+        return branding
+
+
+class Letter(models.Model):
+    """One letter as sent: which template version, to whom, in which language, the PDF."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("kind"), max_length=60)
+    recipient = models.CharField(_("recipient"), max_length=200)
+    language = models.CharField(_("language"), max_length=5)
+    template_version = models.CharField(_("template version"), max_length=40)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    pages = models.PositiveSmallIntegerField(_("pages"))
+    file = models.FileField(_("PDF"), upload_to="letters/%Y/%m/", max_length=255)
+    # The outbox message it was made for: rendering twice gives one letter.
+    source_key = models.CharField(max_length=200, unique=True)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("A letter is never changed; send a correction instead.")
+        super().save(*args, **kwargs)

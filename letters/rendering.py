@@ -1,0 +1,63 @@
+"""HTML letters to PDF/A with WeasyPrint.
+
+Variant PDF/A-3a: an archive format that is also tagged (structure tree, document
+language), so screen readers can read it; one file cannot declare PDF/A and PDF/UA at
+once, and archiving is the legal need here (Archiefwet), so PDF/A with tagging it is.
+Rendering never fetches anything: fonts are the system's, CSS is inline, and the URL
+fetcher refuses every URL.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import weasyprint
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from pypdf import PdfReader
+
+PDF_VARIANT = "pdf/a-3a"
+
+# Bumped whenever a template's wording changes; each letter records the version it used.
+TEMPLATES: dict[str, str] = {
+    "complaint_receipt": "2026.11.1",
+    "objection_receipt": "2026.11.1",
+}
+
+
+class RemoteResourceRefused(Exception):
+    """A template tried to load something from outside."""
+
+
+def refuse_urls(url: str, *args: Any, **kwargs: Any) -> dict:
+    raise RemoteResourceRefused(f"Letters load nothing from outside ({url[:40]}).")
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    pdf: bytes
+    pages: int
+    title: str
+    template_version: str
+
+
+def long_date(value: datetime.date | datetime.datetime | None, language: str) -> str:
+    """'dinsdag 13 mei 2025' (Dutch) or 'Tuesday 13 May 2025' (English)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    with translation.override(language):
+        return formats.date_format(value, "l j F Y")
+
+
+def render(kind: str, language: str, context: dict[str, Any]) -> RenderedLetter:
+    """Render one letter kind in one language from its versioned template."""
+    version = TEMPLATES[kind]
+    with translation.override(language):
+        html = render_to_string(f"letters/{language}/{kind}.html", context)
+    document = weasyprint.HTML(string=html, url_fetcher=refuse_urls)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    return RenderedLetter(pdf=pdf, pages=pages, title=context["title"], template_version=version)

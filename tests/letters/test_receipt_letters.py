@@ -1,0 +1,200 @@
+"""Receipt letters: requested by the workflows, rendered once as PDF/A, readable, right."""
+
+import datetime
+import hashlib
+import io
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from backend.accounts.roles import Role
+from backend.outbox.models import OutboxMessage
+from cases.models import Case
+from cases.workflows import service as workflow
+from letters import services
+from letters.models import Letter
+from tests.cases.test_filing_api import complaint_body, objection_body
+
+pytestmark = pytest.mark.django_db
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def keep_png(letter: Letter) -> None:
+    """A picture of page 1 for a person to look at (tests/artifacts, not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{letter.kind}-{letter.language}"
+    subprocess.run(  # noqa: S603
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", letter.file.path, str(target)],  # noqa: S607
+        check=False,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def handler(users):
+    return users[Role.CASE_HANDLER]
+
+
+def filed_and_confirmed(client, path, body, by, team):
+    response = client.post(path, body)
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(reference=response.json()["reference"])
+    Case.objects.filter(pk=case.pk).update(team=team)
+    workflow.case_transition(case=case, name="confirm_receipt", data={}, by=by)
+    return case
+
+
+def test_complaint_receipt_says_what_matters_in_plain_dutch(anon, handler, team, time_machine):
+    time_machine.move_to(datetime.datetime(2025, 4, 14, 10, 0, tzinfo=datetime.UTC))
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+
+    assert services.letters_render_pending() == 1
+    letter = Letter.objects.get(case=case)
+    pdf = letter.file.read()
+    text = text_of(pdf)
+
+    assert case.reference in text
+    assert "maandag 14 april 2025" in text  # received, written out (LETTERS.md)
+    assert "woensdag 16 april 2025" in text  # we call by: service norm, 2 working days
+    assert "maandag 26 mei 2025" in text  # handling term end (Awb 9:11)
+    assert "9:6" in text
+    assert "9:11" in text
+    assert "Grote Markt 1" in text  # the window-envelope address
+    assert "8011 LW" in text
+    assert "pagina 1 van 1" in text
+    assert letter.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert (letter.pages, letter.language, letter.template_version) == (1, "nl", "2026.11.1")
+    assert OutboxMessage.objects.get(case=case).dispatched_at is not None
+    keep_png(letter)
+
+
+def test_the_pdf_is_pdf_a_tagged_with_language_title_and_embedded_fonts(anon, handler, team):
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    services.letters_render_pending()
+    pdf = pikepdf.open(Letter.objects.get(case=case).file.path)
+
+    meta = pdf.open_metadata()
+    assert meta.get("pdfaid:part") == "3"
+    assert meta.get("pdfaid:conformance") == "A"
+    assert "/StructTreeRoot" in pdf.Root  # tagged for accessibility
+    assert str(pdf.Root.Lang) == "nl"
+    assert "Ontvangstbevestiging" in str(pdf.docinfo.get("/Title"))
+    fonts = [font for page in pdf.pages for font in page.Resources.get("/Font", {}).values()]
+    assert fonts
+    for font in fonts:
+        descriptor = (font.get("/DescendantFonts") or [font])[0].get("/FontDescriptor")
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_objection_receipt_in_english_for_an_english_speaking_objector(
+    client_for, users, team, time_machine
+):
+    time_machine.move_to(datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC))
+    body = objection_body()
+    body["parties"][0]["language"] = "en"
+    body["objection"].update({"decisionDate": "2025-03-24", "proForma": True, "grounds": ""})
+    lawyer = users[Role.LEGAL_STAFF]
+    case = filed_and_confirmed(
+        client_for(users[Role.RESIDENT]), "/api/v1/objections", body, lawyer, team
+    )
+
+    services.letters_render_pending()
+    letter = Letter.objects.get(case=case)
+    text = text_of(letter.file.read())
+
+    assert letter.language == "en"
+    assert "We received your objection on Tuesday 1 April 2025" in text.replace("\n", " ")
+    assert "PV-2026-0042" in text
+    assert "Tuesday 17 June 2025" in text.replace("\n", " ")  # decision term (7:10)
+    assert "your grounds" in text  # 6:5: what is missing
+    keep_png(letter)
+
+
+def test_rendering_twice_gives_one_letter(anon, handler, team):
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    message = OutboxMessage.objects.get(case=case)
+
+    first = services.letter_create(
+        case=case, kind="complaint_receipt", source_key=message.dedup_key
+    )
+    again = services.letter_create(
+        case=case, kind="complaint_receipt", source_key=message.dedup_key
+    )
+    services.letters_render_pending()
+
+    assert first.pk == again.pk
+    assert Letter.objects.filter(case=case).count() == 1
+
+
+def test_a_failed_render_is_retried_then_left_visible(anon, handler, team, monkeypatch):
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "render", broken)
+    for _ in range(services.MAX_ATTEMPTS + 2):
+        services.letters_render_pending()
+
+    message = OutboxMessage.objects.get(case=case)
+    assert message.attempts == services.MAX_ATTEMPTS
+    assert message.last_error == "OSError"
+    assert message.dispatched_at is None
+    assert not Letter.objects.exists()
+
+
+def test_letters_are_never_changed(anon, handler, team):
+    from cases.models import AppendOnlyError
+
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    services.letters_render_pending()
+    letter = Letter.objects.get(case=case)
+    letter.recipient = "iemand anders"
+    with pytest.raises(AppendOnlyError):
+        letter.save()
+
+
+def test_requests_without_a_template_yet_wait_untouched(anon, handler, team):
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    workflow.case_transition(case=case, name="not_handle", data={
+        "ground": "already_handled", "explanation": "x"}, by=handler)  # fmt: skip
+    services.letters_render_pending()
+    waiting = OutboxMessage.objects.get(payload__letter="complaint_not_handled_notice")
+    assert (waiting.attempts, waiting.dispatched_at) == (0, None)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.CASE_HANDLER, 200),
+        (Role.LEGAL_STAFF, 200),
+        (Role.TEAM_LEAD, 200),
+        (Role.RESIDENT, 200),  # their own letters
+        (Role.ADMINISTRATOR, 403),  # no personal data
+        (Role.INTEGRATION_CLIENT, 404),
+    ],
+)
+def test_letters_api_by_role(client_for, users, handler, team, role, status):
+    case = filed_and_confirmed(
+        client_for(users[Role.RESIDENT]), "/api/v1/complaints", complaint_body(), handler, team
+    )
+    services.letters_render_pending()
+    letter = Letter.objects.get(case=case)
+    client = client_for(users[role])
+
+    listing = client.get(f"/api/v1/cases/{case.reference}/letters")
+    download = client.get(f"/api/v1/cases/{case.reference}/letters/{letter.pk}")
+
+    assert listing.status_code == download.status_code == status
+    if status == 200:
+        assert listing.json()[0]["sha256"] == letter.sha256
+        assert download["Content-Type"] == "application/pdf"
+        assert b"".join(download.streaming_content).startswith(b"%PDF")
