@@ -30,6 +30,51 @@ LABELS = {
     },
 }
 
+WORDS = {
+    "nl": {
+        "founded": "gegrond",
+        "partly_founded": "gedeeltelijk gegrond",
+        "unfounded": "ongegrond",
+        "no_judgement": "zonder oordeel",
+        "inadmissible": "niet-ontvankelijk",
+        "phone": "telefonisch",
+        "email": "per e-mail",
+        "letter": "per brief",
+        "counter": "aan de balie",
+        "video": "in een videogesprek",
+        "awarded": "U krijgt de kosten vergoed die u voor uw bezwaar hebt gemaakt.",
+        "refused": "U hebt gevraagd om vergoeding van uw kosten. Dat kan niet, omdat het "
+        "besluit niet wordt herroepen wegens een fout van ons.",
+        "not_requested": "Bezwaar maken is gratis. U hebt geen vergoeding van kosten gevraagd.",
+        "manifestly_inadmissible": "uw bezwaar duidelijk niet-ontvankelijk is",
+        "manifestly_unfounded": "uw bezwaar duidelijk ongegrond is",
+        "waived": "u hebt laten weten dat u niet gehoord wilt worden",
+        "not_requested_hearing": "u niet op tijd hebt gevraagd om gehoord te worden",
+        "granted_in_full": "wij u helemaal gelijk geven en niemand anders daardoor benadeeld wordt",
+    },
+    "en": {
+        "founded": "founded",
+        "partly_founded": "partly founded",
+        "unfounded": "unfounded",
+        "no_judgement": "without a judgement",
+        "inadmissible": "inadmissible",
+        "phone": "by phone",
+        "email": "by e-mail",
+        "letter": "by letter",
+        "counter": "at the counter",
+        "video": "in a video call",
+        "awarded": "We will reimburse the costs you made for your objection.",
+        "refused": "You asked us to reimburse your costs. That is not possible, because the "
+        "decision is not revoked for a mistake of ours.",
+        "not_requested": "Objecting is free. You did not ask for reimbursement of costs.",
+        "manifestly_inadmissible": "your objection is clearly inadmissible",
+        "manifestly_unfounded": "your objection is clearly unfounded",
+        "waived": "you told us you did not want to be heard",
+        "not_requested_hearing": "you did not ask to be heard in time",
+        "granted_in_full": "we agree with you completely and nobody else is harmed by that",
+    },
+}
+
 TITLES = {
     "complaint_receipt": {
         "nl": "Ontvangstbevestiging van uw klacht",
@@ -39,6 +84,12 @@ TITLES = {
         "nl": "Ontvangstbevestiging van uw bezwaar",
         "en": "We received your objection",
     },
+    "complaint_informal_resolution": {
+        "nl": "Uw klacht is opgelost",
+        "en": "Your complaint has been resolved",
+    },
+    "complaint_outcome": {"nl": "Uitkomst van uw klacht", "en": "The outcome of your complaint"},
+    "objection_decision": {"nl": "Beslissing op uw bezwaar", "en": "Decision on your objection"},
 }
 
 
@@ -73,8 +124,16 @@ def letter_context(case: Case, kind: str, language: str) -> dict[str, Any]:
         "received": long_date(case.received_at, language),
         "first_contact_by": long_date(_due(case, DeadlineKind.FIRST_CONTACT), language),
     }
+    words = WORDS[language]
     if case.kind == "complaint":
-        context["handling_due"] = long_date(_due(case, DeadlineKind.COMPLAINT_HANDLING), language)
+        details = case.complaint
+        context.update(
+            complaint=details,
+            handling_due=long_date(_due(case, DeadlineKind.COMPLAINT_HANDLING), language),
+            judgement=words.get(details.judgement, ""),
+            confirmed_at=long_date(details.satisfaction_confirmed_at, language),
+            confirmed_via=words.get(details.satisfaction_confirmed_via, ""),
+        )
     else:
         details = case.objection
         missing = []
@@ -87,6 +146,15 @@ def letter_context(case: Case, kind: str, language: str) -> dict[str, Any]:
             decision_date=long_date(details.decision_date, language),
             decision_due=long_date(_due(case, DeadlineKind.OBJECTION_DECISION), language),
             missing=" en ".join(missing) if language == "nl" else " and ".join(missing),
+            outcome=words.get(details.outcome, ""),
+            costs=words.get(details.costs, ""),
+            hearing_date=long_date(details.hearing_at, language),
+            hearing_waived=words.get(
+                "not_requested_hearing"
+                if details.hearing_waived_ground == "not_requested"
+                else details.hearing_waived_ground,
+                "",
+            ),
         )
     return context
 

@@ -23,6 +23,9 @@ PDF_VARIANT = "pdf/a-3a"
 TEMPLATES: dict[str, str] = {
     "complaint_receipt": "2026.11.1",
     "objection_receipt": "2026.11.1",
+    "complaint_informal_resolution": "2026.11.1",
+    "complaint_outcome": "2026.11.1",
+    "objection_decision": "2026.11.1",
 }
 
 

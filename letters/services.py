@@ -55,6 +55,7 @@ def letters_render_pending(*, limit: int = 50) -> int:
     without a template yet wait untouched.
     """
     done = 0
+    tried: list[int] = []  # one attempt per request per run
     while done < limit:
         with transaction.atomic():
             message = (
@@ -65,11 +66,13 @@ def letters_render_pending(*, limit: int = 50) -> int:
                     attempts__lt=MAX_ATTEMPTS,
                     payload__letter__in=list(TEMPLATES),
                 )
+                .exclude(pk__in=tried)
                 .order_by("created_at", "id")
                 .first()
             )
             if message is None:
                 return done
+            tried.append(message.pk)
             try:
                 with transaction.atomic():
                     letter_create(

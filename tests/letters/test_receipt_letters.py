@@ -198,3 +198,86 @@ def test_letters_api_by_role(client_for, users, handler, team, role, status):
         assert listing.json()[0]["sha256"] == letter.sha256
         assert download["Content-Type"] == "application/pdf"
         assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def letter_text(case, kind):
+    services.letters_render_pending()
+    letter = Letter.objects.get(case=case, kind=kind)
+    keep_png(letter)
+    return " ".join(text_of(letter.file.read()).split())
+
+
+def test_informal_resolution_confirms_what_was_agreed(anon, handler, team, time_machine):
+    """Awb 9:5: the solution, that the complainant is satisfied (how, when), and the way
+    back to formal handling."""
+    time_machine.move_to(datetime.datetime(2025, 4, 14, 10, 0, tzinfo=datetime.UTC))
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    workflow.case_transition(
+        case=case,
+        name="resolve_informally",
+        data={
+            "solution": "De container wordt dinsdag geleegd.",
+            "confirmed_via": "phone",
+            "confirmed_at": datetime.datetime(2025, 4, 15, 9, 0, tzinfo=datetime.UTC),
+        },
+        by=handler,
+    )
+
+    text = letter_text(case, "complaint_informal_resolution")
+
+    assert "De container wordt dinsdag geleegd." in text
+    assert "dinsdag 15 april 2025 (telefonisch)" in text
+    assert "formele procedure" in text
+    assert "9:5" in text
+
+
+def test_complaint_outcome_names_the_ombudsman_and_the_year(anon, handler, team):
+    """Awb 9:12, 9:24."""
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    for name, data in [
+        ("start_formal_handling", {}),
+        ("waive_hearing", {"ground": "waived"}),
+        (
+            "record_outcome",
+            {"findings": "De medewerker was kortaf.", "judgement": "partly_founded",
+             "conclusions": "Wij bieden excuses aan.", "measures": "Gesprek gevoerd."},
+        ),
+    ]:  # fmt: skip
+        workflow.case_transition(case=case, name=name, data=data, by=handler)
+
+    text = letter_text(case, "complaint_outcome")
+
+    assert "gedeeltelijk gegrond" in text
+    assert "De medewerker was kortaf." in text
+    assert "binnen een jaar naar de Nationale ombudsman" in text
+
+
+def test_objection_decision_carries_the_appeal_clause(client_for, users, team):
+    """Awb 7:11, 7:12; appeal to the court within 6 weeks; court fee."""
+    lawyer, second = users[Role.LEGAL_STAFF], None
+    from tests.factories import UserFactory
+
+    second = UserFactory(role=Role.LEGAL_STAFF, teams=[team])
+    case = filed_and_confirmed(
+        client_for(users[Role.RESIDENT]), "/api/v1/objections", objection_body(), lawyer, team
+    )
+    for name, data, by in [
+        ("accept", {}, lawyer),
+        ("continue_formally", {}, lawyer),
+        ("waive_hearing", {"ground": "manifestly_unfounded"}, lawyer),
+        ("draft_decision", {"outcome": "unfounded", "reasons": "Het besluit klopt.",
+                            "costs": "not_requested"}, lawyer),
+        ("approve_decision", {}, second),
+    ]:  # fmt: skip
+        workflow.case_transition(case=case, name=name, data=data, by=by)
+
+    text = letter_text(case, "objection_decision")
+
+    assert "ongegrond" in text
+    assert "Het besluit klopt." in text
+    assert "omdat uw bezwaar duidelijk ongegrond is" in text  # why no hearing (7:12)
+    assert "binnen 6 weken" in text
+    assert "rechtbank Overijssel" in text
+    assert "griffierecht" in text
