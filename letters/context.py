@@ -1,7 +1,10 @@
 """What a letter says, gathered from the case: dates from the deadline engine, the
 recipient, the branding. Kind-specific values come from the case, never from the caller."""
 
+from datetime import date
 from typing import Any
+
+from django.utils import timezone
 
 from cases.models import Case, DeadlineKind, Party, PartyRole
 from letters.models import Branding
@@ -90,6 +93,22 @@ TITLES = {
     },
     "complaint_outcome": {"nl": "Uitkomst van uw klacht", "en": "The outcome of your complaint"},
     "objection_decision": {"nl": "Beslissing op uw bezwaar", "en": "Decision on your objection"},
+    "objection_repair_request": {
+        "nl": "Er ontbreekt nog iets in uw bezwaar",
+        "en": "Something is missing from your objection",
+    },
+    "objection_hearing_invitation": {
+        "nl": "Uitnodiging voor de hoorzitting",
+        "en": "Invitation to the hearing",
+    },
+    "complaint_extension_notice": {
+        "nl": "Wij hebben meer tijd nodig voor de klacht",
+        "en": "We need more time for the complaint",
+    },
+    "objection_postponement_notice": {
+        "nl": "Wij hebben meer tijd nodig voor uw bezwaar",
+        "en": "We need more time for your objection",
+    },
 }
 
 
@@ -109,7 +128,23 @@ def _due(case: Case, kind: DeadlineKind) -> Any:
     return deadline.due_date if deadline else None
 
 
-def letter_context(case: Case, kind: str, language: str) -> dict[str, Any]:
+def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[str, Any]:
+    """Values fixed when the letter was requested (the step's data), not re-read later."""
+    event = case.events.filter(pk=payload.get("event")).first()
+    data = event.data if event else {}
+    values: dict[str, Any] = {"reason": data.get("reason", "")}
+    if payload.get("missing"):
+        values["missing_list"] = ", ".join(payload["missing"])
+    if payload.get("repair_due"):
+        values["repair_due"] = long_date(date.fromisoformat(payload["repair_due"]), language)
+    if payload.get("new_due_date"):
+        values["new_due"] = long_date(date.fromisoformat(payload["new_due_date"]), language)
+    return values
+
+
+def letter_context(
+    case: Case, kind: str, language: str, payload: dict[str, Any] | None = None
+) -> dict[str, Any]:
     labels = LABELS[language]
     context: dict[str, Any] = {
         "language": language,
@@ -149,6 +184,13 @@ def letter_context(case: Case, kind: str, language: str) -> dict[str, Any]:
             outcome=words.get(details.outcome, ""),
             costs=words.get(details.costs, ""),
             hearing_date=long_date(details.hearing_at, language),
+            hearing_time=(
+                timezone.localtime(details.hearing_at).strftime("%H:%M")
+                if details.hearing_at
+                else ""
+            ),
+            inspection_from=long_date(details.inspection_from, language),
+            new_due=long_date(_due(case, DeadlineKind.OBJECTION_DECISION), language),
             hearing_waived=words.get(
                 "not_requested_hearing"
                 if details.hearing_waived_ground == "not_requested"
@@ -156,6 +198,7 @@ def letter_context(case: Case, kind: str, language: str) -> dict[str, Any]:
                 "",
             ),
         )
+    context.update(_from_request(case, payload or {}, language))
     return context
 
 

@@ -26,6 +26,10 @@ TEMPLATES: dict[str, str] = {
     "complaint_informal_resolution": "2026.11.1",
     "complaint_outcome": "2026.11.1",
     "objection_decision": "2026.11.1",
+    "objection_repair_request": "2026.11.1",
+    "objection_hearing_invitation": "2026.11.1",
+    "complaint_extension_notice": "2026.11.1",
+    "objection_postponement_notice": "2026.11.1",
 }
 
 

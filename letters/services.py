@@ -19,13 +19,13 @@ LETTER_TOPIC = "letter.requested"
 MAX_ATTEMPTS = 5
 
 
-def letter_create(*, case: Case, kind: str, source_key: str) -> Letter:
+def letter_create(*, case: Case, kind: str, source_key: str, payload: dict | None = None) -> Letter:
     """Render and store one letter; the same ``source_key`` again returns the first."""
     existing = Letter.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing
     language = language_for(case)
-    rendered = render(kind, language, letter_context(case, kind, language))
+    rendered = render(kind, language, letter_context(case, kind, language, payload))
     recipient = recipient_for(case)
     letter = Letter(
         case=case,
@@ -79,6 +79,7 @@ def letters_render_pending(*, limit: int = 50) -> int:
                         case=message.case,
                         kind=message.payload["letter"],
                         source_key=message.dedup_key,
+                        payload=message.payload,
                     )
             except Exception as error:  # noqa: BLE001 - recorded, retried, then shown
                 message.attempts += 1

@@ -117,7 +117,10 @@ def postpone(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
         letter_reference=f"{case.reference}:objection_postponement_notice:{event.pk}",
         **{name: weeks},
     )
-    letter_request(case, event, "objection_postponement_notice")
+    term.refresh_from_db()
+    letter_request(
+        case, event, "objection_postponement_notice", new_due_date=term.due_date.isoformat()
+    )
 
 
 def approve_decision(case: Objection, data: dict, by: User, event: CaseEvent) -> None:

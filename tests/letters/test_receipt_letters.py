@@ -281,3 +281,90 @@ def test_objection_decision_carries_the_appeal_clause(client_for, users, team):
     assert "binnen 6 weken" in text
     assert "rechtbank Overijssel" in text
     assert "griffierecht" in text
+
+
+@pytest.fixture
+def objection_in_check(client_for, users, team, time_machine):
+    time_machine.move_to(datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC))
+    body = objection_body()
+    body["objection"].update({"decisionDate": "2025-03-24", "proForma": True, "grounds": ""})
+    return filed_and_confirmed(
+        client_for(users[Role.RESIDENT]), "/api/v1/objections", body, users[Role.LEGAL_STAFF], team
+    )
+
+
+def test_repair_request_says_what_by_when_and_the_consequence(users, objection_in_check):
+    """Awb 6:6; 7:10(2): the decision term is suspended meanwhile."""
+    workflow.case_transition(
+        case=objection_in_check,
+        name="request_repair",
+        data={"missing": ["de gronden van uw bezwaar"], "term_weeks": 2},
+        by=users[Role.LEGAL_STAFF],
+    )
+    text = letter_text(objection_in_check, "objection_repair_request")
+    assert "de gronden van uw bezwaar" in text
+    assert "dinsdag 15 april 2025" in text
+    assert "niet-ontvankelijk" in text
+    assert "staat de termijn voor onze beslissing stil" in text
+
+
+def test_hearing_invitation_gives_date_place_and_inspection(users, objection_in_check):
+    """Awb 7:2, 7:4."""
+    lawyer = users[Role.LEGAL_STAFF]
+    case = objection_in_check
+    from cases.models import ObjectionDetails
+
+    ObjectionDetails.objects.filter(case=case).update(pro_forma=False, grounds="Gronden")
+    for name, data in [
+        ("accept", {}),
+        ("continue_formally", {}),
+        (
+            "plan_hearing",
+            {"at": datetime.datetime(2025, 4, 22, 12, 30, tzinfo=datetime.UTC),
+             "location": "Stadhuis, zaal 3", "inspection_from": datetime.date(2025, 4, 14),
+             "inspection_place": "de balie van het Stadhuis"},
+        ),
+    ]:  # fmt: skip
+        workflow.case_transition(case=case, name=name, data=data, by=lawyer)
+
+    text = letter_text(case, "objection_hearing_invitation")
+
+    assert "dinsdag 22 april 2025 om 14:30 uur" in text
+    assert "Stadhuis, zaal 3" in text
+    assert "Vanaf maandag 14 april 2025" in text
+    assert "tot 10 dagen voor de hoorzitting" in text
+
+
+def test_postponement_notice_gives_the_new_date_and_reason(users, objection_in_check):
+    """Awb 7:10(3), (5)."""
+    from cases.models import ObjectionDetails
+
+    ObjectionDetails.objects.filter(case=objection_in_check).update(pro_forma=False, grounds="G")
+    workflow.case_transition(
+        case=objection_in_check, name="accept", data={}, by=users[Role.LEGAL_STAFF]
+    )
+    workflow.case_transition(
+        case=objection_in_check,
+        name="postpone",
+        data={"weeks": 6, "reason": "Wij wachten op een advies van de brandweer."},
+        by=users[Role.LEGAL_STAFF],
+    )
+    text = letter_text(objection_in_check, "objection_postponement_notice")
+    assert "dinsdag 29 juli 2025" in text  # 17 June + 6 weeks
+    assert "advies van de brandweer" in text
+
+
+def test_complaint_extension_notice(anon, handler, team, time_machine):
+    """Awb 9:11(2)."""
+    time_machine.move_to(datetime.datetime(2025, 4, 14, 10, 0, tzinfo=datetime.UTC))
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
+    workflow.case_transition(
+        case=case, name="extend_term", data={"weeks": 4, "reason": "Hoorzitting na Pasen."},
+        by=handler,
+    )  # fmt: skip
+    text = letter_text(case, "complaint_extension_notice")
+    assert "maandag 23 juni 2025" in text  # 26 May + 4 weeks
+    assert "Hoorzitting na Pasen." in text
+    assert "9:11" in text
