@@ -109,6 +109,37 @@ TITLES = {
         "nl": "Wij hebben meer tijd nodig voor uw bezwaar",
         "en": "We need more time for your objection",
     },
+    "objection_committee_referral": {
+        "nl": "Advies van de bezwaarschriftencommissie",
+        "en": "Advice of the objections committee",
+    },
+    "complaint_not_handled_notice": {
+        "nl": "Wij behandelen uw klacht niet",
+        "en": "We will not handle your complaint",
+    },
+    "objection_withdrawal_confirmation": {
+        "nl": "Bevestiging: u hebt uw bezwaar ingetrokken",
+        "en": "Confirmation: you withdrew your objection",
+    },
+}
+
+NOT_HANDLED = {
+    "nl": {
+        "already_handled": "Wij hebben een klacht over dezelfde gedraging al eerder behandeld",
+        "older_than_a_year": "De gedraging was meer dan een jaar voordat u de klacht indiende",
+        "objection_possible": "U kunt of kon hiertegen bezwaar maken of in beroep gaan",
+        "before_court": "Een rechter beoordeelt deze gedraging al",
+        "criminal_investigation": "Er loopt een strafrechtelijk onderzoek naar deze gedraging",
+        "insufficient_interest": "Het belang of de ernst van de gedraging is te gering",
+    },
+    "en": {
+        "already_handled": "We already handled a complaint about the same conduct",
+        "older_than_a_year": "The conduct took place more than a year before your complaint",
+        "objection_possible": "You can or could object or appeal against it",
+        "before_court": "A court is already assessing this conduct",
+        "criminal_investigation": "There is a criminal investigation into this conduct",
+        "insufficient_interest": "The interest or seriousness of the conduct is too small",
+    },
 }
 
 
@@ -157,6 +188,7 @@ def letter_context(
         "recipient": recipient_for(case),
         "today": long_date(case_today(), language),
         "received": long_date(case.received_at, language),
+        "closed_on": long_date(case.closed_at, language),
         "first_contact_by": long_date(_due(case, DeadlineKind.FIRST_CONTACT), language),
     }
     words = WORDS[language]
@@ -168,6 +200,7 @@ def letter_context(
             judgement=words.get(details.judgement, ""),
             confirmed_at=long_date(details.satisfaction_confirmed_at, language),
             confirmed_via=words.get(details.satisfaction_confirmed_via, ""),
+            not_handled_ground=NOT_HANDLED[language].get(details.not_handled_ground, ""),
         )
     else:
         details = case.objection

@@ -30,6 +30,9 @@ TEMPLATES: dict[str, str] = {
     "objection_hearing_invitation": "2026.11.1",
     "complaint_extension_notice": "2026.11.1",
     "objection_postponement_notice": "2026.11.1",
+    "objection_committee_referral": "2026.11.1",
+    "complaint_not_handled_notice": "2026.11.1",
+    "objection_withdrawal_confirmation": "2026.11.1",
 }
 
 

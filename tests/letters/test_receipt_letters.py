@@ -164,10 +164,10 @@ def test_letters_are_never_changed(anon, handler, team):
 
 def test_requests_without_a_template_yet_wait_untouched(anon, handler, team):
     case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
-    workflow.case_transition(case=case, name="not_handle", data={
-        "ground": "already_handled", "explanation": "x"}, by=handler)  # fmt: skip
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
     services.letters_render_pending()
-    waiting = OutboxMessage.objects.get(payload__letter="complaint_not_handled_notice")
+    waiting = OutboxMessage.objects.get(payload__letter="complaint_copy_to_person_complained_about")
     assert (waiting.attempts, waiting.dispatched_at) == (0, None)
 
 
@@ -368,3 +368,45 @@ def test_complaint_extension_notice(anon, handler, team, time_machine):
     assert "maandag 23 juni 2025" in text  # 26 May + 4 weeks
     assert "Hoorzitting na Pasen." in text
     assert "9:11" in text
+
+
+def test_committee_referral_gives_the_twelve_week_date(users, objection_in_check):
+    """Awb 7:13: only once the objector is told does the 12-week term apply."""
+    from cases.models import ObjectionDetails
+
+    ObjectionDetails.objects.filter(case=objection_in_check).update(pro_forma=False, grounds="G")
+    lawyer = users[Role.LEGAL_STAFF]
+    workflow.case_transition(case=objection_in_check, name="accept", data={}, by=lawyer)
+    workflow.case_transition(
+        case=objection_in_check, name="refer_committee",
+        data={"name": "Bezwaarschriftencommissie"}, by=lawyer,
+    )  # fmt: skip
+    text = letter_text(objection_in_check, "objection_committee_referral")
+    assert "Bezwaarschriftencommissie" in text
+    assert "dinsdag 29 juli 2025" in text  # 6 May + 12 weeks
+
+
+def test_not_handled_notice_names_the_ground_in_plain_words(anon, handler, team):
+    """Awb 9:8, with the ombudsman."""
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    workflow.case_transition(
+        case=case, name="not_handle",
+        data={"ground": "older_than_a_year", "explanation": "Het gesprek was in 2023."},
+        by=handler,
+    )  # fmt: skip
+    text = letter_text(case, "complaint_not_handled_notice")
+    assert "meer dan een jaar" in text
+    assert "Het gesprek was in 2023." in text
+    assert "Nationale ombudsman" in text
+
+
+def test_withdrawal_confirmation_says_the_decision_stands(users, objection_in_check):
+    lawyer = users[Role.LEGAL_STAFF]
+    workflow.case_transition(
+        case=objection_in_check, name="withdraw",
+        data={"reason": "Na uitleg begrijpt u de weigering."}, by=lawyer,
+    )  # fmt: skip
+    text = letter_text(objection_in_check, "objection_withdrawal_confirmation")
+    assert "ingetrokken op dinsdag 1 april 2025" in text
+    assert "Na uitleg begrijpt u de weigering." in text
+    assert "blijft zoals het is" in text

@@ -1,0 +1,40 @@
+"""The render task on a real Celery worker and broker: the same request twice, one letter."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from rest_framework.test import APIClient
+
+from backend.accounts.roles import Role
+from backend.celery import app
+from backend.outbox.models import OutboxMessage
+from cases.models import Case
+from cases.workflows import service as workflow
+from letters import tasks
+from letters.models import Letter
+from tests.cases.test_filing_api import complaint_body
+from tests.conftest import roles_create
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
+
+
+def test_render_runs_racing_on_a_real_worker_make_one_letter():
+    """The step itself enqueues a run after commit; two more race it."""
+    roles_create()
+    handler = UserFactory(role=Role.CASE_HANDLER)
+    reference = (
+        APIClient().post("/api/v1/complaints", complaint_body(), format="json").json()["reference"]
+    )
+    case = Case.objects.get(reference=reference)
+    app.control.purge()
+    with start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
+    ):
+        workflow.case_transition(case=case, name="confirm_receipt", data={}, by=handler)
+        first = tasks.letters_render_pending.apply_async()
+        second = tasks.letters_render_pending.apply_async()
+        first.get(timeout=60)  # both runs finished, whichever did the work
+        second.get(timeout=60)
+
+    assert Letter.objects.filter(case=case, kind="complaint_receipt").count() == 1
+    assert OutboxMessage.objects.get(case=case).dispatched_at is not None
