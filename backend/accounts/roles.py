@@ -91,11 +91,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "cases.assign_case",
     ],
     # Functional administration: configures teams and users and sees every case, but no
-    # personal data - the role does not need it (AVG data minimisation).
+    # personal data - the role does not need it (AVG data minimisation). That includes the
+    # timeline: notes and step data (hearing reports, agreed solutions) are personal data.
     Role.ADMINISTRATOR: [
         "cases.view_queue",
         "cases.view_all_cases",
-        "cases.view_events",
         "cases.assign_case",
     ],
 }

@@ -196,7 +196,7 @@ class TestTimeline:
             (Role.CASE_HANDLER, 200),
             (Role.LEGAL_STAFF, 200),
             (Role.TEAM_LEAD, 200),
-            (Role.ADMINISTRATOR, 200),
+            (Role.ADMINISTRATOR, 403),  # notes and step data are personal data
             (Role.RESIDENT, 403),
             (Role.INTEGRATION_CLIENT, 403),
         ],
