@@ -300,6 +300,9 @@ LOGGING = {
         # Django logs the request line of every 4xx, including query strings (search
         # terms may hold names): keep those out.
         "django.request": {"level": "ERROR"},
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -121,6 +121,10 @@ TITLES = {
         "nl": "Bevestiging: u hebt uw bezwaar ingetrokken",
         "en": "Confirmation: you withdrew your objection",
     },
+    "objection_informal_contact_confirmation": {
+        "nl": "Wat wij hebben besproken over uw bezwaar",
+        "en": "What we discussed about your objection",
+    },
 }
 
 NOT_HANDLED = {

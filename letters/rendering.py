@@ -33,6 +33,7 @@ TEMPLATES: dict[str, str] = {
     "objection_committee_referral": "2026.11.1",
     "complaint_not_handled_notice": "2026.11.1",
     "objection_withdrawal_confirmation": "2026.11.1",
+    "objection_informal_contact_confirmation": "2026.11.1",
 }
 
 

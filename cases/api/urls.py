@@ -49,6 +49,11 @@ urlpatterns = [
         "cases/<str:reference>/letters", letters_api.CaseLettersView.as_view(), name="case-letters"
     ),
     path(
+        "cases/<str:reference>/letter-preview",
+        letters_api.LetterPreviewView.as_view(),
+        name="case-letter-preview",
+    ),
+    path(
         "cases/<str:reference>/letters/<int:letter_id>",
         letters_api.LetterDownloadView.as_view(),
         name="case-letter",

@@ -410,3 +410,54 @@ def test_withdrawal_confirmation_says_the_decision_stands(users, objection_in_ch
     assert "ingetrokken op dinsdag 1 april 2025" in text
     assert "Na uitleg begrijpt u de weigering." in text
     assert "blijft zoals het is" in text
+
+
+def test_informal_contact_confirmation_after_the_call(users, objection_in_check):
+    """Seed: confirm the call in writing; the objection continues to a hearing."""
+    from cases.models import ObjectionDetails
+
+    ObjectionDetails.objects.filter(case=objection_in_check).update(pro_forma=False, grounds="G")
+    lawyer = users[Role.LEGAL_STAFF]
+    workflow.case_transition(case=objection_in_check, name="accept", data={}, by=lawyer)
+    workflow.case_transition(case=objection_in_check, name="continue_formally", data={}, by=lawyer)
+    text = letter_text(objection_in_check, "objection_informal_contact_confirmation")
+    assert "hoorzitting" in text
+    assert "dinsdag 17 juni 2025" in text  # decision term (7:10)
+
+
+class TestPreview:
+    """GET /api/v1/cases/{reference}/letter-preview?kind=...: rendered, not stored."""
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.CASE_HANDLER, 200),
+            (Role.LEGAL_STAFF, 200),
+            (Role.TEAM_LEAD, 200),
+            (Role.RESIDENT, 403),
+            (Role.ADMINISTRATOR, 403),
+            (Role.INTEGRATION_CLIENT, 403),
+        ],
+    )
+    def test_by_role(self, client_for, users, anon, team, role, status):
+        reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+        Case.objects.filter(reference=reference).update(team=team)
+
+        response = client_for(users[role]).get(
+            f"/api/v1/cases/{reference}/letter-preview?kind=complaint_receipt"
+        )
+
+        assert response.status_code == status
+        if status == 200:
+            assert response["Content-Type"] == "application/pdf"
+            assert reference in text_of(response.content)
+        assert not Letter.objects.exists()
+
+    def test_unknown_kind_names_the_parameter(self, client_for, users, anon, team):
+        reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+        Case.objects.filter(reference=reference).update(team=team)
+        response = client_for(users[Role.CASE_HANDLER]).get(
+            f"/api/v1/cases/{reference}/letter-preview?kind=love_letter"
+        )
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "kind"
