@@ -167,6 +167,15 @@ def _sweep_warnings(
         ).filter(~Exists(already)),
         batch,
     )
+    # The NOT EXISTS above saw the snapshot from before the row locks were taken: a sweep
+    # that committed in between may have warned already. Now that the rows are ours, a
+    # fresh statement sees its notifications.
+    warned = set(
+        DeadlineNotification.objects.filter(
+            deadline__in=rows, stage=NotificationStage.WARNING, days_before=days_before
+        ).values_list("deadline_id", flat=True)
+    )
+    rows = [d for d in rows if d.pk not in warned]
     if not rows:
         return
     notifications = DeadlineNotification.objects.bulk_create(
