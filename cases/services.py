@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.models import Team, User
+from backend.accounts.roles import Role
 from backend.domain import DomainConflict
 from cases.deadlines import deadline_meet, deadlines_for_new_case
 from cases.models import (
@@ -78,6 +79,13 @@ def reference_allocate(*, kind: CaseKind, year: int) -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"{prefix}-{year}-{counter.last_number:06d}"
+
+
+def filing_default_channel(by: User | None) -> Channel:
+    """The channel of a filing that names none: integrations file as such, others by form."""
+    if by is not None and by.is_authenticated and by.has_role(Role.INTEGRATION_CLIENT):
+        return Channel.INTEGRATION
+    return Channel.WEB
 
 
 def _filing_channel_check(*, filing: Filing, by: User | None) -> datetime.datetime:
@@ -361,8 +369,13 @@ def contact_moment_log(
 
 
 @transaction.atomic
-def case_rate(*, case: Case, rating: int, comment: str, by: User | None) -> Satisfaction:
-    """The complainant rates the handling once, after closing (service-quality figures)."""
+def case_rate(*, case: Case, rating: int, comment: str, by: User) -> Satisfaction:
+    """The complainant rates the handling once, after closing (service-quality figures).
+
+    The complainant themselves, or a handler recording a rating given by phone.
+    """
+    if case.registered_by_id != by.pk and not by.has_perm("cases.log_contact"):
+        raise PermissionDenied("Only the complainant or their handler records the rating.")
     if case.closed_at is None:
         raise DomainConflict("A case can be rated once it is closed.")
     if Satisfaction.objects.filter(case=case).exists():

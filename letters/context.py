@@ -190,7 +190,7 @@ def letter_context(
         "branding": Branding.current(),
         "case": case,
         "recipient": recipient_for(case),
-        "today": long_date(case_today(), language),
+        "today": long_date(timezone.localdate(), language),
         "received": long_date(case.received_at, language),
         "closed_on": long_date(case.closed_at, language),
         "first_contact_by": long_date(_due(case, DeadlineKind.FIRST_CONTACT), language),
@@ -237,9 +237,3 @@ def letter_context(
         )
     context.update(_from_request(case, payload or {}, language))
     return context
-
-
-def case_today() -> Any:
-    from django.utils import timezone
-
-    return timezone.localdate()

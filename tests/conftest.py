@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite: one user per role, API clients, a team."""
 
+import time
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -14,6 +16,16 @@ ALL_ROLES = [
     Role.INTEGRATION_CLIENT,
     Role.ADMINISTRATOR,
 ]
+
+
+def wait_until(check, timeout: float = 60.0) -> bool:
+    """Poll ``check`` until it holds (work done by a real worker in other threads)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def roles_create() -> None:

@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.api.pagination import KeysetPagination
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
@@ -35,7 +34,7 @@ from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
 from cases.api.queue_params import QueueQuerySerializer
 from cases.api.throttles import AnonFilingThrottle
 from cases.deadlines import legal_calendar, norm_calendar
-from cases.models import Case, CaseKind, Channel
+from cases.models import Case, CaseKind
 
 
 def _data_flags(user: User, case: Case | None = None) -> dict[str, Any]:
@@ -112,16 +111,11 @@ class _FilingView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         user = request.user if request.user.is_authenticated else None
-        default_channel = (
-            Channel.INTEGRATION
-            if user is not None and user.has_role(Role.INTEGRATION_CLIENT)
-            else Channel.WEB
-        )
         filing = services.Filing(
             kind=self.kind,
             subject=data["subject"],
             description=data["description"],
-            channel=data.get("channel", default_channel),
+            channel=data.get("channel") or services.filing_default_channel(user),
             received_at=data.get("received_at"),
             team=data.get("team"),
             parties=[dict(p) for p in data["parties"]],

@@ -1,7 +1,6 @@
 """The sweep on a real Celery worker and a real broker (Redis), not eager mode."""
 
 import datetime
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -12,7 +11,7 @@ from backend.celery import app
 from cases import deadlines, sweep, tasks
 from cases.models import DeadlineKind, DeadlineNotification
 from tests.cases.test_concurrency import run_at_once
-from tests.conftest import roles_create
+from tests.conftest import roles_create, wait_until
 from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
@@ -43,15 +42,6 @@ def a_term_due_in_one_working_day() -> None:
     cal = deadlines.legal_calendar()
     due = sweep.working_day_horizon(cal, today, 1)
     type(deadline).objects.filter(pk=deadline.pk).update(due_date=due)
-
-
-def wait_until(check, timeout=30.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_two_sweeps_at_once_on_a_real_worker_warn_exactly_once(worker):

@@ -12,7 +12,7 @@ from cases.workflows import service as workflow
 from letters import tasks
 from letters.models import Letter
 from tests.cases.test_filing_api import complaint_body
-from tests.conftest import roles_create
+from tests.conftest import roles_create, wait_until
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
@@ -33,8 +33,17 @@ def test_render_runs_racing_on_a_real_worker_make_one_letter():
         workflow.case_transition(case=case, name="confirm_receipt", data={}, by=handler)
         first = tasks.letters_render_pending.apply_async()
         second = tasks.letters_render_pending.apply_async()
-        first.get(timeout=60)  # both runs finished, whichever did the work
+        first.get(timeout=60)
         second.get(timeout=60)
+        # A run that found the request locked by another returns at once; wait for the
+        # one that holds it before stopping the worker.
+        assert wait_until(
+            lambda: OutboxMessage.objects.filter(case=case, dispatched_at__isnull=False).exists()
+        )
 
-    assert Letter.objects.filter(case=case, kind="complaint_receipt").count() == 1
+    message = OutboxMessage.objects.get(case=case)
+    assert Letter.objects.filter(case=case, kind="complaint_receipt").count() == 1, (
+        message.attempts,
+        message.last_error,
+    )
     assert OutboxMessage.objects.get(case=case).dispatched_at is not None
