@@ -9,6 +9,7 @@ that ``make run`` needs no server; production sets ``DATABASE_URL``,
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -269,6 +270,20 @@ CELERY_BEAT_SCHEDULE["letters-render-pending"] = {
     "task": "letters.tasks.letters_render_pending",
     "schedule": 60,
     "options": {"expires": 60},
+}
+# Letters by e-mail go out right after rendering; this retries any that failed.
+CELERY_BEAT_SCHEDULE["letters-send-email"] = {
+    "task": "letters.tasks.letters_send_email",
+    "schedule": 5 * 60,
+    "options": {"expires": 5 * 60},
+}
+# Letters for post are collected once a working day into one print batch (PDF + list).
+LETTERS_PRINT_BATCH_AT = env.str("LETTERS_PRINT_BATCH_AT", default="15:00")
+PRINT_DUPLEX = env.bool("LETTERS_PRINT_DUPLEX", default=True)
+_batch_hour, _batch_minute = (int(part) for part in LETTERS_PRINT_BATCH_AT.split(":"))
+CELERY_BEAT_SCHEDULE["letters-print-batch"] = {
+    "task": "letters.tasks.letters_print_batch",
+    "schedule": crontab(hour=_batch_hour, minute=_batch_minute, day_of_week="mon-fri"),
 }
 # Unsent notifications (e.g. the mail server was down) are retried.
 CELERY_BEAT_SCHEDULE["deadline-notifications-send"] = {

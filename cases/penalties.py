@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
+from cases import deadlines
 from cases.legal import penalty
 from cases.models import (
     Case,
@@ -25,7 +26,12 @@ from cases.models import (
     DeadlineState,
     EventKind,
     NoticeOfDefault,
+    PenaltyDecision,
 )
+from cases.workflows.complaint_effects import letter_request
+
+# Awb 4:87(1): a payment obligation is paid within six weeks after it arose.
+PAY_WITHIN = datetime.timedelta(weeks=6)
 
 
 @dataclass(frozen=True)
@@ -117,3 +123,74 @@ def notice_of_default_record(
         },
     )
     return notice
+
+
+@transaction.atomic
+def penalty_decision_take(*, case: Case, by: User) -> PenaltyDecision:
+    """Fix the penalty owed by decision (Awb 4:18) and request the letter.
+
+    Possible once the penalty has stopped running: the decision on the objection was sent,
+    or the 42 days are full. The figures are computed here, never given by the caller.
+    """
+    if not by.has_perm("cases.objection_fix_penalty"):
+        raise PermissionDenied("Only legal staff fix a penalty payment.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if PenaltyDecision.objects.filter(case=case).exists():
+        raise DomainConflict("The penalty for this objection has already been fixed.")
+    today = timezone.localdate()
+    status = penalty_status(case, today)
+    if status is None or not status.notice_counts:
+        raise DomainConflict(
+            "No penalty is owed: there is no notice of default received after the term expired."
+        )
+    if not status.days:
+        raise DomainConflict("No penalty is owed: the decision was sent before the first day.")
+    if status.fix_amount_by is None:
+        raise DomainConflict(
+            "The penalty is still running: fix it once the decision is sent or the 42 days "
+            "are full (Awb 4:18)."
+        )
+    notice = next(n for n in case.notices_of_default.all() if n.received_on > status.term_expired)
+    amount = penalty.penalty_amount(status.days, notice.received_on)
+    decision = PenaltyDecision.objects.create(
+        case=case,
+        notice=notice,
+        first_day=status.first_day,
+        last_day=status.last_day,
+        days=status.days,
+        amount=amount.total,
+        pay_by=today + PAY_WITHIN,
+        decided_by=by,
+    )
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        actor=by,
+        text="Penalty payment fixed by decision (Awb 4:18).",
+        data={
+            "days": status.days,
+            "amount": str(amount.total),
+            "late": today > status.fix_amount_by,
+        },
+    )
+    remedy_by = deadlines.term_compute("objection-period", today).end_date
+    letter_request(
+        case,
+        event,
+        "objection_penalty_decision",
+        penalty={
+            "days": status.days,
+            "amount": str(amount.total),
+            "lines": [
+                {"days": line.days, "per_day": str(line.per_day), "subtotal": str(line.subtotal)}
+                for line in amount.bands
+            ],
+            "notice_received": notice.received_on.isoformat(),
+            "term_expired": status.term_expired.isoformat(),
+            "first_day": status.first_day.isoformat(),
+            "last_day": status.last_day.isoformat(),
+            "pay_by": decision.pay_by.isoformat(),
+            "remedy_by": remedy_by.isoformat(),
+        },
+    )
+    return decision

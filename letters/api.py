@@ -7,22 +7,38 @@ case (the letters are addressed to them).
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.problems import problem_responses
+from backend.api.problems import Conflict, problem_responses
+from backend.tasks import enqueue_after_commit
 from cases.api.views import _data_flags, _visible_case
 from cases.models import Case
+from letters import delivery, services
 from letters.context import language_for, letter_context
-from letters.models import Letter
+from letters.models import DeliveryChannel, Letter, LetterDelivery, PrintBatch
+from letters.recipients import NoSuchRecipient, recipient_for
 from letters.rendering import TEMPLATES, render
+from letters.tasks import letters_send_email
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LetterDelivery
+        fields = ["id", "channel", "state", "created_at", "sent_at", "attempts", "reason"]
 
 
 class LetterSerializer(serializers.ModelSerializer):
+    replaced_by = serializers.SerializerMethodField(help_text="The correction, if any.")
+    delivery_state = serializers.SerializerMethodField(
+        help_text="The state of the newest delivery: queued, sent, failed, batched, posted."
+    )
+    deliveries = DeliverySerializer(many=True, read_only=True)
+
     class Meta:
         model = Letter
         fields = [
@@ -36,7 +52,18 @@ class LetterSerializer(serializers.ModelSerializer):
             "size",
             "pages",
             "replaces",
+            "replaced_by",
+            "delivery_state",
+            "deliveries",
         ]
+
+    def get_replaced_by(self, letter: Letter) -> int | None:
+        corrections = list(letter.replaced_by.all())
+        return corrections[0].pk if corrections else None
+
+    def get_delivery_state(self, letter: Letter) -> str | None:
+        deliveries = list(letter.deliveries.all())
+        return deliveries[-1].state if deliveries else None
 
 
 def _letter_case(request: Request, reference: str) -> Case:
@@ -58,7 +85,8 @@ class CaseLettersView(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         case = _letter_case(request, reference)
-        return Response(LetterSerializer(case.letters.all(), many=True).data)
+        letters = case.letters.prefetch_related("deliveries", "replaced_by")
+        return Response(LetterSerializer(letters, many=True).data)
 
 
 class PreviewQuery(serializers.Serializer):
@@ -128,3 +156,189 @@ class LetterDownloadView(APIView):
             filename=f"{case.reference}-{letter.kind}.pdf",
             content_type="application/pdf",
         )
+
+
+def _case_letter(request: Request, reference: str, letter_id: int) -> Letter:
+    case = _letter_case(request, reference)
+    try:
+        return case.letters.select_related("case").get(pk=letter_id)
+    except ObjectDoesNotExist:
+        raise NotFound("This case has no such letter.") from None
+
+
+class CanSendLetters(BasePermission):
+    """Handling staff send a letter again or ask for a correction."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("letters.send_letter")
+
+
+class ResendInput(serializers.Serializer):
+    channel = serializers.ChoiceField(
+        choices=DeliveryChannel.choices,
+        required=False,
+        help_text="email or post; by default the recipient's choice (e-mail needs consent).",
+    )
+    reason = serializers.CharField(max_length=300, help_text="Why it is sent again.")
+
+
+class LetterDeliveriesView(APIView):
+    """Send a letter again (the same PDF): by e-mail or in the next print batch.
+
+    Callers: handling staff (handlers, legal staff, team leads).
+    """
+
+    permission_classes = [IsAuthenticated, CanSendLetters]
+
+    @extend_schema(
+        operation_id="caseLetterDeliveryCreate",
+        request=ResendInput,
+        responses={201: DeliverySerializer, **problem_responses(400, 401, 403, 404, 409)},
+        tags=["letters"],
+    )
+    def post(self, request: Request, reference: str, letter_id: int) -> Response:
+        letter = _case_letter(request, reference, letter_id)
+        body = ResendInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            recipient = recipient_for(letter.case, letter.recipient_key)
+        except NoSuchRecipient:
+            raise Conflict("The case no longer names this letter's recipient.") from None
+        queued = delivery.delivery_queue(
+            letter,
+            recipient=recipient,
+            channel=body.validated_data.get("channel"),
+            by=request.user,
+            reason=body.validated_data["reason"],
+        )
+        if queued.channel == DeliveryChannel.EMAIL:
+            enqueue_after_commit(letters_send_email)
+        return Response(DeliverySerializer(queued).data, status=status.HTTP_201_CREATED)
+
+
+class CorrectionInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="What was wrong.")
+
+
+class LetterCorrectionsView(APIView):
+    """Ask for a corrected letter, made from the case as it is now; it names the letter it
+    replaces and is delivered like any letter. The original stays as it was.
+
+    Answers 202: the worker renders it (see the case's letters). Callers: handling staff.
+    """
+
+    permission_classes = [IsAuthenticated, CanSendLetters]
+
+    @extend_schema(
+        operation_id="caseLetterCorrectionCreate",
+        request=CorrectionInput,
+        responses={202: None, **problem_responses(400, 401, 403, 404, 409)},
+        tags=["letters"],
+    )
+    def post(self, request: Request, reference: str, letter_id: int) -> Response:
+        letter = _case_letter(request, reference, letter_id)
+        body = CorrectionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.letter_correction_request(
+            letter=letter, by=request.user, reason=body.validated_data["reason"]
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PrintBatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PrintBatch
+        fields = ["id", "created_at", "letters", "pages", "sha256", "posted_at"]
+
+
+class CanPrint(BasePermission):
+    """Staff who print and post letters (handlers, team leads)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("letters.print_letters")
+
+
+def _batch(batch_id: int) -> PrintBatch:
+    try:
+        return PrintBatch.objects.get(pk=batch_id)
+    except ObjectDoesNotExist:
+        raise NotFound("There is no such print batch.") from None
+
+
+class PrintBatchListView(APIView):
+    """The print batches, newest first (the last 100). Callers: handlers, team leads."""
+
+    permission_classes = [IsAuthenticated, CanPrint]
+
+    @extend_schema(
+        operation_id="printBatchList",
+        responses={200: PrintBatchSerializer(many=True), **problem_responses(401, 403)},
+        tags=["letters"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(PrintBatchSerializer(PrintBatch.objects.all()[:100], many=True).data)
+
+
+class PrintBatchPdfView(APIView):
+    """The batch's letters as one PDF, in list order. Callers: handlers, team leads."""
+
+    permission_classes = [IsAuthenticated, CanPrint]
+
+    @extend_schema(
+        operation_id="printBatchPdf",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="All letters, to print."),
+            **problem_responses(401, 403, 404),
+        },
+        tags=["letters"],
+    )
+    def get(self, request: Request, batch_id: int) -> FileResponse:
+        batch = _batch(batch_id)
+        return FileResponse(
+            batch.file.open("rb"),
+            as_attachment=True,
+            filename=f"print-batch-{batch.pk}.pdf",
+            content_type="application/pdf",
+        )
+
+
+class PrintBatchListingView(APIView):
+    """The batch's list (CSV): sequence, first page, reference, recipient, address.
+
+    Callers: handlers, team leads.
+    """
+
+    permission_classes = [IsAuthenticated, CanPrint]
+
+    @extend_schema(
+        operation_id="printBatchListing",
+        responses={
+            (200, "text/csv"): OpenApiResponse(description="One row per letter."),
+            **problem_responses(401, 403, 404),
+        },
+        tags=["letters"],
+    )
+    def get(self, request: Request, batch_id: int) -> FileResponse:
+        batch = _batch(batch_id)
+        return FileResponse(
+            batch.listing.open("rb"),
+            as_attachment=True,
+            filename=f"print-batch-{batch.pk}.csv",
+            content_type="text/csv; charset=utf-8",
+        )
+
+
+class PrintBatchPostedView(APIView):
+    """Confirm the batch was posted: its letters count as sent. Callers: handlers, team leads."""
+
+    permission_classes = [IsAuthenticated, CanPrint]
+
+    @extend_schema(
+        operation_id="printBatchPostedCreate",
+        request=None,
+        responses={200: PrintBatchSerializer, **problem_responses(401, 403, 404, 409)},
+        tags=["letters"],
+    )
+    def post(self, request: Request, batch_id: int) -> Response:
+        batch = delivery.print_batch_confirm_posted(batch=_batch(batch_id), by=request.user)
+        return Response(PrintBatchSerializer(batch).data)

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases.models import Case, DeadlineKind, Party, PartyRole
+from cases.models import Case, DeadlineKind, PartyRole
 from letters.models import Branding
-from letters.rendering import long_date
+from letters.recipients import ADDRESSEE, recipient_for
+from letters.rendering import euro, long_date
 
 LABELS = {
     "nl": {
@@ -125,6 +126,18 @@ TITLES = {
         "nl": "Wat wij hebben besproken over uw bezwaar",
         "en": "What we discussed about your objection",
     },
+    "complaint_copy_to_person_complained_about": {
+        "nl": "Er is een klacht over u ingediend",
+        "en": "A complaint was made about you",
+    },
+    "complaint_hearing_invitation": {
+        "nl": "Uitnodiging voor een gesprek over de klacht",
+        "en": "Invitation to a hearing about the complaint",
+    },
+    "objection_penalty_decision": {
+        "nl": "Besluit over de dwangsom omdat wij te laat beslisten",
+        "en": "Decision on the penalty payment for our late decision",
+    },
 }
 
 NOT_HANDLED = {
@@ -147,13 +160,10 @@ NOT_HANDLED = {
 }
 
 
-def recipient_for(case: Case) -> Party:
-    """The representative (gemachtigde) when there is one, otherwise the filer."""
-    parties = {party.role: party for party in case.parties.all()}
-    return parties.get(PartyRole.REPRESENTATIVE) or parties[PartyRole.FILER]
-
-
-def language_for(case: Case) -> str:
+def language_for(case: Case, recipient_key: str = ADDRESSEE) -> str:
+    """The filer's chosen language; letters to colleagues are in Dutch."""
+    if recipient_key != ADDRESSEE:
+        return "nl"
     filer = next(p for p in case.parties.all() if p.role == PartyRole.FILER)
     return filer.language if filer.language in LABELS else "nl"
 
@@ -174,11 +184,34 @@ def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[st
         values["repair_due"] = long_date(date.fromisoformat(payload["repair_due"]), language)
     if payload.get("new_due_date"):
         values["new_due"] = long_date(date.fromisoformat(payload["new_due_date"]), language)
+    if payload.get("penalty"):
+        penalty = payload["penalty"]
+        values["penalty"] = {
+            "days": penalty["days"],
+            "amount": euro(penalty["amount"], language),
+            "lines": [
+                {
+                    "days": line["days"],
+                    "per_day": euro(line["per_day"], language),
+                    "subtotal": euro(line["subtotal"], language),
+                }
+                for line in penalty["lines"]
+            ],
+            **{
+                name: long_date(date.fromisoformat(penalty[name]), language)
+                for name in ("notice_received", "term_expired", "first_day", "last_day", "pay_by")
+            },
+        }
+        values["remedy_by"] = long_date(date.fromisoformat(penalty["remedy_by"]), language)
     return values
 
 
 def letter_context(
-    case: Case, kind: str, language: str, payload: dict[str, Any] | None = None
+    case: Case,
+    kind: str,
+    language: str,
+    payload: dict[str, Any] | None = None,
+    recipient_key: str = ADDRESSEE,
 ) -> dict[str, Any]:
     labels = LABELS[language]
     context: dict[str, Any] = {
@@ -189,7 +222,8 @@ def letter_context(
         "of_label": labels["of"],
         "branding": Branding.current(),
         "case": case,
-        "recipient": recipient_for(case),
+        "recipient": recipient_for(case, recipient_key),
+        "to_person_complained_about": recipient_key != ADDRESSEE,
         "today": long_date(timezone.localdate(), language),
         "received": long_date(case.received_at, language),
         "closed_on": long_date(case.closed_at, language),
@@ -205,6 +239,14 @@ def letter_context(
             confirmed_at=long_date(details.satisfaction_confirmed_at, language),
             confirmed_via=words.get(details.satisfaction_confirmed_via, ""),
             not_handled_ground=NOT_HANDLED[language].get(details.not_handled_ground, ""),
+            conduct_date=long_date(details.conduct_date, language),
+            complainant=next(p for p in case.parties.all() if p.role == PartyRole.FILER),
+            hearing_date=long_date(details.hearing_at, language),
+            hearing_time=(
+                timezone.localtime(details.hearing_at).strftime("%H:%M")
+                if details.hearing_at
+                else ""
+            ),
         )
     else:
         details = case.objection

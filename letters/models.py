@@ -58,6 +58,8 @@ class Letter(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("kind"), max_length=60)
     recipient = models.CharField(_("recipient"), max_length=200)
+    # Which of the case's recipients (letters.recipients): the addressee or a colleague.
+    recipient_key = models.CharField(_("recipient key"), max_length=40, default="addressee")
     language = models.CharField(_("language"), max_length=5)
     template_version = models.CharField(_("template version"), max_length=40)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -67,6 +69,8 @@ class Letter(models.Model):
     file = models.FileField(_("PDF"), upload_to="letters/%Y/%m/", max_length=255)
     # The outbox message it was made for: rendering twice gives one letter.
     source_key = models.CharField(max_length=200, unique=True)
+    # The request's values (the outbox payload), so a correction can be rendered again.
+    request = models.JSONField(default=dict, blank=True)
     replaces = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
@@ -78,6 +82,10 @@ class Letter(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
+        permissions = [
+            ("send_letter", _("Can send a letter again or send a correction")),
+            ("print_letters", _("Can fetch and confirm print batches")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.kind}"
@@ -86,3 +94,85 @@ class Letter(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("A letter is never changed; send a correction instead.")
         super().save(*args, **kwargs)
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail with the PDF attached")
+    POST = "post", _("post (print batch)")
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("e-mail sent")
+    FAILED = "failed", _("e-mail failed")
+    BATCHED = "batched", _("in a print batch")
+    POSTED = "posted", _("posted")
+
+
+class PrintBatch(models.Model):
+    """One day's letters for post: one merged PDF to print and a list for the mailroom."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    letters = models.PositiveIntegerField(_("letters"))
+    pages = models.PositiveIntegerField(_("pages"))
+    file = models.FileField(_("merged PDF"), upload_to="print-batches/%Y/%m/", max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    listing = models.FileField(_("list (CSV)"), upload_to="print-batches/%Y/%m/", max_length=255)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("print batch")
+        verbose_name_plural = _("print batches")
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} ({self.letters})"
+
+
+class LetterDelivery(models.Model):
+    """One attempt to get a letter to its recipient: an e-mail, or a place in a print batch.
+
+    The letter itself never changes; sending it again is a new delivery.
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+    )
+    # Where it went: the e-mail address or the address lines, as they were when queued.
+    address = models.TextField(_("address"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent or posted at"), null=True, blank=True)
+    batch = models.ForeignKey(
+        PrintBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            # The mail and print runs look for queued deliveries per channel.
+            models.Index(
+                fields=["channel", "created_at", "id"],
+                condition=models.Q(state="queued"),
+                name="delivery_queued",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} {self.channel} {self.state}"

@@ -8,14 +8,13 @@ fetcher refuses every URL.
 """
 
 import datetime
-import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import weasyprint
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from pypdf import PdfReader
 
 PDF_VARIANT = "pdf/a-3a"
 
@@ -34,6 +33,9 @@ TEMPLATES: dict[str, str] = {
     "complaint_not_handled_notice": "2026.11.1",
     "objection_withdrawal_confirmation": "2026.11.1",
     "objection_informal_contact_confirmation": "2026.11.1",
+    "complaint_copy_to_person_complained_about": "2026.11.1",
+    "complaint_hearing_invitation": "2026.11.1",
+    "objection_penalty_decision": "2026.11.1",
 }
 
 
@@ -63,12 +65,22 @@ def long_date(value: datetime.date | datetime.datetime | None, language: str) ->
         return formats.date_format(value, "l j F Y")
 
 
+def euro(amount: Decimal | str, language: str) -> str:
+    """'€ 1.442,00' (Dutch: point for thousands, decimal comma) or '€1,442.00' (English)."""
+    text = f"{Decimal(amount).quantize(Decimal('0.01')):,.2f}"
+    if language == "nl":
+        return "€ " + text.translate(str.maketrans(",.", ".,"))
+    return "€" + text
+
+
 def render(kind: str, language: str, context: dict[str, Any]) -> RenderedLetter:
     """Render one letter kind in one language from its versioned template."""
     version = TEMPLATES[kind]
     with translation.override(language):
         html = render_to_string(f"letters/{language}/{kind}.html", context)
-    document = weasyprint.HTML(string=html, url_fetcher=refuse_urls)
+    # Lay out once, then write: the page count comes from the layout, not a re-parse.
+    document = weasyprint.HTML(string=html, url_fetcher=refuse_urls).render()
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    return RenderedLetter(pdf=pdf, pages=pages, title=context["title"], template_version=version)
+    return RenderedLetter(
+        pdf=pdf, pages=len(document.pages), title=context["title"], template_version=version
+    )

@@ -1,42 +1,78 @@
-"""Letters from outbox requests: render, store, record - once per request."""
+"""Letters from outbox requests: render, store, record, queue for delivery - once per request.
+
+A request names a letter kind and, for some complaint letters, several recipients (the
+complainant and the person complained about, Awb 9:9-9:11); each gets their own letter.
+"""
 
 import hashlib
 import logging
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
+from backend.domain import DomainConflict
 from backend.outbox.models import OutboxMessage
-from cases.models import Case
-from letters.context import language_for, letter_context, recipient_for
+from backend.outbox.services import outbox_publish
+from cases.models import Case, CaseEvent, EventKind
+from letters.context import language_for, letter_context
+from letters.delivery import delivery_queue
 from letters.models import Letter
+from letters.recipients import (
+    ADDRESSEE,
+    PERSON_COMPLAINED_ABOUT,
+    NoSuchRecipient,
+    Recipient,
+    recipient_for,
+)
 from letters.rendering import TEMPLATES, render
 
 logger = logging.getLogger(__name__)
 
 LETTER_TOPIC = "letter.requested"
 MAX_ATTEMPTS = 5
+# Names the workflows use in a request's "recipients" for the letters' recipients.
+_RECIPIENT_ALIASES = {
+    "complainant": ADDRESSEE,
+    ADDRESSEE: ADDRESSEE,
+    PERSON_COMPLAINED_ABOUT: PERSON_COMPLAINED_ABOUT,
+}
 
 
-def letter_create(*, case: Case, kind: str, source_key: str, payload: dict | None = None) -> Letter:
+def letter_create(
+    *,
+    case: Case,
+    kind: str,
+    source_key: str,
+    payload: dict | None = None,
+    recipient: Recipient | None = None,
+    replaces: Letter | None = None,
+    created_by: User | None = None,
+) -> Letter:
     """Render and store one letter; the same ``source_key`` again returns the first."""
     existing = Letter.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing
-    language = language_for(case)
-    rendered = render(kind, language, letter_context(case, kind, language, payload))
-    recipient = recipient_for(case)
+    recipient = recipient or recipient_for(case)
+    language = language_for(case, recipient.key)
+    context = letter_context(case, kind, language, payload, recipient.key)
+    rendered = render(kind, language, context)
     letter = Letter(
         case=case,
         kind=kind,
-        recipient=f"{recipient.get_role_display()}: {recipient.display_name}",
+        recipient=recipient.label,
+        recipient_key=recipient.key,
         language=language,
         template_version=rendered.template_version,
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         size=len(rendered.pdf),
         pages=rendered.pages,
         source_key=source_key,
+        request=payload or {},
+        replaces=replaces,
+        created_by=created_by,
     )
     letter.file.save(f"{case.reference}-{kind}.pdf", ContentFile(rendered.pdf), save=False)
     try:
@@ -47,12 +83,59 @@ def letter_create(*, case: Case, kind: str, source_key: str, payload: dict | Non
     return letter
 
 
+def _recipients(case: Case, payload: dict[str, Any]) -> list[Recipient]:
+    keys = [_RECIPIENT_ALIASES[name] for name in payload.get("recipients") or [ADDRESSEE]]
+    found = []
+    for key in keys:
+        try:
+            found.append(recipient_for(case, key))
+        except NoSuchRecipient:
+            continue
+    return found
+
+
+def letters_for_request(message: OutboxMessage) -> list[Letter]:
+    """The letters one request asks for, rendered and queued for delivery (idempotent)."""
+    case, payload = message.case, message.payload
+    recipients = _recipients(case, payload)
+    if not recipients:
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.NOTE,
+            text=f"Letter {payload['letter']} not made: the case names none of its recipients.",
+            data={"letter": payload["letter"], "recipients": payload.get("recipients")},
+        )
+        return []
+    replaces = Letter.objects.filter(pk=payload.get("replaces")).first()
+    letters = []
+    for recipient in recipients:
+        key = (
+            message.dedup_key
+            if recipient.key == ADDRESSEE
+            else f"{message.dedup_key}:{recipient.key}"
+        )
+        if Letter.objects.filter(source_key=key).exists():
+            continue
+        letter = letter_create(
+            case=case,
+            kind=payload["letter"],
+            source_key=key,
+            payload=payload,
+            recipient=recipient,
+            replaces=replaces,
+            created_by=User.objects.filter(pk=payload.get("requested_by")).first(),
+        )
+        delivery_queue(letter, recipient=recipient)
+        letters.append(letter)
+    return letters
+
+
 def letters_render_pending(*, limit: int = 50) -> int:
-    """Render requested letters whose template exists; each in its own transaction.
+    """Render requested letters whose template exists; each request in its own transaction.
 
     A failure is counted on the request and retried next time; after MAX_ATTEMPTS it stays
     visible to staff (outbox admin) instead of being retried forever. Requests for kinds
-    without a template yet wait untouched.
+    without a template wait untouched.
     """
     done = 0
     tried: list[int] = []  # one attempt per request per run
@@ -75,12 +158,7 @@ def letters_render_pending(*, limit: int = 50) -> int:
             tried.append(message.pk)
             try:
                 with transaction.atomic():
-                    letter_create(
-                        case=message.case,
-                        kind=message.payload["letter"],
-                        source_key=message.dedup_key,
-                        payload=message.payload,
-                    )
+                    letters_for_request(message)
             except Exception as error:  # noqa: BLE001 - recorded, retried, then shown
                 message.attempts += 1
                 message.last_error = type(error).__name__
@@ -91,3 +169,41 @@ def letters_render_pending(*, limit: int = 50) -> int:
                 message.save(update_fields=["dispatched_at"])
             done += 1
     return done
+
+
+@transaction.atomic
+def letter_correction_request(*, letter: Letter, by: User, reason: str) -> OutboxMessage:
+    """Ask for a corrected letter: the same kind and request, rendered from the case as it
+    is now, saying which letter it replaces. The original is never changed.
+
+    Only the newest version can be corrected, so corrections form one line.
+    """
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.replaced_by.exists():
+        raise DomainConflict("This letter was already corrected; correct the newest version.")
+    pending = OutboxMessage.objects.filter(
+        topic=LETTER_TOPIC, dispatched_at__isnull=True, payload__replaces=letter.pk
+    ).first()
+    if pending is not None:
+        return pending
+    event = CaseEvent.objects.create(
+        case=letter.case,
+        kind=EventKind.NOTE,
+        actor=by,
+        text=f"Correction of letter {letter.pk} requested: {reason}",
+        data={"letter": letter.pk, "kind": letter.kind},
+    )
+    payload = {
+        **letter.request,
+        "letter": letter.kind,
+        "recipients": [letter.recipient_key],
+        "replaces": letter.pk,
+        "requested_by": by.pk,
+        "event": letter.request.get("event", event.pk),
+    }
+    return outbox_publish(
+        topic=LETTER_TOPIC,
+        payload=payload,
+        dedup_key=f"{letter.case.reference}:{letter.kind}:correction:{letter.pk}",
+        case=letter.case,
+    )

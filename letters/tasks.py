@@ -2,10 +2,28 @@
 
 from celery import shared_task
 
-from letters import services
+from backend.tasks import enqueue_after_commit
+from letters import delivery, services
 
 
 @shared_task(acks_late=True, ignore_result=False)
 def letters_render_pending() -> int:
     """Render the letters the workflows requested (outbox). Safe to run twice at once."""
-    return services.letters_render_pending()
+    done = services.letters_render_pending()
+    if done:
+        # New e-mail deliveries go out now rather than at the next beat.
+        enqueue_after_commit(letters_send_email)
+    return done
+
+
+@shared_task(acks_late=True, ignore_result=False)
+def letters_send_email() -> int:
+    """Send queued e-mail deliveries (PDF attached). Safe to run twice at once."""
+    return delivery.deliveries_send_email()
+
+
+@shared_task(acks_late=True, ignore_result=False)
+def letters_print_batch() -> int:
+    """Put the day's letters for post into one print batch; the number of letters in it."""
+    batch = delivery.print_batch_create()
+    return batch.letters if batch else 0

@@ -29,6 +29,7 @@ _HANDLING = [
     "cases.add_note",
     "cases.view_events",
     "cases.log_contact",
+    "letters.send_letter",
 ]
 
 # Complaints are handled by complaint handlers and their team leads (Awb 9:7 is checked
@@ -71,12 +72,19 @@ _OBJECTION_LEGAL = [
     "cases.objection_check_admissibility",
     "cases.objection_review_decision",
     "cases.objection_record_default",
+    "cases.objection_fix_penalty",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.RESIDENT: ["cases.file_case"],
     Role.INTEGRATION_CLIENT: ["cases.file_case"],
-    Role.CASE_HANDLER: ["cases.file_case", *_HANDLING, *_COMPLAINT_STEPS, *_OBJECTION_HANDLING],
+    Role.CASE_HANDLER: [
+        "cases.file_case",
+        *_HANDLING,
+        *_COMPLAINT_STEPS,
+        *_OBJECTION_HANDLING,
+        "letters.print_letters",
+    ],
     Role.LEGAL_STAFF: [
         "cases.file_case",
         *_HANDLING,
@@ -89,6 +97,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_COMPLAINT_STEPS,
         *_OBJECTION_HANDLING,
         "cases.assign_case",
+        "letters.print_letters",
     ],
     # Functional administration: configures teams and users and sees every case, but no
     # personal data - the role does not need it (AVG data minimisation). That includes the

@@ -72,6 +72,11 @@ class PartyInputSerializer(StrictMixin, serializers.Serializer):
     interpreter_language = serializers.CharField(max_length=60, required=False, allow_blank=True)
     needs_extra_care = serializers.BooleanField(default=False)
     care_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    letters_by_email = serializers.BooleanField(
+        default=False,
+        help_text="Agrees to receive letters by e-mail with the PDF attached (Awb 2:14); "
+        "needs an e-mail address. Otherwise letters come by post.",
+    )
 
     def validate_phone(self, value: str) -> str:
         """Stored as E.164; Dutch numbers may be written the Dutch way (06 ...)."""
@@ -103,6 +108,8 @@ class PartyInputSerializer(StrictMixin, serializers.Serializer):
             errors["email"] = "Give an e-mail address, or choose another way to be contacted."
         elif channel == ContactChannel.POST and not has_address:
             errors["street"] = "Give street, house number, postal code and city for post."
+        if attrs.get("letters_by_email") and not attrs.get("email"):
+            errors["email"] = "Give an e-mail address to receive letters by e-mail."
         if attrs.get("needs_interpreter") and not attrs.get("interpreter_language"):
             errors["interpreter_language"] = "Which language should the interpreter speak?"
         if errors:
@@ -258,6 +265,7 @@ class PartySerializer(serializers.ModelSerializer):
             "interpreter_language",
             "needs_extra_care",
             "care_note",
+            "letters_by_email",
         ]
 
     def to_representation(self, instance: Party) -> dict[str, Any]:

@@ -46,6 +46,11 @@ urlpatterns = [
         name="case-notices-of-default",
     ),
     path(
+        "cases/<str:reference>/penalty-decision",
+        workflow.PenaltyDecisionView.as_view(),
+        name="case-penalty-decision",
+    ),
+    path(
         "cases/<str:reference>/letters", letters_api.CaseLettersView.as_view(), name="case-letters"
     ),
     path(
@@ -57,6 +62,32 @@ urlpatterns = [
         "cases/<str:reference>/letters/<int:letter_id>",
         letters_api.LetterDownloadView.as_view(),
         name="case-letter",
+    ),
+    path(
+        "cases/<str:reference>/letters/<int:letter_id>/deliveries",
+        letters_api.LetterDeliveriesView.as_view(),
+        name="case-letter-deliveries",
+    ),
+    path(
+        "cases/<str:reference>/letters/<int:letter_id>/corrections",
+        letters_api.LetterCorrectionsView.as_view(),
+        name="case-letter-corrections",
+    ),
+    path("print-batches", letters_api.PrintBatchListView.as_view(), name="print-batches"),
+    path(
+        "print-batches/<int:batch_id>/pdf",
+        letters_api.PrintBatchPdfView.as_view(),
+        name="print-batch-pdf",
+    ),
+    path(
+        "print-batches/<int:batch_id>/listing",
+        letters_api.PrintBatchListingView.as_view(),
+        name="print-batch-listing",
+    ),
+    path(
+        "print-batches/<int:batch_id>/posted",
+        letters_api.PrintBatchPostedView.as_view(),
+        name="print-batch-posted",
     ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
 ]

@@ -15,7 +15,7 @@ from backend.api.problems import problem_responses
 from cases import penalties, services
 from cases.api.serializers import CaseDetailSerializer, PenaltySerializer, StrictMixin
 from cases.api.views import _visible_case, case_detail_response
-from cases.models import Case, ContactMoment, ContactMomentChannel, ContactOutcome
+from cases.models import Case, ContactMoment, ContactMomentChannel, ContactOutcome, PenaltyDecision
 from cases.workflows import service as workflow
 from cases.workflows.complaint import HearingWaivedGround, Judgement, NotHandledGround
 from cases.workflows.objection import Costs, Outcome
@@ -379,3 +379,41 @@ class NoticesOfDefaultView(APIView):
         penalties.notice_of_default_record(case=case, by=request.user, **body.validated_data)
         status_ = penalties.penalty_status(Case.objects.get(pk=case.pk))
         return Response(PenaltySerializer(status_).data, status=status.HTTP_201_CREATED)
+
+
+class PenaltyDecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PenaltyDecision
+        fields = ["first_day", "last_day", "days", "amount", "pay_by", "decided_at"]
+
+
+class CanFixPenalty(BasePermission):
+    """Legal staff fix the penalty by decision."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("cases.objection_fix_penalty")
+
+
+class PenaltyDecisionView(APIView):
+    """Fix the penalty owed for a late objection decision (Awb 4:18); the letter follows.
+
+    No body: days and amount are computed from the notice of default and the decision.
+    Answers 409 while the penalty still runs, when none is owed, or when already fixed.
+    Callers: legal staff.
+    """
+
+    permission_classes = [IsAuthenticated, CanFixPenalty]
+
+    @extend_schema(
+        operation_id="casePenaltyDecisionCreate",
+        request=None,
+        responses={
+            201: PenaltyDecisionSerializer,
+            **problem_responses(401, 403, 404, 409),
+        },
+        tags=["workflow"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = _visible_case(request, reference)
+        decision = penalties.penalty_decision_take(case=case, by=request.user)
+        return Response(PenaltyDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)

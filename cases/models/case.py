@@ -327,6 +327,8 @@ class Party(models.Model):
     needs_extra_care = models.BooleanField(_("needs extra care"), default=False)
     # Visible only to staff with view_care_note; never to the resident or integrations.
     care_note = models.TextField(_("extra-care note (staff only)"), blank=True)
+    # Awb 2:14(1): letters go by e-mail only to someone who said they can be reached so.
+    letters_by_email = models.BooleanField(_("letters by e-mail (Awb 2:14)"), default=False)
 
     class Meta:
         verbose_name = _("party")
@@ -515,6 +517,31 @@ class NoticeOfDefault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.received_on}"
+
+
+class PenaltyDecision(models.Model):
+    """The decision fixing the penalty owed for a late objection decision (Awb 4:18).
+
+    One per case; the figures are those computed when it was taken, kept as they were
+    decided (the letter quotes them).
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="penalty_decision")
+    notice = models.ForeignKey(NoticeOfDefault, on_delete=models.PROTECT, related_name="+")
+    first_day = models.DateField(_("first penalty day"))
+    last_day = models.DateField(_("last penalty day"))
+    days = models.PositiveSmallIntegerField(_("penalty days"))
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2)
+    pay_by = models.DateField(_("to be paid by"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("penalty decision")
+        verbose_name_plural = _("penalty decisions")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} EUR {self.amount}"
 
 
 class ReferenceCounter(models.Model):

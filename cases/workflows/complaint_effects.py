@@ -13,6 +13,11 @@ from cases import deadlines
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineState
 from cases.workflows.complaint import Complaint
 
+# Who a letter goes to (letters.recipients): the complainant (or their representative)
+# and the person complained about.
+PERSON = "person_complained_about"
+BOTH = ["complainant", PERSON]
+
 Effect = Callable[[Complaint, dict[str, Any], User, CaseEvent], None]
 
 
@@ -28,7 +33,7 @@ def _meet(case: Complaint, kind: DeadlineKind, by: User, reason: str) -> None:
         deadlines.deadline_meet(deadline=deadline, by=by, reason=reason)
 
 
-def letter_request(case: Complaint, event: CaseEvent, letter: str, **payload: Any) -> None:
+def letter_request(case: Case, event: CaseEvent, letter: str, **payload: Any) -> None:
     outbox_publish(
         topic="letter.requested",
         payload={"case": case.reference, "letter": letter, "event": event.pk, **payload},
@@ -58,11 +63,14 @@ def resolve_informally(case: Complaint, data: dict, by: User, event: CaseEvent) 
 
 
 def start_formal_handling(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
-    letter_request(case, event, "complaint_copy_to_person_complained_about")  # Awb 9:9
+    letter_request(  # Awb 9:9
+        case, event, "complaint_copy_to_person_complained_about", recipients=[PERSON]
+    )
 
 
 def plan_hearing(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
-    letter_request(case, event, "complaint_hearing_invitation")
+    # 9:10(1): the complainant and the person complained about are both heard.
+    letter_request(case, event, "complaint_hearing_invitation", recipients=BOTH)
 
 
 def involve_committee(case: Complaint, data: dict, by: User, event: CaseEvent) -> None:
@@ -97,7 +105,7 @@ def extend_term(case: Complaint, data: dict, by: User, event: CaseEvent) -> None
         "complaint_extension_notice",
         new_due_date=deadline.due_date.isoformat(),
         # 9:11(2): the complainant and the person complained about are both told.
-        recipients=["complainant", "person_complained_about"],
+        recipients=BOTH,
     )
 
 

@@ -134,6 +134,7 @@ class Objection(Case):
             ("objection_review_decision", _("Can review a drafted decision (second lawyer)")),
             ("objection_withdraw", _("Can record the withdrawal of an objection")),
             ("objection_record_default", _("Can record a notice of default (Awb 4:17)")),
+            ("objection_fix_penalty", _("Can fix the penalty owed by decision (Awb 4:18)")),
         ]
 
     def save(self, *args, **kwargs) -> None:

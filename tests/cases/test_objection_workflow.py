@@ -402,6 +402,79 @@ class TestPenaltyPayments:
         assert penalty["fixAmountBy"] == "2025-09-05"  # 4:18: within two weeks
         assert sweep.deadlines_sweep(today=datetime.date(2025, 8, 23)).penalty_warnings == 0
 
+    def decided_late(self, lawyer, reviewer, file_objection, time_machine):
+        """Term ends 17 June 2025; notice 30 July; decision sent 22 August: 10 days."""
+        case = file_objection()
+        ok(lawyer, case, "confirm_receipt")
+        ok(lawyer, case, "accept")
+        time_machine.move_to(datetime.datetime(2025, 7, 31, 9, 0, tzinfo=datetime.UTC))
+        assert self.notice(lawyer, case, "2025-07-30").status_code == 201
+        time_machine.move_to(datetime.datetime(2025, 8, 22, 9, 0, tzinfo=datetime.UTC))
+        ok(lawyer, case, "continue_formally")
+        ok(lawyer, case, "waive_hearing", ground="granted_in_full")
+        ok(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="not_requested")
+        ok(reviewer, case, "approve_decision")
+        return case
+
+    def test_the_penalty_is_fixed_by_decision_once(
+        self, lawyer, reviewer, file_objection, time_machine
+    ):
+        """Awb 4:18: fixed after the decision was sent; paid within 6 weeks (4:87)."""
+        case = self.decided_late(lawyer, reviewer, file_objection, time_machine)
+        url = f"/api/v1/cases/{case.reference}/penalty-decision"
+
+        response = lawyer.post(url)
+        again = lawyer.post(url)
+
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (body["days"], body["amount"]) == (10, "230.00")
+        assert (body["firstDay"], body["lastDay"]) == ("2025-08-13", "2025-08-22")
+        assert body["payBy"] == "2025-10-03"
+        assert again.status_code == 409
+        assert "already" in again.json()["detail"]
+        request = OutboxMessage.objects.get(payload__letter="objection_penalty_decision")
+        assert request.payload["penalty"]["lines"] == [
+            {"days": 10, "per_day": "23", "subtotal": "230"}
+        ]
+
+    def test_no_penalty_decision_while_the_penalty_runs_or_without_a_valid_notice(
+        self, lawyer, file_objection, time_machine
+    ):
+        case = file_objection()
+        ok(lawyer, case, "confirm_receipt")
+        ok(lawyer, case, "accept")
+        url = f"/api/v1/cases/{case.reference}/penalty-decision"
+        assert lawyer.post(url).status_code == 409  # no notice at all
+
+        time_machine.move_to(datetime.datetime(2025, 7, 31, 9, 0, tzinfo=datetime.UTC))
+        self.notice(lawyer, case, "2025-07-30")
+        time_machine.move_to(datetime.datetime(2025, 8, 20, 9, 0, tzinfo=datetime.UTC))
+        running = lawyer.post(url)
+
+        assert running.status_code == 409
+        assert "still running" in running.json()["detail"]
+        assert not OutboxMessage.objects.filter(payload__letter="objection_penalty_decision")
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.LEGAL_STAFF, 201),
+            (Role.CASE_HANDLER, 403),
+            (Role.TEAM_LEAD, 403),
+            (Role.ADMINISTRATOR, 403),
+            (Role.RESIDENT, 403),
+            (Role.INTEGRATION_CLIENT, 403),
+        ],
+    )
+    def test_penalty_decision_by_role(
+        self, client_for, users, lawyer, reviewer, file_objection, time_machine, role, status
+    ):
+        case = self.decided_late(lawyer, reviewer, file_objection, time_machine)
+        caller = lawyer if role == Role.LEGAL_STAFF else client_for(users[role])
+        response = caller.post(f"/api/v1/cases/{case.reference}/penalty-decision")
+        assert response.status_code == status
+
     def test_a_notice_before_the_term_expired_does_not_count(self, lawyer, file_objection):
         case = file_objection()
         body = self.notice(lawyer, case, "2025-04-01").json()

@@ -163,12 +163,20 @@ def test_letters_are_never_changed(anon, handler, team):
 
 
 def test_requests_without_a_template_yet_wait_untouched(anon, handler, team):
+    """A kind added to a workflow before its template: the request waits, not fails."""
+    from backend.outbox.services import outbox_publish
+
     case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
-    Case.objects.filter(pk=case.pk).update(assignee=handler)
-    workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
+    outbox_publish(
+        topic=services.LETTER_TOPIC,
+        payload={"case": case.reference, "letter": "complaint_future_letter"},
+        dedup_key=f"{case.reference}:complaint_future_letter:1",
+        case=case,
+    )
     services.letters_render_pending()
-    waiting = OutboxMessage.objects.get(payload__letter="complaint_copy_to_person_complained_about")
+    waiting = OutboxMessage.objects.get(payload__letter="complaint_future_letter")
     assert (waiting.attempts, waiting.dispatched_at) == (0, None)
+    assert Letter.objects.filter(case=case).count() == 1  # the receipt
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,282 @@
+"""Delivery: e-mail with consent (Awb 2:14), otherwise post via a daily print batch;
+resending and corrections; every role against every endpoint."""
+
+import csv
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from backend.accounts.roles import Role
+from cases.models import Case, Party, PartyRole
+from letters import delivery, services
+from letters.models import DeliveryChannel, DeliveryState, Letter, LetterDelivery, PrintBatch
+from tests.cases.test_filing_api import complaint_body
+from tests.letters.test_receipt_letters import filed_and_confirmed, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def body_with(**party):
+    body = complaint_body()
+    body["parties"][0].update(party)
+    return body
+
+
+@pytest.fixture
+def handler(users):
+    return users[Role.CASE_HANDLER]
+
+
+@pytest.fixture
+def receipt(anon, handler, team):
+    """A complaint receipt for a resident who wants letters by post (the default)."""
+
+    def make(**party):
+        case = filed_and_confirmed(anon, "/api/v1/complaints", body_with(**party), handler, team)
+        services.letters_render_pending()
+        return Letter.objects.get(case=case, kind="complaint_receipt")
+
+    return make
+
+
+class TestChannelChoice:
+    def test_post_by_default(self, receipt):
+        letter = receipt()
+        sent = letter.deliveries.get()
+        assert (sent.channel, sent.state) == (DeliveryChannel.POST, DeliveryState.QUEUED)
+        assert sent.address == "Fatima el Amrani\nGrote Markt 1\n8011 LW  ZWOLLE"
+
+    def test_e_mail_with_the_pdf_when_the_resident_agreed(self, receipt, mailoutbox):
+        letter = receipt(lettersByEmail=True)
+        assert letter.deliveries.get().channel == DeliveryChannel.EMAIL
+
+        assert delivery.deliveries_send_email() == 1
+
+        sent = letter.deliveries.get()
+        assert (sent.state, sent.attempts) == (DeliveryState.SENT, 1)
+        assert sent.sent_at is not None
+        (mail,) = mailoutbox
+        assert mail.to == ["fatima@example.nl"]
+        assert letter.case.reference in mail.subject
+        assert "Beste Fatima el Amrani" in mail.body
+        (name, content, mimetype) = mail.attachments[0]
+        assert mimetype == "application/pdf"
+        assert hashlib.sha256(content).hexdigest() == letter.sha256  # exactly what we stored
+        assert delivery.deliveries_send_email() == 0  # sent once
+
+    def test_consent_needs_an_e_mail_address(self, anon):
+        response = anon.post("/api/v1/complaints", body_with(lettersByEmail=True, email=""))
+        assert response.status_code == 400
+        assert {p["name"] for p in response.json()["invalidParams"]} == {"parties.0.email"}
+
+    def test_nowhere_to_send_is_a_visible_failure_not_silence(self, receipt):
+        letter = receipt(street="", houseNumber="", postalCode="", city="")
+        sent = letter.deliveries.get()
+        assert sent.state == DeliveryState.FAILED
+        assert "no postal address" in sent.last_error
+
+    def test_a_mail_server_that_refuses_is_retried_then_failed(self, receipt, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+        letter = receipt(lettersByEmail=True)
+
+        for _ in range(delivery.MAX_EMAIL_ATTEMPTS + 1):
+            delivery.deliveries_send_email()
+
+        sent = letter.deliveries.get()
+        assert sent.state == DeliveryState.FAILED
+        assert sent.attempts == delivery.MAX_EMAIL_ATTEMPTS
+        assert sent.last_error == "ConnectionRefusedError"
+
+
+class TestPrintBatch:
+    def test_one_merged_pdf_and_a_list_in_order(self, receipt):
+        letters = [receipt() for _ in range(3)]
+        pages = [letter.pages for letter in letters]
+
+        batch = delivery.print_batch_create(duplex=True)
+
+        assert batch.letters == 3
+        merged = PdfReader(batch.file.open("rb"))
+        # Duplex: a letter with an odd page count is followed by a blank page.
+        assert len(merged.pages) == batch.pages == sum(p + p % 2 for p in pages)
+        assert hashlib.sha256(batch.file.open("rb").read()).hexdigest() == batch.sha256
+        rows = list(csv.DictReader(io.StringIO(batch.listing.open("rb").read().decode())))
+        assert [r["reference"] for r in rows] == [letter.case.reference for letter in letters]
+        assert [int(r["first_page"]) for r in rows] == [1, 1 + pages[0] + pages[0] % 2, 5]
+        assert rows[0]["address"] == "Fatima el Amrani, Grote Markt 1, 8011 LW  ZWOLLE"
+        first = merged.pages[0].extract_text()
+        assert letters[0].case.reference in first
+        assert set(LetterDelivery.objects.values_list("state", flat=True)) == {
+            DeliveryState.BATCHED
+        }
+        assert delivery.print_batch_create() is None  # nothing waits any more
+
+    def test_e_mail_deliveries_stay_out_of_the_print_batch(self, receipt):
+        receipt(lettersByEmail=True)
+        assert delivery.print_batch_create() is None
+
+    def test_confirming_posted_marks_the_letters_sent(self, receipt, client_for, handler):
+        letter = receipt()
+        batch = delivery.print_batch_create()
+        client = client_for(handler)
+
+        first = client.post(f"/api/v1/print-batches/{batch.pk}/posted")
+        second = client.post(f"/api/v1/print-batches/{batch.pk}/posted")
+
+        assert first.status_code == 200
+        assert first.json()["postedAt"] is not None
+        assert second.status_code == 409
+        sent = letter.deliveries.get()
+        assert sent.state == DeliveryState.POSTED
+        assert sent.sent_at is not None
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.CASE_HANDLER, 200),
+            (Role.TEAM_LEAD, 200),
+            (Role.LEGAL_STAFF, 403),
+            (Role.ADMINISTRATOR, 403),  # addresses are personal data
+            (Role.RESIDENT, 403),
+            (Role.INTEGRATION_CLIENT, 403),
+        ],
+    )
+    def test_by_role(self, receipt, client_for, users, role, status):
+        receipt()
+        batch = delivery.print_batch_create()
+        client = client_for(users[role])
+
+        listing = client.get("/api/v1/print-batches")
+        pdf = client.get(f"/api/v1/print-batches/{batch.pk}/pdf")
+        rows = client.get(f"/api/v1/print-batches/{batch.pk}/listing")
+        posted = client.post(f"/api/v1/print-batches/{batch.pk}/posted")
+
+        assert {listing.status_code, pdf.status_code, rows.status_code, posted.status_code} == {
+            status
+        }
+        if status == 200:
+            assert listing.json()[0]["letters"] == 1
+            assert pdf["Content-Type"] == "application/pdf"
+            assert rows["Content-Type"].startswith("text/csv")
+        else:
+            assert PrintBatch.objects.get().posted_at is None
+
+    def test_unknown_batch_is_404(self, client_for, handler):
+        assert client_for(handler).get("/api/v1/print-batches/999/pdf").status_code == 404
+
+
+class TestResend:
+    def url(self, letter):
+        return f"/api/v1/cases/{letter.case.reference}/letters/{letter.pk}/deliveries"
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.CASE_HANDLER, 201),
+            (Role.LEGAL_STAFF, 201),
+            (Role.TEAM_LEAD, 201),
+            (Role.ADMINISTRATOR, 403),
+            (Role.RESIDENT, 403),
+            (Role.INTEGRATION_CLIENT, 403),
+        ],
+    )
+    def test_by_role(self, receipt, client_for, users, role, status):
+        letter = receipt()
+        response = client_for(users[role]).post(self.url(letter), {"reason": "Brief kwam niet aan"})
+        assert response.status_code == status
+        assert letter.deliveries.count() == (2 if status == 201 else 1)
+
+    def test_the_same_pdf_goes_again_with_who_and_why(self, receipt, client_for, handler):
+        letter = receipt()
+        response = client_for(handler).post(self.url(letter), {"reason": "Verhuisd"})
+        assert response.json()["channel"] == "post"
+        again = letter.deliveries.last()
+        assert (again.created_by, again.reason) == (handler, "Verhuisd")
+        assert Letter.objects.filter(case=letter.case).count() == 1
+
+    def test_e_mail_without_consent_names_the_field(self, receipt, client_for, handler):
+        letter = receipt()
+        response = client_for(handler).post(
+            self.url(letter), {"channel": "email", "reason": "Graag per mail"}
+        )
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "channel"
+        assert letter.deliveries.count() == 1
+
+    def test_reason_is_required(self, receipt, client_for, handler):
+        response = client_for(handler).post(self.url(receipt()), {})
+        assert response.status_code == 400
+        assert response.json()["invalidParams"][0]["name"] == "reason"
+
+
+class TestCorrections:
+    def url(self, letter):
+        return f"/api/v1/cases/{letter.case.reference}/letters/{letter.pk}/corrections"
+
+    def test_a_correction_is_a_new_letter_naming_the_one_it_replaces(
+        self, receipt, client_for, handler
+    ):
+        letter = receipt()
+        original = letter.file.read()
+        Party.objects.filter(case=letter.case, role=PartyRole.FILER).update(
+            street="Nieuwstraat", house_number="8"
+        )
+
+        response = client_for(handler).post(self.url(letter), {"reason": "Verkeerd adres"})
+        services.letters_render_pending()
+
+        assert response.status_code == 202
+        corrected = Letter.objects.get(replaces=letter)
+        assert "Nieuwstraat 8" in text_of(corrected.file.read())
+        assert corrected.created_by == handler
+        assert corrected.kind == letter.kind
+        letter.refresh_from_db()
+        assert letter.file.read() == original  # the first letter is unchanged
+        assert corrected.deliveries.get().state == DeliveryState.QUEUED
+        listing = client_for(handler).get(f"/api/v1/cases/{letter.case.reference}/letters")
+        by_id = {row["id"]: row for row in listing.json()}
+        assert by_id[letter.pk]["replacedBy"] == corrected.pk
+        assert by_id[corrected.pk]["replaces"] == letter.pk
+        assert by_id[corrected.pk]["deliveryState"] == "queued"
+
+    def test_asking_twice_makes_one_correction_then_only_the_newest_can_be(
+        self, receipt, client_for, handler
+    ):
+        letter = receipt()
+        client = client_for(handler)
+        client.post(self.url(letter), {"reason": "Typfout"})
+        client.post(self.url(letter), {"reason": "Typfout"})
+        services.letters_render_pending()
+
+        assert Letter.objects.filter(replaces=letter).count() == 1
+        late = client.post(self.url(letter), {"reason": "Nog een"})
+        assert late.status_code == 409
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            (Role.CASE_HANDLER, 202),
+            (Role.LEGAL_STAFF, 202),
+            (Role.TEAM_LEAD, 202),
+            (Role.ADMINISTRATOR, 403),
+            (Role.RESIDENT, 403),
+            (Role.INTEGRATION_CLIENT, 403),
+        ],
+    )
+    def test_by_role(self, receipt, client_for, users, role, status):
+        letter = receipt()
+        response = client_for(users[role]).post(self.url(letter), {"reason": "Fout"})
+        assert response.status_code == status
+
+
+def test_letters_in_a_case_of_another_team_stay_hidden(receipt, client_for, users, other_team):
+    letter = receipt()
+    Case.objects.filter(pk=letter.case_id).update(team=other_team)
+    response = client_for(users[Role.CASE_HANDLER]).post(
+        f"/api/v1/cases/{letter.case.reference}/letters/{letter.pk}/deliveries",
+        {"reason": "x"},
+    )
+    assert response.status_code == 404

@@ -1,0 +1,174 @@
+"""Complaint letters that also go to the person complained about (Awb 9:9-9:11), and the
+penalty-payment decision (Awb 4:18)."""
+
+import datetime
+
+import pytest
+
+from backend.accounts.roles import Role
+from cases.models import Case, CaseEvent, ComplaintDetails
+from cases.workflows import service as workflow
+from letters import services
+from letters.models import DeliveryChannel, DeliveryState, Letter
+from tests.cases.test_filing_api import complaint_body
+from tests.factories import UserFactory
+from tests.letters.test_receipt_letters import filed_and_confirmed, keep_png, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def words(letter: Letter) -> str:
+    keep_png(letter)
+    return " ".join(text_of(letter.file.read()).split())
+
+
+@pytest.fixture
+def complaint_about_colleague(anon, users, team, time_machine):
+    """Filed Monday 14 April 2025 about a named colleague; formal handling started."""
+    time_machine.move_to(datetime.datetime(2025, 4, 14, 10, 0, tzinfo=datetime.UTC))
+    handler = users[Role.CASE_HANDLER]
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    colleague = UserFactory(
+        username="pvdberg",
+        first_name="Piet",
+        last_name="van den Berg",
+        email="p.berg@gemeente.example",
+    )
+    ComplaintDetails.objects.filter(case=case).update(employee=colleague, conduct_date="2025-04-03")
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
+    services.letters_render_pending()
+    return case
+
+
+def test_the_person_complained_about_gets_a_copy_of_the_complaint(complaint_about_colleague):
+    """Awb 9:9: by internal e-mail to the colleague; never the complainant's contact details."""
+    case = complaint_about_colleague
+    letter = Letter.objects.get(case=case, kind="complaint_copy_to_person_complained_about")
+    text = words(letter)
+
+    assert letter.recipient_key == "person_complained_about"
+    assert letter.recipient == "person complained about: Piet van den Berg"
+    assert "Beste Piet van den Berg" in text
+    assert "Fatima el Amrani" in text  # who complained
+    assert "onvriendelijk te woord gestaan" in text  # the complaint itself
+    assert "donderdag 3 april 2025" in text  # the conduct
+    assert "maandag 26 mei 2025" in text  # the handling term (9:11)
+    assert "9:9" in text
+    # The complainant's contact details stay with us (AVG: not needed for this).
+    for detail in ("8011 LW", "fatima@example.nl", "12345678"):
+        assert detail not in text
+    delivery = letter.deliveries.get()
+    assert (delivery.channel, delivery.address) == (
+        DeliveryChannel.EMAIL,
+        "p.berg@gemeente.example",
+    )
+
+
+def test_no_copy_when_the_case_names_nobody(anon, users, team):
+    handler = users[Role.CASE_HANDLER]
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
+
+    services.letters_render_pending()
+
+    assert not Letter.objects.filter(kind="complaint_copy_to_person_complained_about")
+    assert CaseEvent.objects.filter(case=case, text__contains="names none of its recipients")
+
+
+def test_hearing_invitation_goes_to_both_sides(complaint_about_colleague, users):
+    """Awb 9:10(1): both are given the chance to be heard."""
+    case = complaint_about_colleague
+    workflow.case_transition(
+        case=case,
+        name="plan_hearing",
+        data={
+            "at": datetime.datetime(2025, 5, 6, 8, 0, tzinfo=datetime.UTC),
+            "location": "Stadhuis, kamer 2.14",
+        },
+        by=users[Role.CASE_HANDLER],
+    )
+    services.letters_render_pending()
+
+    letters = {
+        letter.recipient_key: words(letter)
+        for letter in Letter.objects.filter(case=case, kind="complaint_hearing_invitation")
+    }
+
+    assert set(letters) == {"addressee", "person_complained_about"}
+    for text in letters.values():
+        assert "dinsdag 6 mei 2025 om 10:00 uur" in text
+        assert "Stadhuis, kamer 2.14" in text
+        assert "9:10" in text
+    assert "Degene over wie u klaagt, is ook uitgenodigd" in letters["addressee"]
+    assert "uw kant van het verhaal" in letters["person_complained_about"]
+
+
+def test_extension_notice_goes_to_both_sides(complaint_about_colleague, users):
+    """Awb 9:11(2)."""
+    case = complaint_about_colleague
+    workflow.case_transition(
+        case=case,
+        name="extend_term",
+        data={"weeks": 4, "reason": "Wij spreken eerst alle betrokkenen."},
+        by=users[Role.CASE_HANDLER],
+    )
+    services.letters_render_pending()
+
+    notices = Letter.objects.filter(case=case, kind="complaint_extension_notice")
+
+    assert sorted(n.recipient_key for n in notices) == ["addressee", "person_complained_about"]
+    for notice in notices:
+        assert "maandag 23 juni 2025" in words(notice)
+    # A second run makes nothing new: one letter per recipient per request.
+    services.letters_render_pending()
+    assert notices.count() == 2
+
+
+class TestPenaltyDecisionLetter:
+    def test_days_amount_dates_and_payment(self, client_for, users, team, time_machine):
+        from tests.cases.test_filing_api import objection_body
+
+        time_machine.move_to(datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC))
+        lawyer, reviewer = users[Role.LEGAL_STAFF], UserFactory(role=Role.LEGAL_STAFF, teams=[team])
+        body = objection_body()
+        body["objection"]["decisionDate"] = "2025-03-24"
+        case = filed_and_confirmed(
+            client_for(users[Role.RESIDENT]), "/api/v1/objections", body, lawyer, team
+        )
+        workflow.case_transition(case=case, name="accept", data={}, by=lawyer)
+        time_machine.move_to(datetime.datetime(2025, 7, 31, 9, 0, tzinfo=datetime.UTC))
+        client_for(lawyer).post(
+            f"/api/v1/cases/{case.reference}/notices-of-default", {"receivedOn": "2025-07-30"}
+        )
+        time_machine.move_to(datetime.datetime(2025, 9, 26, 9, 0, tzinfo=datetime.UTC))
+        for name, data, by in [
+            ("continue_formally", {}, lawyer),
+            ("waive_hearing", {"ground": "granted_in_full"}, lawyer),
+            ("draft_decision", {"outcome": "founded", "reasons": "-", "costs": "not_requested"},
+             lawyer),
+            ("approve_decision", {}, reviewer),
+        ]:  # fmt: skip
+            workflow.case_transition(case=case, name=name, data=data, by=by)
+        # 42 days, 13 August .. 23 September: the cap (Awb 4:17(1)).
+        assert (
+            client_for(lawyer).post(f"/api/v1/cases/{case.reference}/penalty-decision").status_code
+            == 201
+        )
+        services.letters_render_pending()
+
+        letter = Letter.objects.get(case=case, kind="objection_penalty_decision")
+        text = words(letter)
+
+        assert "woensdag 30 juli 2025" in text  # the notice of default
+        assert "dinsdag 17 juni 2025" in text  # the term that expired
+        assert "woensdag 13 augustus 2025 tot en met dinsdag 23 september 2025" in text
+        assert "42 dagen" in text
+        assert "14 dagen × € 23,00 € 322,00" in text
+        assert "14 dagen × € 35,00 € 490,00" in text
+        assert "14 dagen × € 45,00 € 630,00" in text
+        assert "Totaal € 1.442,00" in text
+        assert "vrijdag 7 november 2025" in text  # paid within 6 weeks (Awb 4:87)
+        assert "4:18" in text
+        assert letter.deliveries.get().state == DeliveryState.QUEUED  # by post
