@@ -70,9 +70,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="registered_cases",
     )
+    # The queue indexes below start with team and assignee; a second single-column index
+    # on each would only cost writes.
     team = models.ForeignKey(
         "accounts.Team",
         verbose_name=_("team"),
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -81,6 +84,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assignee"),
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
