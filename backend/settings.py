@@ -229,6 +229,8 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "cases.models.Channel",
         "ContactChannelEnum": "cases.models.ContactChannel",
         "ContactMomentChannelEnum": "cases.models.ContactMomentChannel",
+        "DeliveryChannelEnum": "letters.models.DeliveryChannel",
+        "DeliveryStateEnum": "letters.models.DeliveryState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -86,7 +86,7 @@ def seed_cases(count: int, *, seed: int = 42) -> float:
             ))  # fmt: skip
             parties.append((
                 case_id, "filer", "person", name, "", "", "", "", "", "", "NL", "",
-                "+31612345678", "phone", "[]", "nl", "f", "", "f", "",
+                "+31612345678", "phone", "[]", "nl", "f", "", "f", "", "f",
             ))  # fmt: skip
         _copy(
             cursor,
@@ -106,6 +106,7 @@ def seed_cases(count: int, *, seed: int = 42) -> float:
                 "house_number", "house_number_addition", "postal_code", "city", "country",
                 "email", "phone", "preferred_channel", "preferred_contact_times", "language",
                 "needs_interpreter", "interpreter_language", "needs_extra_care", "care_note",
+                "letters_by_email",
             ],
             parties,
         )  # fmt: skip

@@ -288,7 +288,7 @@ class PrintBatchPdfView(APIView):
         operation_id="printBatchPdf",
         responses={
             (200, "application/pdf"): OpenApiResponse(description="All letters, to print."),
-            **problem_responses(401, 403, 404),
+            **problem_responses(400, 401, 403, 404),
         },
         tags=["letters"],
     )
@@ -314,7 +314,7 @@ class PrintBatchListingView(APIView):
         operation_id="printBatchListing",
         responses={
             (200, "text/csv"): OpenApiResponse(description="One row per letter."),
-            **problem_responses(401, 403, 404),
+            **problem_responses(400, 401, 403, 404),
         },
         tags=["letters"],
     )
@@ -336,7 +336,7 @@ class PrintBatchPostedView(APIView):
     @extend_schema(
         operation_id="printBatchPostedCreate",
         request=None,
-        responses={200: PrintBatchSerializer, **problem_responses(401, 403, 404, 409)},
+        responses={200: PrintBatchSerializer, **problem_responses(400, 401, 403, 404, 409)},
         tags=["letters"],
     )
     def post(self, request: Request, batch_id: int) -> Response:

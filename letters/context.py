@@ -168,9 +168,9 @@ def language_for(case: Case, recipient_key: str = ADDRESSEE) -> str:
     return filer.language if filer.language in LABELS else "nl"
 
 
-def _due(case: Case, kind: DeadlineKind) -> Any:
-    deadline = case.deadlines.filter(kind=kind).order_by("-created_at").first()
-    return deadline.due_date if deadline else None
+def _due(deadlines: list, kind: DeadlineKind) -> Any:
+    """The due date of the newest deadline of a kind (``deadlines`` newest first)."""
+    return next((d.due_date for d in deadlines if d.kind == kind), None)
 
 
 def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[str, Any]:
@@ -212,29 +212,31 @@ def letter_context(
     language: str,
     payload: dict[str, Any] | None = None,
     recipient_key: str = ADDRESSEE,
+    branding: Branding | None = None,
 ) -> dict[str, Any]:
     labels = LABELS[language]
+    deadlines = list(case.deadlines.order_by("-created_at", "-id"))
     context: dict[str, Any] = {
         "language": language,
         "title": TITLES[kind][language],
         "labels": labels,
         "page_label": labels["page"],
         "of_label": labels["of"],
-        "branding": Branding.current(),
+        "branding": branding or Branding.current(),
         "case": case,
         "recipient": recipient_for(case, recipient_key),
         "to_person_complained_about": recipient_key != ADDRESSEE,
         "today": long_date(timezone.localdate(), language),
         "received": long_date(case.received_at, language),
         "closed_on": long_date(case.closed_at, language),
-        "first_contact_by": long_date(_due(case, DeadlineKind.FIRST_CONTACT), language),
+        "first_contact_by": long_date(_due(deadlines, DeadlineKind.FIRST_CONTACT), language),
     }
     words = WORDS[language]
     if case.kind == "complaint":
         details = case.complaint
         context.update(
             complaint=details,
-            handling_due=long_date(_due(case, DeadlineKind.COMPLAINT_HANDLING), language),
+            handling_due=long_date(_due(deadlines, DeadlineKind.COMPLAINT_HANDLING), language),
             judgement=words.get(details.judgement, ""),
             confirmed_at=long_date(details.satisfaction_confirmed_at, language),
             confirmed_via=words.get(details.satisfaction_confirmed_via, ""),
@@ -258,7 +260,7 @@ def letter_context(
         context.update(
             objection=details,
             decision_date=long_date(details.decision_date, language),
-            decision_due=long_date(_due(case, DeadlineKind.OBJECTION_DECISION), language),
+            decision_due=long_date(_due(deadlines, DeadlineKind.OBJECTION_DECISION), language),
             missing=" en ".join(missing) if language == "nl" else " and ".join(missing),
             outcome=words.get(details.outcome, ""),
             costs=words.get(details.costs, ""),
@@ -269,7 +271,7 @@ def letter_context(
                 else ""
             ),
             inspection_from=long_date(details.inspection_from, language),
-            new_due=long_date(_due(case, DeadlineKind.OBJECTION_DECISION), language),
+            new_due=long_date(_due(deadlines, DeadlineKind.OBJECTION_DECISION), language),
             hearing_waived=words.get(
                 "not_requested_hearing"
                 if details.hearing_waived_ground == "not_requested"

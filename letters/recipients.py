@@ -7,6 +7,8 @@ otherwise the filer. Some complaint letters also go to the person complained abo
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Party, PartyRole
@@ -77,6 +79,13 @@ def addressee_party(case: Case) -> Party:
 
 
 def recipient_for(case: Case, key: str = ADDRESSEE) -> Recipient:
+    """The recipient ``key`` of a case; its role label in the site's language, so the
+    letter record reads the same whoever (worker, API caller) made it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _recipient(case, key)
+
+
+def _recipient(case: Case, key: str) -> Recipient:
     if key == ADDRESSEE:
         return _from_party(addressee_party(case))
     if key == PERSON_COMPLAINED_ABOUT and case.kind == "complaint":

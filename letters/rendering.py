@@ -8,6 +8,7 @@ fetcher refuses every URL.
 """
 
 import datetime
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import weasyprint
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from weasyprint.text.fonts import FontConfiguration
 
 PDF_VARIANT = "pdf/a-3a"
 
@@ -73,13 +75,32 @@ def euro(amount: Decimal | str, language: str) -> str:
     return "€" + text
 
 
+_local = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread, reused for every letter.
+
+    WeasyPrint builds a new one per document when given none: that costs about a fifth of
+    the rendering time and memory that is not given back (measured in bench/letters.py:
+    a worker grew by ~250 MiB per 1,000 letters; with one per thread it stays flat).
+    Letters use system fonts only (no @font-face), so nothing accumulates in it.
+    """
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
 def render(kind: str, language: str, context: dict[str, Any]) -> RenderedLetter:
     """Render one letter kind in one language from its versioned template."""
     version = TEMPLATES[kind]
     with translation.override(language):
         html = render_to_string(f"letters/{language}/{kind}.html", context)
     # Lay out once, then write: the page count comes from the layout, not a re-parse.
-    document = weasyprint.HTML(string=html, url_fetcher=refuse_urls).render()
+    document = weasyprint.HTML(string=html, url_fetcher=refuse_urls).render(
+        font_config=_font_config()
+    )
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedLetter(
         pdf=pdf, pages=len(document.pages), title=context["title"], template_version=version

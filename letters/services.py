@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import User
@@ -19,7 +20,7 @@ from backend.outbox.services import outbox_publish
 from cases.models import Case, CaseEvent, EventKind
 from letters.context import language_for, letter_context
 from letters.delivery import delivery_queue
-from letters.models import Letter
+from letters.models import Branding, Letter
 from letters.recipients import (
     ADDRESSEE,
     PERSON_COMPLAINED_ABOUT,
@@ -55,9 +56,30 @@ def letter_create(
     existing = Letter.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing
-    recipient = recipient or recipient_for(case)
+    return _letter_make(
+        case=case,
+        kind=kind,
+        source_key=source_key,
+        payload=payload,
+        recipient=recipient or recipient_for(case),
+        replaces=replaces,
+        created_by=created_by,
+    )
+
+
+def _letter_make(
+    *,
+    case: Case,
+    kind: str,
+    source_key: str,
+    payload: dict | None,
+    recipient: Recipient,
+    replaces: Letter | None = None,
+    created_by: User | None = None,
+    branding: Branding | None = None,
+) -> Letter:
     language = language_for(case, recipient.key)
-    context = letter_context(case, kind, language, payload, recipient.key)
+    context = letter_context(case, kind, language, payload, recipient.key, branding=branding)
     rendered = render(kind, language, context)
     letter = Letter(
         case=case,
@@ -94,9 +116,15 @@ def _recipients(case: Case, payload: dict[str, Any]) -> list[Recipient]:
     return found
 
 
-def letters_for_request(message: OutboxMessage) -> list[Letter]:
+def letters_for_request(message: OutboxMessage, branding: Branding | None = None) -> list[Letter]:
     """The letters one request asks for, rendered and queued for delivery (idempotent)."""
-    case, payload = message.case, message.payload
+    # One read of the case with what every letter uses (parties, details), not one each.
+    case = (
+        Case.objects.select_related("complaint__employee", "objection")
+        .prefetch_related("parties")
+        .get(pk=message.case_id)
+    )
+    payload = message.payload
     recipients = _recipients(case, payload)
     if not recipients:
         CaseEvent.objects.create(
@@ -106,7 +134,10 @@ def letters_for_request(message: OutboxMessage) -> list[Letter]:
             data={"letter": payload["letter"], "recipients": payload.get("recipients")},
         )
         return []
-    replaces = Letter.objects.filter(pk=payload.get("replaces")).first()
+    replaces = Letter.objects.get(pk=payload["replaces"]) if payload.get("replaces") else None
+    requested_by = (
+        User.objects.get(pk=payload["requested_by"]) if payload.get("requested_by") else None
+    )
     letters = []
     for recipient in recipients:
         key = (
@@ -115,15 +146,16 @@ def letters_for_request(message: OutboxMessage) -> list[Letter]:
             else f"{message.dedup_key}:{recipient.key}"
         )
         if Letter.objects.filter(source_key=key).exists():
-            continue
-        letter = letter_create(
+            continue  # made and queued already (e.g. by letter_create called directly)
+        letter = _letter_make(
+            branding=branding,
             case=case,
             kind=payload["letter"],
             source_key=key,
             payload=payload,
             recipient=recipient,
             replaces=replaces,
-            created_by=User.objects.filter(pk=payload.get("requested_by")).first(),
+            created_by=requested_by,
         )
         delivery_queue(letter, recipient=recipient)
         letters.append(letter)
@@ -138,27 +170,32 @@ def letters_render_pending(*, limit: int = 50) -> int:
     without a template wait untouched.
     """
     done = 0
-    tried: list[int] = []  # one attempt per request per run
+    # One attempt per request per run: walk forward in (created_at, id) order.
+    after = Q()
+    # Read once per run: a branding edit shows from the next run (a minute at most).
+    branding = Branding.current()
     while done < limit:
         with transaction.atomic():
             message = (
                 OutboxMessage.objects.select_for_update(skip_locked=True)
                 .filter(
+                    after,
                     topic=LETTER_TOPIC,
                     dispatched_at__isnull=True,
                     attempts__lt=MAX_ATTEMPTS,
                     payload__letter__in=list(TEMPLATES),
                 )
-                .exclude(pk__in=tried)
                 .order_by("created_at", "id")
                 .first()
             )
             if message is None:
                 return done
-            tried.append(message.pk)
+            after = Q(created_at__gt=message.created_at) | Q(
+                created_at=message.created_at, id__gt=message.pk
+            )
             try:
                 with transaction.atomic():
-                    letters_for_request(message)
+                    letters_for_request(message, branding)
             except Exception as error:  # noqa: BLE001 - recorded, retried, then shown
                 message.attempts += 1
                 message.last_error = type(error).__name__

@@ -409,7 +409,7 @@ class PenaltyDecisionView(APIView):
         request=None,
         responses={
             201: PenaltyDecisionSerializer,
-            **problem_responses(401, 403, 404, 409),
+            **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["workflow"],
     )

@@ -61,7 +61,7 @@ class TestChannelChoice:
         assert mail.to == ["fatima@example.nl"]
         assert letter.case.reference in mail.subject
         assert "Beste Fatima el Amrani" in mail.body
-        (name, content, mimetype) = mail.attachments[0]
+        (_name, content, mimetype) = mail.attachments[0]
         assert mimetype == "application/pdf"
         assert hashlib.sha256(content).hexdigest() == letter.sha256  # exactly what we stored
         assert delivery.deliveries_send_email() == 0  # sent once
@@ -280,3 +280,20 @@ def test_letters_in_a_case_of_another_team_stay_hidden(receipt, client_for, user
         {"reason": "x"},
     )
     assert response.status_code == 404
+
+
+def test_rendering_a_letter_costs_a_fixed_number_of_queries(anon, handler, team):
+    """What the worker does per request, counted: no query per party or per deadline."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from letters.models import Branding
+
+    Branding.current()  # made once, by the first letter ever
+    filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.letters_render_pending() == 1
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # branding (once per run), lock the request, case, parties, source key, deadlines,
+    # the step's event, letter, delivery, mark done, and the lock that finds no more
+    assert len(statements) == 11, "\n".join(sql[:90] for sql in statements)

@@ -48,7 +48,7 @@ def test_the_person_complained_about_gets_a_copy_of_the_complaint(complaint_abou
     text = words(letter)
 
     assert letter.recipient_key == "person_complained_about"
-    assert letter.recipient == "person complained about: Piet van den Berg"
+    assert letter.recipient == "beklaagde: Piet van den Berg"  # in the site's language
     assert "Beste Piet van den Berg" in text
     assert "Fatima el Amrani" in text  # who complained
     assert "onvriendelijk te woord gestaan" in text  # the complaint itself
@@ -165,9 +165,9 @@ class TestPenaltyDecisionLetter:
         assert "dinsdag 17 juni 2025" in text  # the term that expired
         assert "woensdag 13 augustus 2025 tot en met dinsdag 23 september 2025" in text
         assert "42 dagen" in text
-        assert "14 dagen × € 23,00 € 322,00" in text
-        assert "14 dagen × € 35,00 € 490,00" in text
-        assert "14 dagen × € 45,00 € 630,00" in text
+        assert "14 dagen \u00d7 € 23,00 € 322,00" in text
+        assert "14 dagen \u00d7 € 35,00 € 490,00" in text
+        assert "14 dagen \u00d7 € 45,00 € 630,00" in text
         assert "Totaal € 1.442,00" in text
         assert "vrijdag 7 november 2025" in text  # paid within 6 weeks (Awb 4:87)
         assert "4:18" in text
