@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cases.deadlines import term_compute
 from cases.models import Case, DeadlineKind, PartyRole
 from letters.models import Branding
 from letters.recipients import ADDRESSEE, recipient_for
@@ -279,5 +280,10 @@ def letter_context(
                 "",
             ),
         )
+    if kind == "objection_decision":
+        # Appeal within 6 weeks from the day after sending (Awb 6:7, 6:8): the same rule
+        # as the objection period, counted from the letter's date, the Atw applied.
+        appeal_end = term_compute("objection-period", timezone.localdate()).end_date
+        context["appeal_by"] = long_date(appeal_end, language)
     context.update(_from_request(case, payload or {}, language))
     return context

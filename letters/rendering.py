@@ -26,7 +26,7 @@ TEMPLATES: dict[str, str] = {
     "objection_receipt": "2026.11.1",
     "complaint_informal_resolution": "2026.11.1",
     "complaint_outcome": "2026.11.1",
-    "objection_decision": "2026.11.1",
+    "objection_decision": "2026.11.2",  # .2: the appeal term's last day as a date
     "objection_repair_request": "2026.11.1",
     "objection_hearing_invitation": "2026.11.1",
     "complaint_extension_notice": "2026.11.1",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from backend.accounts.roles import Role
@@ -287,6 +288,12 @@ def test_objection_decision_carries_the_appeal_clause(client_for, users, team):
     assert "Het besluit klopt." in text
     assert "omdat uw bezwaar duidelijk ongegrond is" in text  # why no hearing (7:12)
     assert "binnen 6 weken" in text
+    # Sent today: the 6 weeks (Awb 6:7, 6:8) end on a date the letter names.
+    from cases.deadlines import term_compute
+    from letters.rendering import long_date
+
+    appeal_end = term_compute("objection-period", timezone.localdate()).end_date
+    assert f"uiterlijk op {long_date(appeal_end, 'nl')}" in text
     assert "rechtbank Overijssel" in text
     assert "griffierecht" in text
 
