@@ -88,7 +88,7 @@ def main() -> None:
     from letters import services
     from letters.context import letter_context
     from letters.models import Letter
-    from letters.rendering import PDF_VARIANT, refuse_urls, render
+    from letters.rendering import PDF_VARIANT, inline_only_fetcher, render
 
     kind = "complaint_receipt"
     started = time.perf_counter()
@@ -132,7 +132,7 @@ def main() -> None:
     def bare(font_config: FontConfiguration | None) -> float:
         started = time.perf_counter()
         for html in htmls:
-            document = weasyprint.HTML(string=html, url_fetcher=refuse_urls).render(
+            document = weasyprint.HTML(string=html, url_fetcher=inline_only_fetcher()).render(
                 font_config=font_config
             )
             document.write_pdf(pdf_variant=PDF_VARIANT)

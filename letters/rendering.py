@@ -3,8 +3,8 @@
 Variant PDF/A-3a: an archive format that is also tagged (structure tree, document
 language), so screen readers can read it; one file cannot declare PDF/A and PDF/UA at
 once, and archiving is the legal need here (Archiefwet), so PDF/A with tagging it is.
-Rendering never fetches anything: fonts are the system's, CSS is inline, and the URL
-fetcher refuses every URL.
+Rendering never fetches anything: fonts are the system's, CSS is inline, the logo is
+inlined as a data: URL, and the URL fetcher refuses every other URL.
 """
 
 import datetime
@@ -17,6 +17,7 @@ import weasyprint
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 PDF_VARIANT = "pdf/a-3a"
 
@@ -41,12 +42,14 @@ TEMPLATES: dict[str, str] = {
 }
 
 
-class RemoteResourceRefused(Exception):
-    """A template tried to load something from outside."""
+def inline_only_fetcher() -> URLFetcher:
+    """A URL fetcher that opens ``data:`` URLs (the logo, inlined) and nothing else.
 
-
-def refuse_urls(url: str, *args: Any, **kwargs: Any) -> dict:
-    raise RemoteResourceRefused(f"Letters load nothing from outside ({url[:40]}).")
+    Any other URL (http, https, file, ftp) is refused before a connection is made;
+    WeasyPrint then leaves that resource out and logs a warning. One per document: the
+    fetcher keeps per-request state.
+    """
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def render(kind: str, language: str, context: dict[str, Any]) -> RenderedLetter:
     with translation.override(language):
         html = render_to_string(f"letters/{language}/{kind}.html", context)
     # Lay out once, then write: the page count comes from the layout, not a re-parse.
-    document = weasyprint.HTML(string=html, url_fetcher=refuse_urls).render(
+    document = weasyprint.HTML(string=html, url_fetcher=inline_only_fetcher()).render(
         font_config=_font_config()
     )
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)

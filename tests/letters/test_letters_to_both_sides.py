@@ -12,13 +12,14 @@ from letters import services
 from letters.models import DeliveryChannel, DeliveryState, Letter
 from tests.cases.test_filing_api import complaint_body
 from tests.factories import UserFactory
-from tests.letters.test_receipt_letters import filed_and_confirmed, keep_png, text_of
+from tests.letters.test_receipt_letters import assert_record, filed_and_confirmed, keep_png, text_of
 
 pytestmark = pytest.mark.django_db
 
 
 def words(letter: Letter) -> str:
     keep_png(letter)
+    assert_record(letter)
     return " ".join(text_of(letter.file.read()).split())
 
 

@@ -1,5 +1,6 @@
 """Receipt letters: requested by the workflows, rendered once as PDF/A, readable, right."""
 
+import base64
 import datetime
 import hashlib
 import io
@@ -209,10 +210,26 @@ def test_letters_api_by_role(client_for, users, handler, team, role, status):
         assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
+def assert_record(letter: Letter) -> None:
+    """What every letter must be: the stored hash and page count are the file's, PDF/A-3a,
+    tagged, with the document language set."""
+    pdf_bytes = letter.file.read()
+    assert letter.sha256 == hashlib.sha256(pdf_bytes).hexdigest()
+    assert letter.size == len(pdf_bytes)
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "A")
+        assert "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == letter.language
+        assert letter.pages == len(pdf.pages)
+    letter.file.seek(0)
+
+
 def letter_text(case, kind):
     services.letters_render_pending()
     letter = Letter.objects.get(case=case, kind=kind)
     keep_png(letter)
+    assert_record(letter)
     return " ".join(text_of(letter.file.read()).split())
 
 
@@ -476,3 +493,65 @@ class TestPreview:
         )
         assert response.status_code == 400
         assert response.json()["invalidParams"][0]["name"] == "kind"
+
+
+class TestBrandingAndRemoteResources:
+    PNG = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+
+    def test_the_logo_from_the_admin_is_inlined_in_the_letter(self, anon, handler, team):
+        from django.core.files.base import ContentFile
+
+        from letters.models import Branding
+
+        branding = Branding.current()
+        branding.logo.save("logo.png", ContentFile(self.PNG))
+        case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+        services.letters_render_pending()
+
+        letter = Letter.objects.get(case=case)
+        with pikepdf.open(letter.file.path) as pdf:
+            images = [
+                x
+                for x in pdf.pages[0].Resources.get("/XObject", {}).values()
+                if x.get("/Subtype") == "/Image"
+            ]
+        assert images  # the logo is on page 1
+        assert_record(letter)
+
+    def test_a_logo_that_is_not_an_image_is_refused(self):
+        from django.core.exceptions import ValidationError
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from letters.models import validate_logo
+
+        with pytest.raises(ValidationError):
+            validate_logo(SimpleUploadedFile("logo.png", b"MZ\x90\x00 not an image"))
+        validate_logo(SimpleUploadedFile("logo.png", self.PNG))  # a real PNG passes
+
+    def test_rendering_opens_no_connection(self, anon, handler, team):
+        """A template that points at a URL gets nothing: no connection is even made."""
+        import socket
+
+        from letters.rendering import inline_only_fetcher
+
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        html = (
+            f'<html lang="nl"><head><title>t</title>'
+            f'<link rel="stylesheet" href="http://127.0.0.1:{port}/style.css"></head>'
+            f'<body><img src="http://127.0.0.1:{port}/x.png" alt="x">'
+            f'<img src="file:///etc/hostname" alt="y">Tekst</body></html>'
+        )
+        import weasyprint
+
+        pdf = weasyprint.HTML(string=html, url_fetcher=inline_only_fetcher()).write_pdf()
+
+        assert pdf.startswith(b"%PDF")
+        with pytest.raises(TimeoutError):
+            listener.accept()
+        listener.close()
