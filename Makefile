@@ -96,9 +96,10 @@ test: install-dev messages lint  ## The whole suite on PostgreSQL + the API lint
 	$(MAKE) --no-print-directory lint-api
 	$(MAKE) --no-print-directory compose-check
 
-bench: install-dev  ## Queue pages at 100,000+ cases; the deadline sweep at 1,000,000 deadlines
+bench: install-dev  ## Queue at 100,000+ cases; sweep at 1,000,000 deadlines; 1,000 letters vs bare WeasyPrint
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.queue
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.deadlines --deadlines 1000000 --due 1000
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.letters --letters 1000
 
 clean:  ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules $(STAMPS) var staticfiles

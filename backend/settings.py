@@ -150,6 +150,8 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
 # --- E-mail ---------------------------------------------------------------------------
 # smtp://user:pass@host:587 or consolemail:// (default: printed to the console).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A hung mail server must not hold a delivery's row lock until the task is killed.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="klachten-bezwaren@gemeente.example")
 
 # --- Celery ---------------------------------------------------------------------------

@@ -4,9 +4,12 @@ Callers: as for the case's personal data - handling staff, and the filer for the
 case (the letters are addressed to them).
 """
 
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -14,14 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.problems import Conflict, problem_responses
+from backend.api.problems import problem_responses
 from backend.tasks import enqueue_after_commit
 from cases.api.views import _data_flags, _visible_case
 from cases.models import Case
 from letters import delivery, services
 from letters.context import language_for, letter_context
 from letters.models import DeliveryChannel, Letter, LetterDelivery, PrintBatch
-from letters.recipients import NoSuchRecipient, recipient_for
+from letters.recipients import ADDRESSEE
 from letters.rendering import TEMPLATES, render
 from letters.tasks import letters_send_email
 
@@ -31,13 +34,19 @@ class DeliverySerializer(serializers.ModelSerializer):
         model = LetterDelivery
         fields = ["id", "channel", "state", "created_at", "sent_at", "attempts", "reason"]
 
+    def to_representation(self, instance: LetterDelivery) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("staff", True):
+            data.pop("reason")  # staff's own words about a resend
+        return data
+
 
 class LetterSerializer(serializers.ModelSerializer):
     replaced_by = serializers.SerializerMethodField(help_text="The correction, if any.")
     delivery_state = serializers.SerializerMethodField(
         help_text="The state of the newest delivery: queued, sent, failed, batched, posted."
     )
-    deliveries = DeliverySerializer(many=True, read_only=True)
+    deliveries = serializers.SerializerMethodField()
 
     class Meta:
         model = Letter
@@ -57,6 +66,10 @@ class LetterSerializer(serializers.ModelSerializer):
             "deliveries",
         ]
 
+    @extend_schema_field(DeliverySerializer(many=True))
+    def get_deliveries(self, letter: Letter) -> list[dict[str, Any]]:
+        return DeliverySerializer(letter.deliveries.all(), many=True, context=self.context).data
+
     def get_replaced_by(self, letter: Letter) -> int | None:
         corrections = list(letter.replaced_by.all())
         return corrections[0].pk if corrections else None
@@ -73,6 +86,17 @@ def _letter_case(request: Request, reference: str) -> Case:
     return case
 
 
+def _is_staff(request: Request) -> bool:
+    return request.user.has_perm("cases.view_personal_data")
+
+
+def _visible_letters(request: Request, case: Case) -> QuerySet[Letter]:
+    """Staff see every letter of the case; the filer only the letters addressed to them
+    (not the copy to a colleague complained about, which names that colleague)."""
+    letters = case.letters.all()
+    return letters if _is_staff(request) else letters.filter(recipient_key=ADDRESSEE)
+
+
 class CaseLettersView(APIView):
     """The letters of a case, oldest first."""
 
@@ -85,8 +109,9 @@ class CaseLettersView(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         case = _letter_case(request, reference)
-        letters = case.letters.prefetch_related("deliveries", "replaced_by")
-        return Response(LetterSerializer(letters, many=True).data)
+        letters = _visible_letters(request, case).prefetch_related("deliveries", "replaced_by")
+        context = {"staff": _is_staff(request)}
+        return Response(LetterSerializer(letters, many=True, context=context).data)
 
 
 class PreviewQuery(serializers.Serializer):
@@ -147,7 +172,7 @@ class LetterDownloadView(APIView):
     def get(self, request: Request, reference: str, letter_id: int) -> FileResponse:
         case = _letter_case(request, reference)
         try:
-            letter = case.letters.get(pk=letter_id)
+            letter = _visible_letters(request, case).get(pk=letter_id)
         except ObjectDoesNotExist:
             raise NotFound("This case has no such letter.") from None
         return FileResponse(
@@ -200,16 +225,11 @@ class LetterDeliveriesView(APIView):
         letter = _case_letter(request, reference, letter_id)
         body = ResendInput(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            recipient = recipient_for(letter.case, letter.recipient_key)
-        except NoSuchRecipient:
-            raise Conflict("The case no longer names this letter's recipient.") from None
-        queued = delivery.delivery_queue(
-            letter,
-            recipient=recipient,
-            channel=body.validated_data.get("channel"),
+        queued = delivery.delivery_resend(
+            letter=letter,
             by=request.user,
             reason=body.validated_data["reason"],
+            channel=body.validated_data.get("channel"),
         )
         if queued.channel == DeliveryChannel.EMAIL:
             enqueue_after_commit(letters_send_email)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -30,7 +31,7 @@ from letters.models import (
     LetterDelivery,
     PrintBatch,
 )
-from letters.recipients import Recipient
+from letters.recipients import NoSuchRecipient, Recipient, recipient_for
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,32 @@ def delivery_queue(
     return delivery
 
 
+@transaction.atomic
+def delivery_resend(
+    *, letter: Letter, by: User, reason: str, channel: str | None = None
+) -> LetterDelivery:
+    """Send the same PDF again (staff). Refused when it would send the wrong thing twice:
+    a delivery already waiting on that channel, a letter that was corrected, or post to
+    an address other than the one printed in the letter's window."""
+    letter = Letter.objects.select_for_update().select_related("case").get(pk=letter.pk)
+    if letter.replaced_by.exists():
+        raise DomainConflict("This letter was corrected; send the correction instead.")
+    try:
+        recipient = recipient_for(letter.case, letter.recipient_key)
+    except NoSuchRecipient:
+        raise DomainConflict("The case no longer names this letter's recipient.") from None
+    chosen = channel or (DeliveryChannel.EMAIL if recipient.email_allowed else DeliveryChannel.POST)
+    if letter.deliveries.filter(channel=chosen, state=DeliveryState.QUEUED).exists():
+        raise DomainConflict("This letter is already waiting to go out this way.")
+    current = "\n".join(recipient.postal_lines())
+    if chosen == DeliveryChannel.POST and letter.address and letter.address != current:
+        raise DomainConflict(
+            "The address changed since this letter was made; send a correction, which "
+            "carries the new address in the window."
+        )
+    return delivery_queue(letter, recipient=recipient, channel=chosen, by=by, reason=reason)
+
+
 def _email_for(delivery: LetterDelivery) -> EmailMessage:
     letter = delivery.letter
     case = letter.case
@@ -143,7 +170,11 @@ def deliveries_send_email(*, limit: int = 50) -> int:
                 return done
             tried.append(delivery.pk)
             try:
+                # Sent under the row lock: at least once. A worker killed between the
+                # mail server's yes and the commit sends it again - better twice than lost.
                 _email_for(delivery).send()
+            except SoftTimeLimitExceeded:
+                raise  # out of time: the delivery stays queued for the next run
             except Exception as error:  # noqa: BLE001 - counted, retried, then shown
                 delivery.attempts += 1
                 delivery.last_error = type(error).__name__
@@ -159,17 +190,9 @@ def deliveries_send_email(*, limit: int = 50) -> int:
     return done
 
 
-_LIST_COLUMNS = [
-    "sequence",
-    "first_page",
-    "pages",
-    "reference",
-    "letter_id",
-    "kind",
-    "recipient",
-    "address",
-    "sha256",
-]
+# What the mailroom needs to fold, stuff and check a batch - not what the letters are
+# about (AVG data minimisation): no kind, no role of the recipient.
+_LIST_COLUMNS = ["sequence", "first_page", "pages", "reference", "letter_id", "address", "sha256"]
 
 
 def print_batch_create(*, duplex: bool | None = None) -> PrintBatch | None:
@@ -207,8 +230,6 @@ def print_batch_create(*, duplex: bool | None = None) -> PrintBatch | None:
                     letter.pages,
                     letter.case.reference,
                     letter.pk,
-                    letter.kind,
-                    letter.recipient,
                     delivery.address.replace("\n", ", "),
                     letter.sha256,
                 ]

@@ -102,6 +102,8 @@ class Letter(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("kind"), max_length=60)
     recipient = models.CharField(_("recipient"), max_length=200)
+    # The address block as printed in the letter's window (proof of to whom).
+    address = models.TextField(_("address"), blank=True)
     # Which of the case's recipients (letters.recipients): the addressee or a colleague.
     recipient_key = models.CharField(_("recipient key"), max_length=40, default="addressee")
     language = models.CharField(_("language"), max_length=5)
@@ -151,6 +153,7 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", _("e-mail failed")
     BATCHED = "batched", _("in a print batch")
     POSTED = "posted", _("posted")
+    CANCELLED = "cancelled", _("cancelled: replaced by a correction")
 
 
 class PrintBatch(models.Model):

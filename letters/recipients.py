@@ -42,8 +42,8 @@ class Recipient:
 
     @property
     def label(self) -> str:
-        """What the letter record says about the recipient: role and name."""
-        return f"{self.role_label}: {self.name}"
+        """What the letter record says about the recipient: role and name (fits 200)."""
+        return f"{self.role_label}: {self.name}"[:200]
 
     def postal_lines(self) -> list[str]:
         lines = [self.name]
@@ -89,18 +89,18 @@ def _recipient(case: Case, key: str) -> Recipient:
     if key == ADDRESSEE:
         return _from_party(addressee_party(case))
     if key == PERSON_COMPLAINED_ABOUT and case.kind == "complaint":
-        details = case.complaint
-        employee = details.employee
-        name = employee.display_name if employee else details.employee_description
-        if name:
+        # Only a colleague linked to the complaint: a free-text description ("the
+        # counter staff") names nobody a letter can reach.
+        employee = case.complaint.employee
+        if employee is not None:
             return Recipient(
                 key=key,
                 role_label=str(_("person complained about")),
-                name=name,
+                name=employee.display_name,
                 organisation_name=str(_("Internal mail")),
-                email=employee.email if employee else "",
+                email=employee.email,
                 # A colleague's work address is not a resident's consent question.
-                email_allowed=bool(employee and employee.email),
+                email_allowed=bool(employee.email),
                 internal=True,
             )
     raise NoSuchRecipient(f"The case has no {key}.")

@@ -8,7 +8,9 @@ import hashlib
 import logging
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +22,7 @@ from backend.outbox.services import outbox_publish
 from cases.models import Case, CaseEvent, EventKind
 from letters.context import language_for, letter_context
 from letters.delivery import delivery_queue
-from letters.models import Branding, Letter
+from letters.models import Branding, DeliveryState, Letter
 from letters.recipients import (
     ADDRESSEE,
     PERSON_COMPLAINED_ABOUT,
@@ -77,6 +79,7 @@ def _letter_make(
     replaces: Letter | None = None,
     created_by: User | None = None,
     branding: Branding | None = None,
+    written: list[str] | None = None,
 ) -> Letter:
     language = language_for(case, recipient.key)
     context = letter_context(case, kind, language, payload, recipient.key, branding=branding)
@@ -86,6 +89,7 @@ def _letter_make(
         kind=kind,
         recipient=recipient.label,
         recipient_key=recipient.key,
+        address="\n".join(recipient.postal_lines()),
         language=language,
         template_version=rendered.template_version,
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
@@ -97,6 +101,8 @@ def _letter_make(
         created_by=created_by,
     )
     letter.file.save(f"{case.reference}-{kind}.pdf", ContentFile(rendered.pdf), save=False)
+    if written is not None:
+        written.append(letter.file.name)
     try:
         letter.save()
     except Exception:
@@ -116,8 +122,14 @@ def _recipients(case: Case, payload: dict[str, Any]) -> list[Recipient]:
     return found
 
 
-def letters_for_request(message: OutboxMessage, branding: Branding | None = None) -> list[Letter]:
-    """The letters one request asks for, rendered and queued for delivery (idempotent)."""
+def letters_for_request(
+    message: OutboxMessage, branding: Branding | None = None, written: list[str] | None = None
+) -> list[Letter]:
+    """The letters one request asks for, rendered and queued for delivery (idempotent).
+
+    ``written`` collects the stored files, so a caller can remove them when the
+    transaction rolls back (a PDF without its record would be personal data no one keeps).
+    """
     # One read of the case with what every letter uses (parties, details), not one each.
     case = (
         Case.objects.select_related("complaint__employee", "objection")
@@ -149,6 +161,7 @@ def letters_for_request(message: OutboxMessage, branding: Branding | None = None
             continue  # made and queued already (e.g. by letter_create called directly)
         letter = _letter_make(
             branding=branding,
+            written=written,
             case=case,
             kind=payload["letter"],
             source_key=key,
@@ -159,7 +172,18 @@ def letters_for_request(message: OutboxMessage, branding: Branding | None = None
         )
         delivery_queue(letter, recipient=recipient)
         letters.append(letter)
+    if replaces is not None and letters:
+        # The wrong letter must not go out after all: stop what has not left yet. (One
+        # already in a print batch is the mailroom's to pull; the batch list names it.)
+        replaces.deliveries.filter(state=DeliveryState.QUEUED).update(
+            state=DeliveryState.CANCELLED, last_error=f"replaced by letter {letters[0].pk}"
+        )
     return letters
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def letters_render_pending(*, limit: int = 50) -> int:
@@ -193,10 +217,15 @@ def letters_render_pending(*, limit: int = 50) -> int:
             after = Q(created_at__gt=message.created_at) | Q(
                 created_at=message.created_at, id__gt=message.pk
             )
+            written: list[str] = []
             try:
                 with transaction.atomic():
-                    letters_for_request(message, branding)
+                    letters_for_request(message, branding, written)
+            except SoftTimeLimitExceeded:
+                _files_delete(written)
+                raise  # the task is out of time: stop, the request stays for the next run
             except Exception as error:  # noqa: BLE001 - recorded, retried, then shown
+                _files_delete(written)
                 message.attempts += 1
                 message.last_error = type(error).__name__
                 message.save(update_fields=["attempts", "last_error"])
@@ -218,11 +247,17 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     if letter.replaced_by.exists():
         raise DomainConflict("This letter was already corrected; correct the newest version.")
-    pending = OutboxMessage.objects.filter(
-        topic=LETTER_TOPIC, dispatched_at__isnull=True, payload__replaces=letter.pk
-    ).first()
-    if pending is not None:
-        return pending
+    dedup_key = f"{letter.case.reference}:{letter.kind}:correction:{letter.pk}"
+    earlier = OutboxMessage.objects.filter(dedup_key=dedup_key).first()
+    if earlier is not None:
+        if earlier.dispatched_at is None and earlier.attempts < MAX_ATTEMPTS:
+            return earlier  # asked twice: the first request is still on its way
+        # Rendered without a letter (the recipient is gone) or failed for good: say so
+        # rather than accept a correction that will never come.
+        raise DomainConflict(
+            "An earlier correction of this letter could not be made; see the case's "
+            "timeline and the outbox in the admin."
+        )
     event = CaseEvent.objects.create(
         case=letter.case,
         kind=EventKind.NOTE,
@@ -241,6 +276,6 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
     return outbox_publish(
         topic=LETTER_TOPIC,
         payload=payload,
-        dedup_key=f"{letter.case.reference}:{letter.kind}:correction:{letter.pk}",
+        dedup_key=dedup_key,
         case=letter.case,
     )

@@ -83,7 +83,6 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_HANDLING,
         *_COMPLAINT_STEPS,
         *_OBJECTION_HANDLING,
-        "letters.print_letters",
     ],
     Role.LEGAL_STAFF: [
         "cases.file_case",
@@ -97,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_COMPLAINT_STEPS,
         *_OBJECTION_HANDLING,
         "cases.assign_case",
+        # The mailroom's task: print batches hold every team's letters and addresses.
         "letters.print_letters",
     ],
     # Functional administration: configures teams and users and sees every case, but no

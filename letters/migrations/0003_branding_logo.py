@@ -4,6 +4,12 @@ import django.core.validators
 from django.db import migrations, models
 
 import letters.models
+from backend.accounts.roles import roles_sync
+
+
+def sync_roles(apps, schema_editor):
+    # Printing moved to team leads only (print batches hold every team's letters).
+    roles_sync(apps)
 
 
 class Migration(migrations.Migration):
@@ -25,4 +31,5 @@ class Migration(migrations.Migration):
                 verbose_name="logo (PNG, JPEG or SVG, at most 512 KB)",
             ),
         ),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

@@ -107,6 +107,15 @@ class TestPrintBatch:
         assert [r["reference"] for r in rows] == [letter.case.reference for letter in letters]
         assert [int(r["first_page"]) for r in rows] == [1, 1 + pages[0] + pages[0] % 2, 5]
         assert rows[0]["address"] == "Fatima el Amrani, Grote Markt 1, 8011 LW  ZWOLLE"
+        assert set(rows[0]) == {  # what the mailroom needs, not what the letter is about
+            "sequence",
+            "first_page",
+            "pages",
+            "reference",
+            "letter_id",
+            "address",
+            "sha256",
+        }
         first = merged.pages[0].extract_text()
         assert letters[0].case.reference in first
         assert set(LetterDelivery.objects.values_list("state", flat=True)) == {
@@ -118,10 +127,10 @@ class TestPrintBatch:
         receipt(lettersByEmail=True)
         assert delivery.print_batch_create() is None
 
-    def test_confirming_posted_marks_the_letters_sent(self, receipt, client_for, handler):
+    def test_confirming_posted_marks_the_letters_sent(self, receipt, client_for, users):
         letter = receipt()
         batch = delivery.print_batch_create()
-        client = client_for(handler)
+        client = client_for(users[Role.TEAM_LEAD])
 
         first = client.post(f"/api/v1/print-batches/{batch.pk}/posted")
         second = client.post(f"/api/v1/print-batches/{batch.pk}/posted")
@@ -136,8 +145,8 @@ class TestPrintBatch:
     @pytest.mark.parametrize(
         ("role", "status"),
         [
-            (Role.CASE_HANDLER, 200),
-            (Role.TEAM_LEAD, 200),
+            (Role.TEAM_LEAD, 200),  # the mailroom
+            (Role.CASE_HANDLER, 403),  # batches hold every team's letters
             (Role.LEGAL_STAFF, 403),
             (Role.ADMINISTRATOR, 403),  # addresses are personal data
             (Role.RESIDENT, 403),
@@ -164,13 +173,26 @@ class TestPrintBatch:
         else:
             assert PrintBatch.objects.get().posted_at is None
 
-    def test_unknown_batch_is_404(self, client_for, handler):
-        assert client_for(handler).get("/api/v1/print-batches/999/pdf").status_code == 404
+    def test_unknown_batch_is_404(self, client_for, users):
+        client = client_for(users[Role.TEAM_LEAD])
+        assert client.get("/api/v1/print-batches/999/pdf").status_code == 404
 
 
 class TestResend:
     def url(self, letter):
         return f"/api/v1/cases/{letter.case.reference}/letters/{letter.pk}/deliveries"
+
+    @pytest.fixture
+    def posted(self, receipt, users):
+        """A receipt that went out by post already."""
+
+        def make(**party):
+            letter = receipt(**party)
+            batch = delivery.print_batch_create()
+            delivery.print_batch_confirm_posted(batch=batch, by=users[Role.TEAM_LEAD])
+            return letter
+
+        return make
 
     @pytest.mark.parametrize(
         ("role", "status"),
@@ -183,22 +205,38 @@ class TestResend:
             (Role.INTEGRATION_CLIENT, 403),
         ],
     )
-    def test_by_role(self, receipt, client_for, users, role, status):
-        letter = receipt()
+    def test_by_role(self, posted, client_for, users, role, status):
+        letter = posted()
         response = client_for(users[role]).post(self.url(letter), {"reason": "Brief kwam niet aan"})
         assert response.status_code == status
         assert letter.deliveries.count() == (2 if status == 201 else 1)
 
-    def test_the_same_pdf_goes_again_with_who_and_why(self, receipt, client_for, handler):
-        letter = receipt()
-        response = client_for(handler).post(self.url(letter), {"reason": "Verhuisd"})
+    def test_the_same_pdf_goes_again_with_who_and_why(self, posted, client_for, handler):
+        letter = posted()
+        response = client_for(handler).post(self.url(letter), {"reason": "Kwijtgeraakt"})
+        assert response.status_code == 201, response.content
         assert response.json()["channel"] == "post"
         again = letter.deliveries.last()
-        assert (again.created_by, again.reason) == (handler, "Verhuisd")
+        assert (again.created_by, again.reason, again.state) == (handler, "Kwijtgeraakt", "queued")
         assert Letter.objects.filter(case=letter.case).count() == 1
 
-    def test_e_mail_without_consent_names_the_field(self, receipt, client_for, handler):
-        letter = receipt()
+    def test_a_double_click_sends_once(self, posted, client_for, handler):
+        letter = posted()
+        client = client_for(handler)
+        first = client.post(self.url(letter), {"reason": "Kwijt"})
+        second = client.post(self.url(letter), {"reason": "Kwijt"})
+        assert (first.status_code, second.status_code) == (201, 409)
+        assert letter.deliveries.filter(state=DeliveryState.QUEUED).count() == 1
+
+    def test_after_a_move_the_old_window_address_is_refused(self, posted, client_for, handler):
+        letter = posted()
+        Party.objects.filter(case=letter.case, role=PartyRole.FILER).update(street="Nieuwstraat")
+        response = client_for(handler).post(self.url(letter), {"reason": "Verhuisd"})
+        assert response.status_code == 409
+        assert "correction" in response.json()["detail"]
+
+    def test_e_mail_without_consent_names_the_field(self, posted, client_for, handler):
+        letter = posted()
         response = client_for(handler).post(
             self.url(letter), {"channel": "email", "reason": "Graag per mail"}
         )
@@ -206,8 +244,8 @@ class TestResend:
         assert response.json()["invalidParams"][0]["name"] == "channel"
         assert letter.deliveries.count() == 1
 
-    def test_reason_is_required(self, receipt, client_for, handler):
-        response = client_for(handler).post(self.url(receipt()), {})
+    def test_reason_is_required(self, posted, client_for, handler):
+        response = client_for(handler).post(self.url(posted()), {})
         assert response.status_code == 400
         assert response.json()["invalidParams"][0]["name"] == "reason"
 
@@ -236,11 +274,15 @@ class TestCorrections:
         letter.refresh_from_db()
         assert letter.file.read() == original  # the first letter is unchanged
         assert corrected.deliveries.get().state == DeliveryState.QUEUED
+        # The wrong letter had not left yet: it no longer will.
+        assert letter.deliveries.get().state == DeliveryState.CANCELLED
         listing = client_for(handler).get(f"/api/v1/cases/{letter.case.reference}/letters")
         by_id = {row["id"]: row for row in listing.json()}
         assert by_id[letter.pk]["replacedBy"] == corrected.pk
         assert by_id[corrected.pk]["replaces"] == letter.pk
         assert by_id[corrected.pk]["deliveryState"] == "queued"
+        assert by_id[letter.pk]["deliveryState"] == "cancelled"
+        assert delivery.print_batch_create().letters == 1  # only the correction is printed
 
     def test_asking_twice_makes_one_correction_then_only_the_newest_can_be(
         self, receipt, client_for, handler
@@ -297,3 +339,75 @@ def test_rendering_a_letter_costs_a_fixed_number_of_queries(anon, handler, team)
     # branding (once per run), lock the request, case, parties, source key, deadlines,
     # the step's event, letter, delivery, mark done, and the lock that finds no more
     assert len(statements) == 11, "\n".join(sql[:90] for sql in statements)
+
+
+def test_a_corrected_letter_is_not_sent_again(receipt, client_for, handler):
+    letter = receipt()
+    client = client_for(handler)
+    client.post(f"/api/v1/cases/{letter.case.reference}/letters/{letter.pk}/corrections",
+                {"reason": "Typfout"})  # fmt: skip
+    services.letters_render_pending()
+    response = client.post(
+        f"/api/v1/cases/{letter.case.reference}/letters/{letter.pk}/deliveries", {"reason": "x"}
+    )
+    assert response.status_code == 409
+    assert "correction" in response.json()["detail"]
+
+
+def test_a_failed_request_leaves_no_pdf_behind(receipt, anon, handler, team, monkeypatch):
+    """A request for two letters whose second fails: no record, and no file either."""
+    from django.core.files.storage import default_storage
+
+    from cases.workflows import service as workflow
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(email="c@gemeente.example")
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    services.letters_render_pending()
+    case.complaint.employee = colleague
+    case.complaint.save()
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
+    services.letters_render_pending()  # the copy to the colleague
+    workflow.case_transition(
+        case=case, name="extend_term", data={"weeks": 2, "reason": "Drukte"}, by=handler
+    )
+    real_render, calls = services.render, []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(services, "render", second_fails)
+    services.letters_render_pending()
+
+    assert not Letter.objects.filter(kind="complaint_extension_notice").exists()
+    folder = Letter.objects.filter(case=case).first().file.name.rsplit("/", 1)[0]
+    names = default_storage.listdir(folder)[1]
+    assert not [n for n in names if "extension_notice" in n]
+
+
+def test_residents_see_only_the_letters_addressed_to_them(client_for, users, team):
+    from cases.workflows import service as workflow
+    from tests.factories import UserFactory
+
+    resident = client_for(users[Role.RESIDENT])
+    handler = users[Role.CASE_HANDLER]
+    case = filed_and_confirmed(resident, "/api/v1/complaints", complaint_body(), handler, team)
+    case.complaint.employee = UserFactory(first_name="Piet", last_name="Berg")
+    case.complaint.save()
+    Case.objects.filter(pk=case.pk).update(assignee=handler)
+    workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
+    services.letters_render_pending()
+    copy = Letter.objects.get(kind="complaint_copy_to_person_complained_about")
+
+    listing = resident.get(f"/api/v1/cases/{case.reference}/letters").json()
+    download = resident.get(f"/api/v1/cases/{case.reference}/letters/{copy.pk}")
+
+    assert [row["kind"] for row in listing] == ["complaint_receipt"]
+    assert "reason" not in listing[0]["deliveries"][0]
+    assert download.status_code == 404
+    staff = client_for(handler).get(f"/api/v1/cases/{case.reference}/letters").json()
+    assert len(staff) == 2

@@ -66,9 +66,12 @@ def test_the_person_complained_about_gets_a_copy_of_the_complaint(complaint_abou
     )
 
 
-def test_no_copy_when_the_case_names_nobody(anon, users, team):
+@pytest.mark.parametrize("description", ["", "de medewerker aan de balie"])
+def test_no_copy_when_the_case_names_no_colleague(anon, users, team, description):
+    """A description names nobody a letter can reach: the timeline says so instead."""
     handler = users[Role.CASE_HANDLER]
     case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    ComplaintDetails.objects.filter(case=case).update(employee_description=description)
     Case.objects.filter(pk=case.pk).update(assignee=handler)
     workflow.case_transition(case=case, name="start_formal_handling", data={}, by=handler)
 
