@@ -57,9 +57,9 @@ def _decision_term(case: Case) -> Deadline | None:
     )
 
 
-def _decided_on(case: Case) -> datetime.date | None:
-    decided_at = getattr(getattr(case, "objection", None), "decided_at", None)
-    return timezone.localtime(decided_at).date() if decided_at else None
+def _sent_on(case: Case) -> datetime.date | None:
+    """The day the decision was sent: the penalty runs up to and including it (4:17)."""
+    return getattr(getattr(case, "objection", None), "decision_sent_on", None)
 
 
 def penalty_status(case: Case, today: datetime.date | None = None) -> PenaltyStatus | None:
@@ -73,7 +73,7 @@ def penalty_status(case: Case, today: datetime.date | None = None) -> PenaltySta
     counting = [n for n in notices if n.received_on > expired]
     notice = counting[0] if counting else notices[-1]
     first = penalty.penalty_first_day(expired, notice.received_on) if counting else None
-    decided = _decided_on(case)
+    decided = _sent_on(case)
     until = decided or today
     days = penalty.penalty_days(first, until) if first else 0
     last = first + datetime.timedelta(days=days - 1) if first and days else None
@@ -147,8 +147,8 @@ def penalty_decision_take(*, case: Case, by: User) -> PenaltyDecision:
         raise DomainConflict("No penalty is owed: the decision was sent before the first day.")
     if status.fix_amount_by is None:
         raise DomainConflict(
-            "The penalty is still running: fix it once the decision is sent or the 42 days "
-            "are full (Awb 4:18)."
+            "The penalty is still running: fix it once the decision is sent (e-mailed, or "
+            "its print batch confirmed as posted) or the 42 days are full (Awb 4:18)."
         )
     notice = next(n for n in case.notices_of_default.all() if n.received_on > status.term_expired)
     amount = penalty.penalty_amount(status.days, notice.received_on)
@@ -194,3 +194,23 @@ def penalty_decision_take(*, case: Case, by: User) -> PenaltyDecision:
         },
     )
     return decision
+
+
+def objection_decision_sent(*, case: Case, on: datetime.date) -> None:
+    """Record the day the decision on the objection went out; the first sending counts.
+
+    Called by letter delivery when the decision letter is e-mailed or its print batch is
+    confirmed as posted. Ends a running penalty (Awb 4:17(1): the last penalty day).
+    """
+    from cases.models import ObjectionDetails
+
+    updated = ObjectionDetails.objects.filter(case=case, decision_sent_on__isnull=True).update(
+        decision_sent_on=on
+    )
+    if updated:
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.NOTE,
+            text="Decision on the objection sent.",
+            data={"sent_on": on.isoformat()},
+        )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import User
@@ -87,11 +87,12 @@ def _sweep_penalties(today: datetime.date, batch: int, result: SweepResult) -> N
     from cases.penalties import penalty_status
 
     candidates = (
+        # Open, or decided but the decision not yet sent: the penalty runs until it is.
         Case.objects.filter(
+            Q(closed_at__isnull=True) | Q(objection__decided_at__isnull=False),
             kind=CaseKind.OBJECTION,
-            closed_at__isnull=True,
             notices_of_default__isnull=False,
-            objection__decided_at__isnull=True,
+            objection__decision_sent_on__isnull=True,
         )
         .distinct()
         .select_related("objection")

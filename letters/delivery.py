@@ -7,6 +7,7 @@ letter itself never changes.
 """
 
 import csv
+import datetime
 import hashlib
 import io
 import logging
@@ -22,6 +23,7 @@ from pypdf import PdfWriter
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
+from cases.penalties import objection_decision_sent
 from letters.context import TITLES
 from letters.models import (
     Branding,
@@ -31,7 +33,7 @@ from letters.models import (
     LetterDelivery,
     PrintBatch,
 )
-from letters.recipients import NoSuchRecipient, Recipient, recipient_for
+from letters.recipients import ADDRESSEE, NoSuchRecipient, Recipient, recipient_for
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +187,7 @@ def deliveries_send_email(*, limit: int = 50) -> int:
                 delivery.attempts += 1
                 delivery.state = DeliveryState.SENT
                 delivery.sent_at = timezone.now()
+                _letter_sent(delivery.letter, delivery.sent_at)
             delivery.save(update_fields=["attempts", "last_error", "state", "sent_at"])
             done += 1
     return done
@@ -269,4 +272,13 @@ def print_batch_confirm_posted(*, batch: PrintBatch, by: User) -> PrintBatch:
     batch.posted_at, batch.posted_by = now, by
     batch.save(update_fields=["posted_at", "posted_by"])
     batch.deliveries.update(state=DeliveryState.POSTED, sent_at=now)
+    for posted in batch.deliveries.select_related("letter__case"):
+        _letter_sent(posted.letter, now)
     return batch
+
+
+def _letter_sent(letter: Letter, when: datetime.datetime) -> None:
+    """What the law ties to a letter going out: the decision on an objection ends a
+    running penalty payment (Awb 4:17)."""
+    if letter.kind == "objection_decision" and letter.recipient_key == ADDRESSEE:
+        objection_decision_sent(case=letter.case, on=timezone.localtime(when).date())

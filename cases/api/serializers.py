@@ -343,6 +343,7 @@ class ObjectionDetailsSerializer(serializers.Serializer):
     reviewed_by = PersonSerializer(allow_null=True)
     review_comments = serializers.CharField()
     decided_at = serializers.DateTimeField(allow_null=True)
+    decision_sent_on = serializers.DateField(allow_null=True)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

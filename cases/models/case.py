@@ -262,6 +262,9 @@ class ObjectionDetails(models.Model):
     )
     review_comments = models.TextField(_("review comments"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The day the decision letter went out (e-mailed, or its print batch posted): the
+    # last penalty day (Awb 4:17), not the day the decision was approved.
+    decision_sent_on = models.DateField(_("decision sent on"), null=True, blank=True)
     closing_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:

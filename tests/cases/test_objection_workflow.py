@@ -353,6 +353,17 @@ def test_the_decision_term_shown_matches_the_calculator(lawyer, file_objection, 
     assert shown == decision["endDate"]
 
 
+def send_decision_by_post(case):
+    """Render the decision letter, print it and confirm the batch as posted (today)."""
+    from letters import delivery, services
+
+    services.letters_render_pending()
+    batch = delivery.print_batch_create()
+    delivery.print_batch_confirm_posted(
+        batch=batch, by=UserFactory(role=Role.TEAM_LEAD, username="postkamer")
+    )
+
+
 class TestPenaltyPayments:
     """Awb 4:17-4:18 via 7:14: notice of default, penalty days, amount, daily warning."""
 
@@ -394,16 +405,22 @@ class TestPenaltyPayments:
         ok(lawyer, case, "waive_hearing", ground="granted_in_full")
         ok(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="not_requested")
         ok(reviewer, case, "approve_decision")
+        # Approved on Friday 22 August, but not sent yet: the penalty still runs.
+        time_machine.move_to(datetime.datetime(2025, 8, 25, 9, 0, tzinfo=datetime.UTC))
+        assert sweep.deadlines_sweep(today=datetime.date(2025, 8, 25)).penalty_warnings == 1
+        send_decision_by_post(case)  # posted Monday 25 August
 
-        penalty = lawyer.get(f"/api/v1/cases/{case.reference}").json()["penalty"]
-        assert penalty["days"] == 10  # 13 .. 22 August: the day the decision is sent
-        assert penalty["amount"] == "230.00"
+        body = lawyer.get(f"/api/v1/cases/{case.reference}").json()
+        penalty = body["penalty"]
+        assert body["objection"]["decisionSentOn"] == "2025-08-25"
+        assert penalty["days"] == 13  # 13 .. 25 August: the day the decision is sent
+        assert penalty["amount"] == "299.00"
         assert penalty["accruing"] is False
-        assert penalty["fixAmountBy"] == "2025-09-05"  # 4:18: within two weeks
-        assert sweep.deadlines_sweep(today=datetime.date(2025, 8, 23)).penalty_warnings == 0
+        assert penalty["fixAmountBy"] == "2025-09-08"  # 4:18: within two weeks
+        assert sweep.deadlines_sweep(today=datetime.date(2025, 8, 26)).penalty_warnings == 0
 
     def decided_late(self, lawyer, reviewer, file_objection, time_machine):
-        """Term ends 17 June 2025; notice 30 July; decision sent 22 August: 10 days."""
+        """Term ends 17 June 2025; notice 30 July; decision posted 22 August: 10 days."""
         case = file_objection()
         ok(lawyer, case, "confirm_receipt")
         ok(lawyer, case, "accept")
@@ -414,7 +431,32 @@ class TestPenaltyPayments:
         ok(lawyer, case, "waive_hearing", ground="granted_in_full")
         ok(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="not_requested")
         ok(reviewer, case, "approve_decision")
+        send_decision_by_post(case)
         return case
+
+    def test_an_e_mailed_decision_ends_the_penalty_the_day_it_is_sent(
+        self, lawyer, reviewer, file_objection, time_machine, mailoutbox
+    ):
+        from cases.models import Party
+        from letters import delivery, services
+
+        case = file_objection()
+        Party.objects.filter(case=case).update(letters_by_email=True)
+        ok(lawyer, case, "confirm_receipt")
+        ok(lawyer, case, "accept")
+        time_machine.move_to(datetime.datetime(2025, 7, 31, 9, 0, tzinfo=datetime.UTC))
+        assert self.notice(lawyer, case, "2025-07-30").status_code == 201
+        time_machine.move_to(datetime.datetime(2025, 8, 20, 9, 0, tzinfo=datetime.UTC))
+        ok(lawyer, case, "continue_formally")
+        ok(lawyer, case, "waive_hearing", ground="granted_in_full")
+        ok(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="not_requested")
+        ok(reviewer, case, "approve_decision")
+        services.letters_render_pending()
+        delivery.deliveries_send_email()
+
+        penalty = lawyer.get(f"/api/v1/cases/{case.reference}").json()["penalty"]
+        assert (penalty["days"], penalty["accruing"]) == (8, False)  # 13 .. 20 August
+        assert any("Beslissing op uw bezwaar" in mail.subject for mail in mailoutbox)
 
     def test_the_penalty_is_fixed_by_decision_once(
         self, lawyer, reviewer, file_objection, time_machine
@@ -439,7 +481,7 @@ class TestPenaltyPayments:
         ]
 
     def test_no_penalty_decision_while_the_penalty_runs_or_without_a_valid_notice(
-        self, lawyer, file_objection, time_machine
+        self, lawyer, reviewer, file_objection, time_machine
     ):
         case = file_objection()
         ok(lawyer, case, "confirm_receipt")
@@ -454,6 +496,13 @@ class TestPenaltyPayments:
 
         assert running.status_code == 409
         assert "still running" in running.json()["detail"]
+        # Approved is not sent: still running until the letter goes out.
+        time_machine.move_to(datetime.datetime(2025, 8, 22, 9, 0, tzinfo=datetime.UTC))
+        ok(lawyer, case, "continue_formally")
+        ok(lawyer, case, "waive_hearing", ground="granted_in_full")
+        ok(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="not_requested")
+        ok(reviewer, case, "approve_decision")
+        assert lawyer.post(url).status_code == 409
         assert not OutboxMessage.objects.filter(payload__letter="objection_penalty_decision")
 
     @pytest.mark.parametrize(
