@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.deadlines import term_compute
 from cases.models import Case, DeadlineKind, PartyRole
 from letters.models import Branding
-from letters.recipients import ADDRESSEE, recipient_for
+from letters.recipients import ADDRESSEE, addressee_party, recipient_for
 from letters.rendering import euro, long_date
 
 LABELS = {
@@ -258,8 +258,12 @@ def letter_context(
             missing.append("de gronden van uw bezwaar" if language == "nl" else "your grounds")
         if not details.signed:
             missing.append("uw handtekening" if language == "nl" else "your signature")
+        objector = next(p for p in case.parties.all() if p.role == PartyRole.FILER)
         context.update(
             objection=details,
+            objector=objector,
+            to_representative=recipient_key == ADDRESSEE
+            and addressee_party(case).role == PartyRole.REPRESENTATIVE,
             decision_date=long_date(details.decision_date, language),
             decision_due=long_date(_due(deadlines, DeadlineKind.OBJECTION_DECISION), language),
             missing=" en ".join(missing) if language == "nl" else " and ".join(missing),

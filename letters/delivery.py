@@ -148,6 +148,11 @@ def _email_for(delivery: LetterDelivery) -> EmailMessage:
     )
     with letter.file.open("rb") as pdf:
         message.attach(f"{case.reference}-{letter.kind}.pdf", pdf.read(), "application/pdf")
+    if letter.kind == "complaint_copy_to_person_complained_about":
+        # Awb 9:9: the complaint goes with the documents sent with it.
+        for attachment in case.attachments.all():
+            with attachment.file.open("rb") as document:
+                message.attach(attachment.filename, document.read(), attachment.content_type)
     return message
 
 

@@ -1,6 +1,7 @@
 """Complaint letters that also go to the person complained about (Awb 9:9-9:11), and the
 penalty-payment decision (Awb 4:18)."""
 
+import base64
 import datetime
 
 import pytest
@@ -16,6 +17,8 @@ from tests.letters.test_receipt_letters import assert_record, filed_and_confirme
 
 pytestmark = pytest.mark.django_db
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 def words(letter: Letter) -> str:
     keep_png(letter)
@@ -28,7 +31,9 @@ def complaint_about_colleague(anon, users, team, time_machine):
     """Filed Monday 14 April 2025 about a named colleague; formal handling started."""
     time_machine.move_to(datetime.datetime(2025, 4, 14, 10, 0, tzinfo=datetime.UTC))
     handler = users[Role.CASE_HANDLER]
-    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    body = complaint_body()
+    body["attachments"] = [{"filename": "foto.pdf", "content": base64.b64encode(PDF).decode()}]
+    case = filed_and_confirmed(anon, "/api/v1/complaints", body, handler, team)
     colleague = UserFactory(
         username="pvdberg",
         first_name="Piet",
@@ -59,11 +64,27 @@ def test_the_person_complained_about_gets_a_copy_of_the_complaint(complaint_abou
     # The complainant's contact details stay with us (AVG: not needed for this).
     for detail in ("8011 LW", "fatima@example.nl", "12345678"):
         assert detail not in text
+    assert "Ze zitten als bijlage bij de e-mail" in text  # foto.pdf
     delivery = letter.deliveries.get()
     assert (delivery.channel, delivery.address) == (
         DeliveryChannel.EMAIL,
         "p.berg@gemeente.example",
     )
+
+
+def test_the_copy_is_mailed_with_the_documents_of_the_complaint(
+    complaint_about_colleague, mailoutbox
+):
+    """Awb 9:9: a copy of the complaint and of the documents sent with it."""
+    from letters import delivery
+
+    delivery.deliveries_send_email()
+
+    (mail,) = [m for m in mailoutbox if m.to == ["p.berg@gemeente.example"]]
+    reference = complaint_about_colleague.reference
+    names = [name for name, _content, _type in mail.attachments]
+    assert names == [f"{reference}-complaint_copy_to_person_complained_about.pdf", "foto.pdf"]
+    assert mail.attachments[1][1] == PDF
 
 
 @pytest.mark.parametrize("description", ["", "de medewerker aan de balie"])
@@ -106,6 +127,9 @@ def test_hearing_invitation_goes_to_both_sides(complaint_about_colleague, users)
         assert "Stadhuis, kamer 2.14" in text
         assert "9:10" in text
     assert "Degene over wie u klaagt, is ook uitgenodigd" in letters["addressee"]
+    assert "niet gehoord worden" in letters["addressee"]  # how to waive
+    handler_name = users[Role.CASE_HANDLER].display_name
+    assert f"De klachtbehandelaar, {handler_name}, leidt het gesprek" in letters["addressee"]
     assert "uw kant van het verhaal" in letters["person_complained_about"]
 
 
@@ -175,4 +199,8 @@ class TestPenaltyDecisionLetter:
         assert "Totaal € 1.442,00" in text
         assert "vrijdag 7 november 2025" in text  # paid within 6 weeks (Awb 4:87)
         assert "4:18" in text
+        assert "op uw bankrekening" in text
+        # Where to object (Awb 3:45(2)), by a date.
+        assert "Stuur uw bezwaar naar Gemeente Voorbeeld, Postbus 1" in text
+        assert "uiterlijk op vrijdag 7 november 2025" in text
         assert letter.deliveries.get().state == DeliveryState.QUEUED  # by post
