@@ -17,14 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.problems import problem_responses
+from backend.api.problems import Conflict, problem_responses
 from backend.tasks import enqueue_after_commit
 from cases.api.views import _data_flags, _visible_case
 from cases.models import Case
 from letters import delivery, services
 from letters.context import language_for, letter_context
 from letters.models import DeliveryChannel, Letter, LetterDelivery, PrintBatch
-from letters.recipients import ADDRESSEE
+from letters.recipients import ADDRESSEE, RECIPIENT_KEYS, NoSuchRecipient, recipient_for
 from letters.rendering import TEMPLATES, render
 from letters.tasks import letters_send_email
 
@@ -114,8 +114,17 @@ class CaseLettersView(APIView):
         return Response(LetterSerializer(letters, many=True, context=context).data)
 
 
+# Letters whose figures come from the decision that requests them, not from the case.
+_NOT_PREVIEWABLE = {"objection_penalty_decision"}
+
+
 class PreviewQuery(serializers.Serializer):
     kind = serializers.ChoiceField(choices=sorted(TEMPLATES), help_text="The letter kind.")
+    recipient = serializers.ChoiceField(
+        choices=RECIPIENT_KEYS,
+        default=ADDRESSEE,
+        help_text="addressee (the filer or their representative) or person_complained_about.",
+    )
 
 
 class CanPreview(BasePermission):
@@ -140,7 +149,7 @@ class LetterPreviewView(APIView):
         parameters=[PreviewQuery],
         responses={
             (200, "application/pdf"): OpenApiResponse(description="The letter, not stored."),
-            **problem_responses(400, 401, 403, 404),
+            **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["letters"],
     )
@@ -148,9 +157,15 @@ class LetterPreviewView(APIView):
         case = _letter_case(request, reference)
         query = PreviewQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        kind = query.validated_data["kind"]
-        language = language_for(case)
-        rendered = render(kind, language, letter_context(case, kind, language))
+        kind, key = query.validated_data["kind"], query.validated_data["recipient"]
+        if kind in _NOT_PREVIEWABLE:
+            raise Conflict("This letter is made from the penalty decision; it has no preview.")
+        try:
+            recipient_for(case, key)
+        except NoSuchRecipient:
+            raise Conflict("The case does not name this recipient.") from None
+        language = language_for(case, key)
+        rendered = render(kind, language, letter_context(case, kind, language, None, key))
         response = HttpResponse(rendered.pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{case.reference}-{kind}-preview.pdf"'
         return response

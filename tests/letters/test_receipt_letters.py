@@ -555,3 +555,36 @@ class TestBrandingAndRemoteResources:
         with pytest.raises(TimeoutError):
             listener.accept()
         listener.close()
+
+
+class TestPreviewRecipients:
+    def test_the_copy_previews_as_addressed_to_the_colleague(self, client_for, users, anon, team):
+        from cases.models import ComplaintDetails
+        from tests.factories import UserFactory
+
+        reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+        Case.objects.filter(reference=reference).update(team=team)
+        colleague = UserFactory(first_name="Piet", last_name="Berg")
+        ComplaintDetails.objects.filter(case__reference=reference).update(employee=colleague)
+        client = client_for(users[Role.CASE_HANDLER])
+        url = f"/api/v1/cases/{reference}/letter-preview"
+
+        response = client.get(
+            f"{url}?kind=complaint_copy_to_person_complained_about&recipient=person_complained_about"
+        )
+
+        assert response.status_code == 200
+        assert "Beste Piet Berg" in " ".join(text_of(response.content).split())
+
+    def test_no_preview_of_a_recipient_the_case_lacks_or_of_the_penalty_letter(
+        self, client_for, users, anon, team
+    ):
+        reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+        Case.objects.filter(reference=reference).update(team=team)
+        client = client_for(users[Role.CASE_HANDLER])
+        url = f"/api/v1/cases/{reference}/letter-preview"
+
+        nobody = client.get(f"{url}?kind=complaint_receipt&recipient=person_complained_about")
+        penalty = client.get(f"{url}?kind=objection_penalty_decision")
+
+        assert (nobody.status_code, penalty.status_code) == (409, 409)
