@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from backend.outbox.models import OutboxMessage
+from cases.admin import ReadOnlyInline
 from letters.models import Branding, Letter, LetterDelivery, PrintBatch
 
 
@@ -15,14 +16,16 @@ class BrandingAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
+class RecordAdmin(admin.ModelAdmin):
+    """Read-only: records are made by the services, never edited or deleted by hand."""
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
 
 
@@ -33,22 +36,13 @@ class DeliveryInline(ReadOnlyInline):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
-    """Read-only: letters are records. Failed deliveries are listed by the filter."""
+class LetterAdmin(RecordAdmin):
+    """Letters are records. Failed deliveries are listed by the filter."""
 
     list_display = ["case", "kind", "recipient_key", "language", "created_at", "pages"]
     list_filter = ["kind", "language", "deliveries__state"]
     search_fields = ["case__reference"]
     inlines = [DeliveryInline]
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(OutboxMessage)
@@ -64,16 +58,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrintBatch)
-class PrintBatchAdmin(admin.ModelAdmin):
-    """Read-only: the API serves the PDF and list (GET /api/v1/print-batches/...)."""
+class PrintBatchAdmin(RecordAdmin):
+    """The API serves the PDF and the list (GET /api/v1/print-batches/...)."""
 
     list_display = ["__str__", "letters", "pages", "posted_at"]
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False

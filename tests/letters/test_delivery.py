@@ -411,3 +411,22 @@ def test_residents_see_only_the_letters_addressed_to_them(client_for, users, tea
     assert download.status_code == 404
     staff = client_for(handler).get(f"/api/v1/cases/{case.reference}/letters").json()
     assert len(staff) == 2
+
+
+def test_the_admin_shows_letters_deliveries_batches_and_branding(receipt, admin_client):
+    """Staff find failed deliveries and batches in the admin; nothing there edits a record."""
+    letter = receipt(street="", houseNumber="", postalCode="", city="")  # a failed delivery
+    receipt()
+    delivery.print_batch_create()
+
+    pages = [
+        "/admin/letters/letter/?deliveries__state__exact=failed",
+        f"/admin/letters/letter/{letter.pk}/change/",
+        "/admin/letters/printbatch/",
+        "/admin/letters/branding/",
+    ]
+    for page in pages:
+        assert admin_client.get(page).status_code == 200, page
+    listing = admin_client.get(pages[0]).content.decode()
+    assert letter.case.reference in listing
+    assert admin_client.get("/admin/letters/letter/add/").status_code == 403
