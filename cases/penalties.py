@@ -126,11 +126,13 @@ def notice_of_default_record(
 
 
 @transaction.atomic
-def penalty_decision_take(*, case: Case, by: User) -> PenaltyDecision:
+def penalty_decision_take(*, case: Case, by: User, no_penalty_ground: str = "") -> PenaltyDecision:
     """Fix the penalty owed by decision (Awb 4:18) and request the letter.
 
     Possible once the penalty has stopped running: the decision on the objection was sent,
     or the 42 days are full. The figures are computed here, never given by the caller.
+    With ``no_penalty_ground`` legal staff decide that none is owed (4:17(6)): the letter
+    says so and why.
     """
     if not by.has_perm("cases.objection_fix_penalty"):
         raise PermissionDenied("Only legal staff fix a penalty payment.")
@@ -151,25 +153,30 @@ def penalty_decision_take(*, case: Case, by: User) -> PenaltyDecision:
             "its print batch confirmed as posted) or the 42 days are full (Awb 4:18)."
         )
     notice = next(n for n in case.notices_of_default.all() if n.received_on > status.term_expired)
-    amount = penalty.penalty_amount(status.days, notice.received_on)
+    owed = not no_penalty_ground
+    amount = penalty.penalty_amount(status.days if owed else 0, notice.received_on)
     decision = PenaltyDecision.objects.create(
         case=case,
         notice=notice,
         first_day=status.first_day,
         last_day=status.last_day,
-        days=status.days,
+        days=amount.days,
         amount=amount.total,
-        pay_by=today + PAY_WITHIN,
+        pay_by=today + PAY_WITHIN if owed else None,
+        no_penalty_ground=no_penalty_ground,
         decided_by=by,
     )
     event = CaseEvent.objects.create(
         case=case,
         kind=EventKind.NOTE,
         actor=by,
-        text="Penalty payment fixed by decision (Awb 4:18).",
+        text="Penalty payment fixed by decision (Awb 4:18)."
+        if owed
+        else "Decided that no penalty is owed (Awb 4:17(6)).",
         data={
-            "days": status.days,
+            "days": amount.days,
             "amount": str(amount.total),
+            "ground": no_penalty_ground,
             "late": today > status.fix_amount_by,
         },
     )
@@ -179,8 +186,9 @@ def penalty_decision_take(*, case: Case, by: User) -> PenaltyDecision:
         event,
         "objection_penalty_decision",
         penalty={
-            "days": status.days,
+            "days": amount.days,
             "amount": str(amount.total),
+            "ground": no_penalty_ground,
             "lines": [
                 {"days": line.days, "per_day": str(line.per_day), "subtotal": str(line.subtotal)}
                 for line in amount.bands
@@ -189,7 +197,7 @@ def penalty_decision_take(*, case: Case, by: User) -> PenaltyDecision:
             "term_expired": status.term_expired.isoformat(),
             "first_day": status.first_day.isoformat(),
             "last_day": status.last_day.isoformat(),
-            "pay_by": decision.pay_by.isoformat(),
+            "pay_by": decision.pay_by.isoformat() if decision.pay_by else None,
             "remedy_by": remedy_by.isoformat(),
         },
     )

@@ -161,6 +161,22 @@ NOT_HANDLED = {
 }
 
 
+NO_PENALTY = {
+    "nl": {
+        "notice_unreasonably_late": "u ons pas onredelijk laat in gebreke hebt gesteld",
+        "not_interested_party": "u geen belanghebbende bent bij het besluit",
+        "manifestly_inadmissible": "uw bezwaar duidelijk niet-ontvankelijk was",
+        "manifestly_unfounded": "uw bezwaar duidelijk ongegrond was",
+    },
+    "en": {
+        "notice_unreasonably_late": "your notice of default came unreasonably late",
+        "not_interested_party": "you are not an interested party in the decision",
+        "manifestly_inadmissible": "your objection was clearly inadmissible",
+        "manifestly_unfounded": "your objection was clearly unfounded",
+    },
+}
+
+
 def language_for(case: Case, recipient_key: str = ADDRESSEE) -> str:
     """The filer's chosen language; letters to colleagues are in Dutch."""
     if recipient_key != ADDRESSEE:
@@ -188,6 +204,7 @@ def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[st
     if payload.get("penalty"):
         penalty = payload["penalty"]
         values["penalty"] = {
+            "ground": NO_PENALTY[language].get(penalty.get("ground") or "", ""),
             "days": penalty["days"],
             "amount": euro(penalty["amount"], language),
             "lines": [
@@ -201,6 +218,7 @@ def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[st
             **{
                 name: long_date(date.fromisoformat(penalty[name]), language)
                 for name in ("notice_received", "term_expired", "first_day", "last_day", "pay_by")
+                if penalty.get(name)
             },
         }
         values["remedy_by"] = long_date(date.fromisoformat(penalty["remedy_by"]), language)

@@ -15,7 +15,14 @@ from backend.api.problems import problem_responses
 from cases import penalties, services
 from cases.api.serializers import CaseDetailSerializer, PenaltySerializer, StrictMixin
 from cases.api.views import _visible_case, case_detail_response
-from cases.models import Case, ContactMoment, ContactMomentChannel, ContactOutcome, PenaltyDecision
+from cases.models import (
+    Case,
+    ContactMoment,
+    ContactMomentChannel,
+    ContactOutcome,
+    NoPenaltyGround,
+    PenaltyDecision,
+)
 from cases.workflows import service as workflow
 from cases.workflows.complaint import HearingWaivedGround, Judgement, NotHandledGround
 from cases.workflows.objection import Costs, Outcome
@@ -384,7 +391,23 @@ class NoticesOfDefaultView(APIView):
 class PenaltyDecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PenaltyDecision
-        fields = ["first_day", "last_day", "days", "amount", "pay_by", "decided_at"]
+        fields = [
+            "first_day",
+            "last_day",
+            "days",
+            "amount",
+            "pay_by",
+            "no_penalty_ground",
+            "decided_at",
+        ]
+
+
+class PenaltyDecisionInput(StrictMixin, serializers.Serializer):
+    no_penalty_ground = serializers.ChoiceField(
+        choices=NoPenaltyGround.choices,
+        required=False,
+        help_text="Only to decide that no penalty is owed (Awb 4:17(6)), and why.",
+    )
 
 
 class CanFixPenalty(BasePermission):
@@ -397,8 +420,9 @@ class CanFixPenalty(BasePermission):
 class PenaltyDecisionView(APIView):
     """Fix the penalty owed for a late objection decision (Awb 4:18); the letter follows.
 
-    No body: days and amount are computed from the notice of default and the decision.
-    Answers 409 while the penalty still runs, when none is owed, or when already fixed.
+    Days and amount are computed from the notice of default and the sending of the
+    decision; the body is empty, or names why no penalty is owed (4:17(6)). Answers 409
+    while the penalty still runs, when none can be owed, or when already fixed.
     Callers: legal staff.
     """
 
@@ -406,7 +430,7 @@ class PenaltyDecisionView(APIView):
 
     @extend_schema(
         operation_id="casePenaltyDecisionCreate",
-        request=None,
+        request=PenaltyDecisionInput,
         responses={
             201: PenaltyDecisionSerializer,
             **problem_responses(400, 401, 403, 404, 409),
@@ -415,5 +439,11 @@ class PenaltyDecisionView(APIView):
     )
     def post(self, request: Request, reference: str) -> Response:
         case = _visible_case(request, reference)
-        decision = penalties.penalty_decision_take(case=case, by=request.user)
+        body = PenaltyDecisionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        decision = penalties.penalty_decision_take(
+            case=case,
+            by=request.user,
+            no_penalty_ground=body.validated_data.get("no_penalty_ground", ""),
+        )
         return Response(PenaltyDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)

@@ -526,6 +526,15 @@ class NoticeOfDefault(models.Model):
         return f"{self.case_id} {self.received_on}"
 
 
+class NoPenaltyGround(models.TextChoices):
+    """Why no penalty is owed although the decision was late (Awb 4:17(6))."""
+
+    NOTICE_UNREASONABLY_LATE = "notice_unreasonably_late", _("notice of default unreasonably late")
+    NOT_INTERESTED_PARTY = "not_interested_party", _("the objector is not an interested party")
+    MANIFESTLY_INADMISSIBLE = "manifestly_inadmissible", _("manifestly inadmissible")
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", _("manifestly unfounded")
+
+
 class PenaltyDecision(models.Model):
     """The decision fixing the penalty owed for a late objection decision (Awb 4:18).
 
@@ -539,7 +548,14 @@ class PenaltyDecision(models.Model):
     last_day = models.DateField(_("last penalty day"))
     days = models.PositiveSmallIntegerField(_("penalty days"))
     amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2)
-    pay_by = models.DateField(_("to be paid by"))
+    pay_by = models.DateField(_("to be paid by"), null=True, blank=True)
+    # Set when legal staff decide that no penalty is owed (then days and amount are 0).
+    no_penalty_ground = models.CharField(
+        _("no penalty because (Awb 4:17(6))"),
+        max_length=40,
+        choices=NoPenaltyGround.choices,
+        blank=True,
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now, editable=False)
 

@@ -480,6 +480,33 @@ class TestPenaltyPayments:
             {"days": 10, "per_day": "23", "subtotal": "230"}
         ]
 
+    def test_legal_staff_may_decide_that_no_penalty_is_owed(
+        self, lawyer, reviewer, file_objection, time_machine
+    ):
+        """Awb 4:17(6): e.g. a manifestly unfounded objection; the letter says why."""
+        from letters import services
+        from letters.models import Letter
+        from tests.letters.test_receipt_letters import text_of
+
+        case = self.decided_late(lawyer, reviewer, file_objection, time_machine)
+        url = f"/api/v1/cases/{case.reference}/penalty-decision"
+
+        wrong = lawyer.post(url, {"noPenaltyGround": "bored"}, format="json")
+        response = lawyer.post(url, {"noPenaltyGround": "manifestly_unfounded"}, format="json")
+        services.letters_render_pending()
+
+        assert wrong.status_code == 400
+        assert wrong.json()["invalidParams"][0]["name"] == "noPenaltyGround"
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (body["days"], body["amount"], body["payBy"]) == (0, "0.00", None)
+        assert body["noPenaltyGround"] == "manifestly_unfounded"
+        letter = Letter.objects.get(case=case, kind="objection_penalty_decision")
+        text = " ".join(text_of(letter.file.read()).split())
+        assert "Toch krijgt u geen dwangsom" in text
+        assert "omdat uw bezwaar duidelijk ongegrond was" in text
+        assert "€" not in text
+
     def test_no_penalty_decision_while_the_penalty_runs_or_without_a_valid_notice(
         self, lawyer, reviewer, file_objection, time_machine
     ):
