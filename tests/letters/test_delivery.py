@@ -430,3 +430,28 @@ def test_the_admin_shows_letters_deliveries_batches_and_branding(receipt, admin_
     listing = admin_client.get(pages[0]).content.decode()
     assert letter.case.reference in listing
     assert admin_client.get("/admin/letters/letter/add/").status_code == 403
+
+
+def test_the_letters_list_costs_the_same_queries_for_one_or_many(
+    receipt, client_for, handler, users
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    letter = receipt()
+    client = client_for(handler)
+    url = f"/api/v1/cases/{letter.case.reference}/letters"
+    client.get(url)  # warm the permission cache
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):  # more letters, each with two deliveries
+        services.letter_correction_request(
+            letter=Letter.objects.filter(case=letter.case).last(), by=handler, reason="x"
+        )
+        services.letters_render_pending()
+    delivery.print_batch_create()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    assert len(response.json()) == 4
+    assert len(many) == len(one)
