@@ -12,7 +12,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import User
@@ -194,8 +193,8 @@ def letters_render_pending(*, limit: int = 50) -> int:
     without a template wait untouched.
     """
     done = 0
-    # One attempt per request per run: walk forward in (created_at, id) order.
-    after = Q()
+    # One attempt per request per run: walk forward in id order (the order of creation).
+    after = 0
     # Read once per run: a branding edit shows from the next run (a minute at most).
     branding = Branding.current()
     while done < limit:
@@ -203,20 +202,18 @@ def letters_render_pending(*, limit: int = 50) -> int:
             message = (
                 OutboxMessage.objects.select_for_update(skip_locked=True)
                 .filter(
-                    after,
+                    id__gt=after,
                     topic=LETTER_TOPIC,
                     dispatched_at__isnull=True,
                     attempts__lt=MAX_ATTEMPTS,
                     payload__letter__in=list(TEMPLATES),
                 )
-                .order_by("created_at", "id")
+                .order_by("id")
                 .first()
             )
             if message is None:
                 return done
-            after = Q(created_at__gt=message.created_at) | Q(
-                created_at=message.created_at, id__gt=message.pk
-            )
+            after = message.pk
             written: list[str] = []
             try:
                 with transaction.atomic():

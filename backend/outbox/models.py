@@ -24,9 +24,11 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         indexes = [
+            # Workers walk what is pending in id order (ids grow with time): a range scan
+            # that stops at the first match, however many messages were handled before.
             models.Index(
-                fields=["created_at", "id"],
-                name="outbox_pending",
+                fields=["id"],
+                name="outbox_pending_by_id",
                 condition=models.Q(dispatched_at__isnull=True),
             )
         ]
