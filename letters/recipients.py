@@ -39,6 +39,7 @@ class Recipient:
     # Awb 2:14(1): letters go by e-mail only to someone who said they can be reached so.
     email_allowed: bool = False
     internal: bool = False
+    large_print: bool = False
 
     @property
     def label(self) -> str:
@@ -69,6 +70,7 @@ def _from_party(party: Party) -> Recipient:
         city=party.city,
         email=party.email,
         email_allowed=party.letters_by_email and bool(party.email),
+        large_print=party.large_print,
     )
 
 

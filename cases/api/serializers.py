@@ -77,6 +77,9 @@ class PartyInputSerializer(StrictMixin, serializers.Serializer):
         help_text="Agrees to receive letters by e-mail with the PDF attached (Awb 2:14); "
         "needs an e-mail address. Otherwise letters come by post.",
     )
+    large_print = serializers.BooleanField(
+        default=False, help_text="Letters in large print (14 pt), e.g. for low vision."
+    )
 
     def validate_phone(self, value: str) -> str:
         """Stored as E.164; Dutch numbers may be written the Dutch way (06 ...)."""
@@ -266,6 +269,7 @@ class PartySerializer(serializers.ModelSerializer):
             "needs_extra_care",
             "care_note",
             "letters_by_email",
+            "large_print",
         ]
 
     def to_representation(self, instance: Party) -> dict[str, Any]:

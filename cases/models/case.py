@@ -336,6 +336,8 @@ class Party(models.Model):
     care_note = models.TextField(_("extra-care note (staff only)"), blank=True)
     # Awb 2:14(1): letters go by e-mail only to someone who said they can be reached so.
     letters_by_email = models.BooleanField(_("letters by e-mail (Awb 2:14)"), default=False)
+    # Letters in large print (14 pt) for residents who read small print with difficulty.
+    large_print = models.BooleanField(_("letters in large print"), default=False)
 
     class Meta:
         verbose_name = _("party")

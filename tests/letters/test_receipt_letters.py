@@ -29,10 +29,10 @@ def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def keep_png(letter: Letter) -> None:
+def keep_png(letter: Letter, variant: str = "") -> None:
     """A picture of page 1 for a person to look at (tests/artifacts, not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / f"{letter.kind}-{letter.language}"
+    target = ARTIFACTS / f"{letter.kind}-{letter.language}{variant}"
     subprocess.run(  # noqa: S603
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", letter.file.path, str(target)],  # noqa: S607
         check=False,
@@ -588,3 +588,32 @@ class TestPreviewRecipients:
         penalty = client.get(f"{url}?kind=objection_penalty_decision")
 
         assert (nobody.status_code, penalty.status_code) == (409, 409)
+
+
+def font_sizes(path) -> set[float]:
+    """The font sizes on the pages, in points (WeasyPrint writes CSS pixels: 0.75 pt)."""
+    with pikepdf.open(path) as pdf:
+        return {
+            round(float(operands[1]) * 0.75, 1)
+            for page in pdf.pages
+            for operands, operator in pikepdf.parse_content_stream(page)
+            if str(operator) == "Tf"
+        }
+
+
+def test_large_print_for_a_resident_who_asked_for_it(anon, handler, team):
+    """Kwetsbare inwoners: the party's choice gives 14 pt text (16 pt headings)."""
+    body = complaint_body()
+    body["parties"][0]["largePrint"] = True
+    large = filed_and_confirmed(anon, "/api/v1/complaints", body, handler, team)
+    normal = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    services.letters_render_pending()
+
+    large_sizes = font_sizes(Letter.objects.get(case=large).file.path)
+    normal_sizes = font_sizes(Letter.objects.get(case=normal).file.path)
+
+    assert 14.0 in large_sizes
+    assert 14.0 not in normal_sizes
+    assert 10.5 in normal_sizes
+    assert_record(Letter.objects.get(case=large))
+    keep_png(Letter.objects.get(case=large), "-large-print")
