@@ -59,6 +59,11 @@ _EMAIL_TEXT = {
 }
 
 
+def _chosen_channel(recipient: Recipient) -> str:
+    """The recipient's own choice: e-mail when they agreed to it, otherwise post."""
+    return DeliveryChannel.EMAIL if recipient.email_allowed else DeliveryChannel.POST
+
+
 def _has_postal_address(recipient: Recipient) -> bool:
     return recipient.internal or all(
         (recipient.street, recipient.house_number, recipient.postal_code, recipient.city)
@@ -79,7 +84,7 @@ def delivery_queue(
     (no consent for e-mail and no postal address) gets a failed delivery that staff see,
     rather than no delivery at all.
     """
-    chosen = channel or (DeliveryChannel.EMAIL if recipient.email_allowed else DeliveryChannel.POST)
+    chosen = channel or _chosen_channel(recipient)
     if chosen == DeliveryChannel.EMAIL:
         if not recipient.email_allowed:
             raise ValidationError(
@@ -114,7 +119,7 @@ def delivery_resend(
         recipient = recipient_for(letter.case, letter.recipient_key)
     except NoSuchRecipient:
         raise DomainConflict("The case no longer names this letter's recipient.") from None
-    chosen = channel or (DeliveryChannel.EMAIL if recipient.email_allowed else DeliveryChannel.POST)
+    chosen = channel or _chosen_channel(recipient)
     if letter.deliveries.filter(channel=chosen, state=DeliveryState.QUEUED).exists():
         raise DomainConflict("This letter is already waiting to go out this way.")
     current = "\n".join(recipient.postal_lines())
@@ -132,6 +137,7 @@ def _email_for(delivery: LetterDelivery) -> EmailMessage:
     branding = Branding.current()
     title = TITLES[letter.kind][letter.language]
     body = _EMAIL_TEXT[letter.language].format(
+        # The name as the letter has it (the record's label is "role: name").
         name=letter.recipient.split(": ", 1)[-1],
         title=title,
         reference=case.reference,
