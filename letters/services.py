@@ -27,6 +27,7 @@ from letters.recipients import (
     PERSON_COMPLAINED_ABOUT,
     NoSuchRecipient,
     Recipient,
+    addressee_party,
     recipient_for,
 )
 from letters.rendering import TEMPLATES, render
@@ -171,6 +172,15 @@ def letters_for_request(
         )
         delivery_queue(letter, recipient=recipient)
         letters.append(letter)
+        if recipient.key == ADDRESSEE and addressee_party(case).needs_extra_care:
+            # Kwetsbare inwoners: a letter alone may not be enough - prompt a call.
+            CaseEvent.objects.create(
+                case=case,
+                kind=EventKind.NOTE,
+                text=f"Letter {letter.pk} goes to a resident who needs extra care: "
+                "consider a call to explain it.",
+                data={"letter": letter.pk, "kind": letter.kind},
+            )
     if replaces is not None and letters:
         # The wrong letter must not go out after all: stop what has not left yet. (One
         # already in a print batch is the mailroom's to pull; the batch list names it.)

@@ -332,7 +332,9 @@ def test_rendering_a_letter_costs_a_fixed_number_of_queries(anon, handler, team)
     from letters.models import Branding
 
     Branding.current()  # made once, by the first letter ever
-    filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    # (a filer who needs extra care adds one timeline note: tested on its own)
+    body = body_with(needsExtraCare=False, careNote="")
+    filed_and_confirmed(anon, "/api/v1/complaints", body, handler, team)
     with CaptureQueriesContext(connection) as queries:
         assert services.letters_render_pending() == 1
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
@@ -455,3 +457,14 @@ def test_the_letters_list_costs_the_same_queries_for_one_or_many(
 
     assert len(response.json()) == 4
     assert len(many) == len(one)
+
+
+def test_a_letter_to_a_resident_who_needs_extra_care_prompts_a_call(receipt):
+    """complaint_body's filer needs extra care (low vision): the timeline asks for a call."""
+    from cases.models import CaseEvent
+
+    letter = receipt()
+    plain = receipt(needsExtraCare=False, careNote="")
+
+    assert CaseEvent.objects.filter(case=letter.case, text__contains="needs extra care").exists()
+    assert not CaseEvent.objects.filter(case=plain.case, text__contains="needs extra care")
