@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.deadlines import term_compute
 from cases.models import Case, DeadlineKind, PartyRole
 from letters.models import Branding
-from letters.recipients import ADDRESSEE, addressee_party, recipient_for
+from letters.recipients import ADDRESSEE, addressee_party, filer_party, recipient_for
 from letters.rendering import euro, long_date
 
 LABELS = {
@@ -181,7 +181,7 @@ def language_for(case: Case, recipient_key: str = ADDRESSEE) -> str:
     """The filer's chosen language; letters to colleagues are in Dutch."""
     if recipient_key != ADDRESSEE:
         return "nl"
-    filer = next(p for p in case.parties.all() if p.role == PartyRole.FILER)
+    filer = filer_party(case)
     return filer.language if filer.language in LABELS else "nl"
 
 
@@ -261,7 +261,7 @@ def letter_context(
             confirmed_via=words.get(details.satisfaction_confirmed_via, ""),
             not_handled_ground=NOT_HANDLED[language].get(details.not_handled_ground, ""),
             conduct_date=long_date(details.conduct_date, language),
-            complainant=next(p for p in case.parties.all() if p.role == PartyRole.FILER),
+            complainant=filer_party(case),
             hearing_date=long_date(details.hearing_at, language),
             hearing_time=(
                 timezone.localtime(details.hearing_at).strftime("%H:%M")
@@ -276,7 +276,7 @@ def letter_context(
             missing.append("de gronden van uw bezwaar" if language == "nl" else "your grounds")
         if not details.signed:
             missing.append("uw handtekening" if language == "nl" else "your signature")
-        objector = next(p for p in case.parties.all() if p.role == PartyRole.FILER)
+        objector = filer_party(case)
         context.update(
             objection=details,
             objector=objector,

@@ -131,10 +131,9 @@ def delivery_resend(
     return delivery_queue(letter, recipient=recipient, channel=chosen, by=by, reason=reason)
 
 
-def _email_for(delivery: LetterDelivery) -> EmailMessage:
+def _email_for(delivery: LetterDelivery, branding: Branding) -> EmailMessage:
     letter = delivery.letter
     case = letter.case
-    branding = Branding.current()
     title = TITLES[letter.kind][letter.language]
     body = _EMAIL_TEXT[letter.language].format(
         # The name as the letter has it (the record's label is "role: name").
@@ -170,6 +169,7 @@ def deliveries_send_email(*, limit: int = 50) -> int:
     """
     done = 0
     tried: list[int] = []
+    branding = Branding.current()  # once per run, as for rendering
     while done < limit:
         with transaction.atomic():
             delivery = (
@@ -185,7 +185,7 @@ def deliveries_send_email(*, limit: int = 50) -> int:
             try:
                 # Sent under the row lock: at least once. A worker killed between the
                 # mail server's yes and the commit sends it again - better twice than lost.
-                _email_for(delivery).send()
+                _email_for(delivery, branding).send()
             except SoftTimeLimitExceeded:
                 raise  # out of time: the delivery stays queued for the next run
             except Exception as error:  # noqa: BLE001 - counted, retried, then shown

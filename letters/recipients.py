@@ -74,6 +74,11 @@ def _from_party(party: Party) -> Recipient:
     )
 
 
+def filer_party(case: Case) -> Party:
+    """The complainant or objector (from the prefetched parties when there are)."""
+    return next(p for p in case.parties.all() if p.role == PartyRole.FILER)
+
+
 def addressee_party(case: Case) -> Party:
     """The representative (gemachtigde) when there is one, otherwise the filer."""
     parties = {party.role: party for party in case.parties.all()}
