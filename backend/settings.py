@@ -233,6 +233,11 @@ SPECTACULAR_SETTINGS = {
         "ContactMomentChannelEnum": "cases.models.ContactMomentChannel",
         "DeliveryChannelEnum": "letters.models.DeliveryChannel",
         "DeliveryStateEnum": "letters.models.DeliveryState",
+        "ContactOutcomeEnum": "cases.models.ContactOutcome",
+        "DecisionOutcomeEnum": "cases.workflows.objection.Outcome",
+        "ComplaintHearingWaivedGroundEnum": "cases.workflows.complaint.HearingWaivedGround",
+        "ObjectionHearingWaivedGroundEnum": "cases.workflows.objection.HearingWaivedGround",
+        "NotHandledGroundEnum": "cases.workflows.complaint.NotHandledGround",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from backend.api.problems import Conflict, problem_responses
 from backend.tasks import enqueue_after_commit
-from cases.api.views import _data_flags, _visible_case
+from cases.api.access import data_flags, visible_case
 from cases.models import Case
 from letters import delivery, services
 from letters.context import language_for, letter_context
@@ -80,8 +80,8 @@ class LetterSerializer(serializers.ModelSerializer):
 
 
 def _letter_case(request: Request, reference: str) -> Case:
-    case = _visible_case(request, reference)
-    if not _data_flags(request.user, case)["personal_data"]:
+    case = visible_case(request, reference)
+    if not data_flags(request.user, case)["personal_data"]:
         raise PermissionDenied("Your role cannot read letters (they hold personal data).")
     return case
 

@@ -1,10 +1,17 @@
-"""Roles are groups of permissions, created by a data migration.
+"""Roles are groups of permissions; apps grant their permissions to roles.
 
-The mapping below is the single place that says who may do what; the migration and the
-tests read it. Permission codenames are ``app_label.codename``.
+Each app says who may do what in its own ``roles`` module and registers it in its
+``ready()`` (``grants_register``); the platform knows no app by name. ``roles_sync`` makes
+every role group hold exactly the permissions granted to it. It runs after every
+``migrate`` (post_migrate), so a new step or permission needs no hand-written data
+migration. Permission names are ``app_label.codename``.
 """
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+
+from django.apps import apps as global_apps
 
 
 class Role(StrEnum):
@@ -18,117 +25,92 @@ class Role(StrEnum):
 
 STAFF_ROLES = frozenset({Role.CASE_HANDLER, Role.LEGAL_STAFF, Role.TEAM_LEAD})
 
-# Filing is open to everyone who may file; staff intake (phone, counter, post, e-mail,
-# with the actual received date-time) needs ``register_intake``.
-_HANDLING = [
-    "cases.register_intake",
-    "cases.view_queue",
-    "cases.view_personal_data",
-    "cases.view_care_note",
-    "cases.claim_case",
-    "cases.add_note",
-    "cases.view_events",
-    "cases.log_contact",
-    "letters.send_letter",
-]
 
-# Complaints are handled by complaint handlers and their team leads (Awb 9:7 is checked
-# per case: never the person complained about).
-_COMPLAINT_STEPS = [
-    f"cases.complaint_{step}"
-    for step in (
-        "confirm_receipt",
-        "offer_written_contact",
-        "resolve_informally",
-        "start_formal_handling",
-        "plan_hearing",
-        "hold_hearing",
-        "waive_hearing",
-        "involve_committee",
-        "extend_term",
-        "record_outcome",
-        "not_handle",
-        "forward",
-        "withdraw",
-    )
-]
+@dataclass(frozen=True)
+class Grant:
+    """A permission and the roles that hold it.
 
-# Objections: legal staff own the procedure (admissibility, review as second lawyer);
-# handlers and team leads run the informal call, hearings and drafting.
-_OBJECTION_HANDLING = [
-    f"cases.objection_{step}"
-    for step in (
-        "confirm_receipt",
-        "handle_informally",
-        "handle_hearing",
-        "refer_committee",
-        "postpone",
-        "draft_decision",
-        "withdraw",
-    )
-]
-_OBJECTION_LEGAL = [
-    *_OBJECTION_HANDLING,
-    "cases.objection_check_admissibility",
-    "cases.objection_review_decision",
-    "cases.objection_record_default",
-    "cases.objection_fix_penalty",
-]
+    ``model`` (``app_label.model_name``) is set for a permission that no model's
+    ``Meta.permissions`` declares (a workflow step's): the sync creates it there, named
+    ``name``.
+    """
 
-ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.RESIDENT: ["cases.file_case"],
-    Role.INTEGRATION_CLIENT: ["cases.file_case"],
-    Role.CASE_HANDLER: [
-        "cases.file_case",
-        *_HANDLING,
-        *_COMPLAINT_STEPS,
-        *_OBJECTION_HANDLING,
-    ],
-    Role.LEGAL_STAFF: [
-        "cases.file_case",
-        *_HANDLING,
-        "cases.view_all_objections",
-        *_OBJECTION_LEGAL,
-    ],
-    Role.TEAM_LEAD: [
-        "cases.file_case",
-        *_HANDLING,
-        *_COMPLAINT_STEPS,
-        *_OBJECTION_HANDLING,
-        "cases.assign_case",
-        # The mailroom's task: print batches hold every team's letters and addresses.
-        "letters.print_letters",
-    ],
-    # Functional administration: configures teams and users and sees every case, but no
-    # personal data - the role does not need it (AVG data minimisation). That includes the
-    # timeline: notes and step data (hearing reports, agreed solutions) are personal data.
-    Role.ADMINISTRATOR: [
-        "cases.view_queue",
-        "cases.view_all_cases",
-        "cases.assign_case",
-    ],
-}
+    permission: str
+    roles: frozenset[Role]
+    model: str = ""
+    name: str = ""
+
+
+GrantSource = Callable[[], Iterable[Grant]]
+_SOURCES: list[GrantSource] = []
+
+
+def grants_register(source: GrantSource) -> None:
+    """Add an app's grants (called from its AppConfig.ready())."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def grants() -> list[Grant]:
+    return [grant for source in _SOURCES for grant in source()]
+
+
+def role_permissions() -> dict[Role, list[str]]:
+    """Every role with the permissions granted to it, sorted."""
+    found: dict[Role, set[str]] = {role: set() for role in Role}
+    for grant in grants():
+        for role in grant.roles:
+            found[role].add(grant.permission)
+    return {role: sorted(permissions) for role, permissions in found.items()}
+
+
+def _declared_permissions_create(apps) -> None:  # noqa: ANN001
+    """Permissions from a grant rather than a Meta; skipped while the model does not exist
+    in this (historical) state."""
+    content_type_model = apps.get_model("contenttypes", "ContentType")
+    permission_model = apps.get_model("auth", "Permission")
+    for grant in grants():
+        if not grant.model:
+            continue
+        app_label, model_name = grant.model.split(".")
+        try:
+            apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        content_type, _ = content_type_model.objects.get_or_create(
+            app_label=app_label, model=model_name
+        )
+        codename = grant.permission.split(".", 1)[1]
+        permission, created = permission_model.objects.get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": grant.name[:255]}
+        )
+        if not created and permission.name != grant.name[:255]:
+            permission.name = grant.name[:255]
+            permission.save(update_fields=["name"])
 
 
 def roles_sync(apps) -> None:  # noqa: ANN001 - a migration's app registry or django.apps
     """Create or update every role group with exactly its permissions.
 
-    Idempotent; called by data migrations whenever permissions or roles change. Permissions
-    that do not exist yet (their model comes in a later migration) are skipped; the
-    migration that adds them syncs again.
+    Idempotent. Permissions that do not exist yet (their model comes in a later
+    migration) are skipped; the sync after the last migration grants them.
     """
     from django.contrib.auth.management import create_permissions
 
-    # Permissions are normally created after all migrations ran; roles need them now.
+    # Django creates Meta permissions after all migrations ran; roles need them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        before = getattr(app_config, "models_module", None)
+        app_config.models_module = before or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = before
+    _declared_permissions_create(apps)
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         group, _ = group_model.objects.get_or_create(name=role.value)
-        wanted = [tuple(dotted.split(".")) for dotted in codenames]
+        wanted = {tuple(dotted.split(".", 1)) for dotted in names}
         found = [
             p
             for p in permission_model.objects.filter(
@@ -137,3 +119,9 @@ def roles_sync(apps) -> None:  # noqa: ANN001 - a migration's app registry or dj
             if (p.content_type.app_label, p.codename) in wanted
         ]
         group.permissions.set(found)
+
+
+def roles_sync_after_migrate(sender, apps=None, **kwargs) -> None:  # noqa: ANN001
+    """post_migrate receiver: the roles follow the code after every migrate (and flush,
+    which sends the signal without a migration state)."""
+    roles_sync(apps or global_apps)

@@ -9,9 +9,12 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.accounts.models import Team, User
+from backend.api.inputs import NotInFuture, StrictSerializer
+from cases.api.step_links import AvailableStepSerializer, available_steps
 from cases.attachments import sniff_content_type
 from cases.models import (
     Attachment,
@@ -31,24 +34,13 @@ from cases.models import (
 )
 from cases.penalties import penalty_status
 from cases.services import NewAttachment
+from cases.workflows.registry import WORKFLOWS
 from cases.workflows.service import steps_available
 
 _NL_POSTAL_CODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
 
 
-class StrictMixin:
-    """Unknown fields are an error, not silently dropped: a typo must not lose data."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            known = {name for name, f in self.fields.items() if not f.read_only}
-            unknown = sorted(set(data) - known)
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
-
-
-class PartyInputSerializer(StrictMixin, serializers.Serializer):
+class PartyInputSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.FILER)
     party_type = serializers.ChoiceField(choices=PartyType.choices, default=PartyType.PERSON)
     name = serializers.CharField(max_length=200)
@@ -120,7 +112,7 @@ class PartyInputSerializer(StrictMixin, serializers.Serializer):
         return attrs
 
 
-class AttachmentInputSerializer(StrictMixin, serializers.Serializer):
+class AttachmentInputSerializer(StrictSerializer):
     filename = serializers.CharField(max_length=255)
     content = serializers.CharField(help_text="The file, base64 encoded.")
 
@@ -145,7 +137,7 @@ class AttachmentInputSerializer(StrictMixin, serializers.Serializer):
         return NewAttachment(filename=filename, content=content, content_type=content_type)
 
 
-class ComplaintInputSerializer(StrictMixin, serializers.Serializer):
+class ComplaintInputSerializer(StrictSerializer):
     employee = serializers.CharField(
         max_length=150,
         required=False,
@@ -153,31 +145,25 @@ class ComplaintInputSerializer(StrictMixin, serializers.Serializer):
         help_text="Staff intake only: username of the employee complained about (Awb 9:7).",
     )
     employee_description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    conduct_date = serializers.DateField(required=False, allow_null=True)
-
-    def validate_conduct_date(self, value: Any) -> Any:
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The date of the conduct is in the future.")
-        return value
+    conduct_date = serializers.DateField(
+        required=False, allow_null=True, validators=[NotInFuture()]
+    )
 
 
-class ObjectionInputSerializer(StrictMixin, serializers.Serializer):
+class ObjectionInputSerializer(StrictSerializer):
     decision_reference = serializers.CharField(max_length=80)
     decision_subject = serializers.CharField(max_length=200)
-    decision_date = serializers.DateField(help_text="The day the decision was made known.")
+    decision_date = serializers.DateField(
+        validators=[NotInFuture()], help_text="The day the decision was made known."
+    )
     decision_department = serializers.CharField(max_length=120, required=False, allow_blank=True)
     grounds = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     pro_forma = serializers.BooleanField(default=False)
     signed = serializers.BooleanField(default=False)
     costs_reimbursement_requested = serializers.BooleanField(default=False)
 
-    def validate_decision_date(self, value: Any) -> Any:
-        if value > timezone.localdate():
-            raise serializers.ValidationError("The decision date is in the future.")
-        return value
 
-
-class FilingSerializer(StrictMixin, serializers.Serializer):
+class FilingSerializer(StrictSerializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
@@ -523,9 +509,14 @@ class CaseDetailSerializer(_CaseBaseSerializer):
         user = self.context.get("user")
         return user is not None and user.has_perm("cases.view_events")
 
-    def get_available_transitions(self, case: Case) -> list[str]:
+    @extend_schema_field(AvailableStepSerializer(many=True))
+    def get_available_transitions(self, case: Case) -> list[dict]:
+        """The steps the caller may take now, each with its labels and operation."""
         user = self.context.get("user")
-        return steps_available(case, user) if user is not None else []
+        workflow = WORKFLOWS.get(case.kind)
+        if user is None or workflow is None:
+            return []
+        return available_steps(workflow, steps_available(case, user), case.reference)
 
     def get_penalty(self, case: Case) -> dict | None:
         """Objections with a notice of default: penalty days and amount so far (staff)."""
@@ -555,7 +546,7 @@ class CaseDetailSerializer(_CaseBaseSerializer):
         return ObjectionDetailsSerializer(details).data if details else None
 
 
-class AssignmentInputSerializer(StrictMixin, serializers.Serializer):
+class AssignmentInputSerializer(StrictSerializer):
     assignee = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
@@ -572,7 +563,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = ["reference", "assignee", "assigned_at"]
 
 
-class NoteInputSerializer(StrictMixin, serializers.Serializer):
+class NoteInputSerializer(StrictSerializer):
     text = serializers.CharField(max_length=10000)
 
 

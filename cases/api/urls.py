@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.api import legal_terms, views, workflow
+from cases.api import legal_terms, steps, views, workflow
 from letters import api as letters_api
 
 urlpatterns = [
@@ -90,4 +90,5 @@ urlpatterns = [
         name="print-batch-posted",
     ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
+    *steps.step_urlpatterns(),
 ]

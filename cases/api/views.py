@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import re
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +9,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -24,60 +22,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import User
 from backend.api.pagination import KeysetPagination
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
 from cases import selectors, services
+from cases.api import access
 from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
 from cases.api.queue_params import QueueQuerySerializer
 from cases.api.throttles import AnonFilingThrottle
-from cases.deadlines import legal_calendar, norm_calendar
 from cases.models import Case, CaseKind
-
-
-def _data_flags(user: User, case: Case | None = None) -> dict[str, Any]:
-    """Which personal data the caller sees: staff by role, a filer their own (AVG art. 15)."""
-    own = case is not None and user.is_authenticated and case.registered_by_id == user.pk
-    return {
-        "personal_data": user.has_perm("cases.view_personal_data") or own,
-        "care_note": user.has_perm("cases.view_care_note"),
-    }
-
-
-def _detail_context(user: User, case: Case) -> dict[str, Any]:
-    return {
-        **_data_flags(user, case),
-        "user": user,
-        "today": timezone.localdate(),
-        "legal_calendar": legal_calendar(),
-        "norm_calendar": norm_calendar(),
-    }
-
-
-REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6,}$")
-
-
-def _reference_check(reference: str) -> None:
-    if not REFERENCE_PATTERN.match(reference):
-        raise InvalidParams(
-            [
-                {
-                    "name": "reference",
-                    "code": "invalid",
-                    "reason": "A case reference looks like KL-2026-000123 or BZ-2026-000045.",
-                }
-            ]
-        )
-
-
-def _visible_case(request: Request, reference: str) -> Case:
-    _reference_check(reference)
-    try:
-        return selectors.case_visible_to(request.user).get(reference=reference)
-    except ObjectDoesNotExist:
-        raise NotFound("There is no case with this reference, or you may not see it.") from None
 
 
 def _fingerprint(data: Any) -> str:
@@ -138,7 +92,7 @@ class _FilingView(APIView):
         location = reverse("case-detail", kwargs={"reference": case.reference})
         if user is not None and user.has_perm("cases.view_queue"):
             case = selectors.case_detail(user=user, reference=case.reference)
-            body = s.CaseDetailSerializer(case, context=_detail_context(user, case)).data
+            body = s.CaseDetailSerializer(case, context=access.detail_context(user, case)).data
         else:
             body = s.FilingReceiptSerializer(case).data
         headers = {"Location": location}
@@ -235,7 +189,9 @@ class CaseQueueView(APIView):
         params.is_valid(raise_exception=True)
         cases: QuerySet[Case] = selectors.case_queue(user=request.user, filters=params.filters())
         rows, links = queue_paginator().paginate(cases, request)
-        results = s.CaseQueueItemSerializer(rows, many=True, context=_data_flags(request.user))
+        results = s.CaseQueueItemSerializer(
+            rows, many=True, context=access.data_flags(request.user)
+        )
         return Response({"results": results.data, **links})
 
 
@@ -259,12 +215,14 @@ class CaseDetailView(APIView):
 
 def case_detail_response(request: Request, reference: str) -> Response:
     """The case as its page shows it, for this caller."""
-    _reference_check(reference)
+    access.reference_check(reference)
     try:
         case = selectors.case_detail(user=request.user, reference=reference)
     except ObjectDoesNotExist:
-        raise NotFound("There is no case with this reference, or you may not see it.") from None
-    return Response(s.CaseDetailSerializer(case, context=_detail_context(request.user, case)).data)
+        raise access.not_found() from None
+    return Response(
+        s.CaseDetailSerializer(case, context=access.detail_context(request.user, case)).data
+    )
 
 
 class CaseAssignmentView(APIView):
@@ -287,7 +245,7 @@ class CaseAssignmentView(APIView):
         tags=["queues"],
     )
     def put(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         serializer = s.AssignmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.case_assign(
@@ -335,7 +293,7 @@ class CaseEventsView(APIView):
         tags=["cases"],
     )
     def get(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         rows, links = events_paginator().paginate(selectors.case_events(case=case), request)
         return Response({"results": s.CaseEventSerializer(rows, many=True).data, **links})
 
@@ -354,8 +312,8 @@ class AttachmentDownloadView(APIView):
         tags=["cases"],
     )
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
-        case = _visible_case(request, reference)
-        if not _data_flags(request.user, case)["personal_data"]:
+        case = access.visible_case(request, reference)
+        if not access.data_flags(request.user, case)["personal_data"]:
             raise PermissionDenied("Your role cannot open attachments.")
         try:
             attachment = case.attachments.get(pk=attachment_id)
@@ -383,7 +341,7 @@ class CaseNotesView(APIView):
         tags=["cases"],
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         serializer = s.NoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         event = services.case_add_note(

@@ -1,7 +1,5 @@
 """Workflow endpoints: take a step by name, log contact moments, rate the handling."""
 
-from typing import Any
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -11,10 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.api.inputs import StrictSerializer
 from backend.api.problems import problem_responses
 from cases import penalties, services
-from cases.api.serializers import CaseDetailSerializer, PenaltySerializer, StrictMixin
-from cases.api.views import _visible_case, case_detail_response
+from cases.api import access
+from cases.api.serializers import CaseDetailSerializer, PenaltySerializer
+from cases.api.steps import CanTakeSteps, step_input
+from cases.api.views import case_detail_response
 from cases.models import (
     Case,
     ContactMoment,
@@ -24,213 +25,25 @@ from cases.models import (
     PenaltyDecision,
 )
 from cases.workflows import service as workflow
-from cases.workflows.complaint import HearingWaivedGround, Judgement, NotHandledGround
-from cases.workflows.objection import Costs, Outcome
-from cases.workflows.objection import HearingWaivedGround as ObjectionWaivedGround
 
 
-class _Input(StrictMixin, serializers.Serializer):
-    pass
-
-
-class NoData(_Input):
-    pass
-
-
-class ResolveInformallyInput(_Input):
-    solution = serializers.CharField(max_length=5000, help_text="What was agreed.")
-    confirmed_via = serializers.ChoiceField(
-        choices=ContactMomentChannel.choices,
-        help_text="How the complainant said they are satisfied (Awb 9:5).",
-    )
-    confirmed_at = serializers.DateTimeField()
-
-    def validate_confirmed_at(self, value: Any) -> Any:
-        if value > timezone.now():
-            raise serializers.ValidationError("This moment is in the future.")
-        return value
-
-
-class PlanHearingInput(_Input):
-    at = serializers.DateTimeField()
-    location = serializers.CharField(max_length=300, help_text="Place or video link.")
-
-    def validate_at(self, value: Any) -> Any:
-        if value <= timezone.now():
-            raise serializers.ValidationError("A hearing is planned in the future.")
-        return value
-
-
-class HoldHearingInput(_Input):
-    report = serializers.CharField(max_length=20000)
-
-
-class WaiveHearingInput(_Input):
-    ground = serializers.ChoiceField(choices=HearingWaivedGround.choices)
-
-
-class InvolveCommitteeInput(_Input):
-    name = serializers.CharField(max_length=200)
-
-
-class ExtendTermInput(_Input):
-    weeks = serializers.IntegerField(min_value=1, max_value=52)
-    reason = serializers.CharField(max_length=2000)
-    consent = serializers.BooleanField(
-        default=False, help_text="The complainant consented in writing (needed after one)."
-    )
-
-
-class RecordOutcomeInput(_Input):
-    findings = serializers.CharField(max_length=20000)
-    judgement = serializers.ChoiceField(choices=Judgement.choices)
-    conclusions = serializers.CharField(max_length=20000)
-    measures = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-
-
-class NotHandleInput(_Input):
-    ground = serializers.ChoiceField(choices=NotHandledGround.choices)
-    explanation = serializers.CharField(max_length=5000)
-
-
-class ForwardInput(_Input):
-    to = serializers.CharField(max_length=200, help_text="The competent body.")
-    reason = serializers.CharField(max_length=2000)
-
-
-class WithdrawInput(_Input):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
-COMPLAINT_INPUTS: dict[str, type[serializers.Serializer]] = {
-    "confirm_receipt": NoData,
-    "offer_written_contact": NoData,
-    "resolve_informally": ResolveInformallyInput,
-    "start_formal_handling": NoData,
-    "plan_hearing": PlanHearingInput,
-    "hold_hearing": HoldHearingInput,
-    "waive_hearing": WaiveHearingInput,
-    "involve_committee": InvolveCommitteeInput,
-    "extend_term": ExtendTermInput,
-    "record_outcome": RecordOutcomeInput,
-    "not_handle": NotHandleInput,
-    "forward": ForwardInput,
-    "withdraw": WithdrawInput,
-}
-
-
-class RequestRepairInput(_Input):
-    missing = serializers.ListField(
-        child=serializers.CharField(max_length=200),
-        allow_empty=False,
-        help_text="What is missing (Awb 6:5), e.g. grounds, signature.",
-    )
-    term_weeks = serializers.IntegerField(min_value=1, max_value=4, default=2)
-
-
-class RecordRepairInput(_Input):
-    grounds = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-    signed = serializers.BooleanField(required=False, allow_null=True, default=None)
-
-
-class AcceptInput(_Input):
-    posted_on = serializers.DateField(
-        required=False, allow_null=True, help_text="Postmark date, for the postal rule (6:9(2))."
-    )
-    excusable_reason = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, help_text="Late but excusable (6:11)."
-    )
-
-
-class ChangedDecisionInput(_Input):
-    new_decision_reference = serializers.CharField(max_length=80)
-
-
-class ObjectionHearingInput(_Input):
-    at = serializers.DateTimeField()
-    location = serializers.CharField(max_length=300, help_text="Place or video link.")
-    inspection_from = serializers.DateField(help_text="Documents open for inspection from.")
-    inspection_place = serializers.CharField(max_length=300)
-    invited_on = serializers.DateField(required=False, help_text="Default: today.")
-
-
-class ObjectionWaiveInput(_Input):
-    ground = serializers.ChoiceField(choices=ObjectionWaivedGround.choices)
-
-
-class AdviceInput(_Input):
-    advice = serializers.CharField(max_length=50000)
-    recommendation = serializers.ChoiceField(
-        choices=Outcome.choices, help_text="The outcome the committee recommends."
-    )
-
-
-class PostponeInput(_Input):
-    weeks = serializers.IntegerField(min_value=1, max_value=52)
-    reason = serializers.CharField(max_length=2000)
-    consent = serializers.BooleanField(default=False, help_text="Needed after one (7:10(4)).")
-
-
-class DraftDecisionInput(_Input):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    reasons = serializers.CharField(max_length=50000)
-    costs = serializers.ChoiceField(choices=Costs.choices)
-    new_decision_reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    departs_from_advice_reasons = serializers.CharField(
-        max_length=20000, required=False, allow_blank=True
-    )
-
-
-class RejectDecisionInput(_Input):
-    comments = serializers.CharField(max_length=20000)
-
-
-OBJECTION_INPUTS: dict[str, type[serializers.Serializer]] = {
-    "confirm_receipt": NoData,
-    "request_repair": RequestRepairInput,
-    "record_repair": RecordRepairInput,
-    "repair_lapsed": NoData,
-    "hold_premature": NoData,
-    "release_premature": NoData,
-    "accept": AcceptInput,
-    "record_changed_decision": ChangedDecisionInput,
-    "continue_formally": NoData,
-    "plan_hearing": ObjectionHearingInput,
-    "hold_hearing": HoldHearingInput,
-    "waive_hearing": ObjectionWaiveInput,
-    "refer_committee": InvolveCommitteeInput,
-    "receive_advice": AdviceInput,
-    "postpone": PostponeInput,
-    "draft_decision": DraftDecisionInput,
-    "approve_decision": NoData,
-    "reject_decision": RejectDecisionInput,
-    "close": NoData,
-    "withdraw": WithdrawInput,
-}
-
-STEP_INPUTS = {"complaint": COMPLAINT_INPUTS, "objection": OBJECTION_INPUTS}
-
-
-class TransitionInput(StrictMixin, serializers.Serializer):
+class TransitionInput(StrictSerializer):
     name = serializers.CharField(max_length=60, help_text="A step in availableTransitions.")
-    data = serializers.DictField(required=False, default=dict, help_text="The step's data.")
-
-
-class CanTakeSteps(BasePermission):
-    """Handling staff; which steps each role may take is checked per step."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.user.has_perm("cases.view_queue")
+    data = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="The step's input: the request body of the step's own operation.",
+    )
 
 
 class CaseTransitionView(APIView):
-    """Take a workflow step by name, with its data.
+    """Take a workflow step by name, with its data (``{"name": ..., "data": {...}}``).
 
-    400 for an unknown step or missing data (naming the field), 403 when the caller's role
-    may not take it, 409 when the case's state does not allow it now (the response lists
-    ``availableTransitions``). Callers: case handlers and team leads (complaints); legal
-    staff, handlers and team leads (objections: admissibility and review are legal staff's,
-    and the reviewer is never the drafter).
+    Kept for clients written against API 1.0; new clients use each step's own operation
+    (``POST /complaints/{reference}/steps/{step}``, ``/objections/...``), which documents
+    the step's input. Errors are the same: 400 for an unknown step or bad data (naming the
+    field as ``data.<field>``), 403 when the caller's role may not take it, 409 when the
+    case's state or a condition does not allow it now. Callers: as for each step.
     """
 
     permission_classes = [IsAuthenticated, CanTakeSteps]
@@ -243,23 +56,24 @@ class CaseTransitionView(APIView):
             **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["workflow"],
+        deprecated=True,
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         body = TransitionInput(data=request.data)
         body.is_valid(raise_exception=True)
         name = body.validated_data["name"]
         workflow.step_check(case=case, name=name, by=request.user)
-        step = STEP_INPUTS[case.kind][name](data=body.validated_data["data"])
-        if not step.is_valid():
-            raise serializers.ValidationError({"data": step.errors})
-        workflow.case_transition(
-            case=case, name=name, data=dict(step.validated_data), by=request.user
-        )
+        spec = workflow.workflow_of(case.kind).steps[name]
+        try:
+            data = step_input(spec, body.validated_data["data"])
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"data": error.detail}) from None
+        workflow.case_transition(case=case, name=name, data=data, by=request.user)
         return case_detail_response(request, reference)
 
 
-class ContactMomentInput(StrictMixin, serializers.Serializer):
+class ContactMomentInput(StrictSerializer):
     occurred_at = serializers.DateTimeField(required=False)
     channel = serializers.ChoiceField(choices=ContactMomentChannel.choices, default="phone")
     outcome = serializers.ChoiceField(choices=ContactOutcome.choices)
@@ -297,7 +111,7 @@ class ContactMomentsView(APIView):
         tags=["workflow"],
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         body = ContactMomentInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -306,7 +120,7 @@ class ContactMomentsView(APIView):
         return Response(ContactMomentSerializer(moment).data, status=status.HTTP_201_CREATED)
 
 
-class SatisfactionInput(StrictMixin, serializers.Serializer):
+class SatisfactionInput(StrictSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
@@ -334,7 +148,7 @@ class SatisfactionView(APIView):
         tags=["workflow"],
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         user = request.user
         body = SatisfactionInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -349,7 +163,7 @@ class SatisfactionView(APIView):
         )
 
 
-class NoticeOfDefaultInput(StrictMixin, serializers.Serializer):
+class NoticeOfDefaultInput(StrictSerializer):
     received_on = serializers.DateField(help_text="The day the notice of default came in.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
@@ -380,7 +194,7 @@ class NoticesOfDefaultView(APIView):
         tags=["workflow"],
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         body = NoticeOfDefaultInput(data=request.data)
         body.is_valid(raise_exception=True)
         penalties.notice_of_default_record(case=case, by=request.user, **body.validated_data)
@@ -402,7 +216,7 @@ class PenaltyDecisionSerializer(serializers.ModelSerializer):
         ]
 
 
-class PenaltyDecisionInput(StrictMixin, serializers.Serializer):
+class PenaltyDecisionInput(StrictSerializer):
     no_penalty_ground = serializers.ChoiceField(
         choices=NoPenaltyGround.choices,
         required=False,
@@ -438,7 +252,7 @@ class PenaltyDecisionView(APIView):
         tags=["workflow"],
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = _visible_case(request, reference)
+        case = access.visible_case(request, reference)
         body = PenaltyDecisionInput(data=request.data)
         body.is_valid(raise_exception=True)
         decision = penalties.penalty_decision_take(

@@ -46,6 +46,7 @@ from cases.models.deadline import (
 
 # The workflows' proxies are models too; importing them here registers them.
 from cases.workflows.complaint import Complaint
+from cases.workflows.objection import Objection
 
 __all__ = [
     "NO_DUE_DATE",

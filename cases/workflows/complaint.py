@@ -33,9 +33,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import transition
+from rest_framework import serializers
 
-from cases.models.case import Case, CaseKind, ContactOutcome
+from backend.accounts.roles import Role
+from backend.api.inputs import InFuture, NotInFuture, StrictSerializer
+from cases.models import Case, CaseKind, ContactMomentChannel, ContactOutcome
+from cases.workflows import complaint_effects as effects
+from cases.workflows.inputs import CommitteeInput, HearingReportInput, WithdrawInput
+from cases.workflows.spec import Workflow, condition, step
 
 
 class ComplaintState(models.TextChoices):
@@ -81,6 +86,15 @@ class NotHandledGround(models.TextChoices):
     INSUFFICIENT_INTEREST = "insufficient_interest", _("insufficient interest or weight (9:8(2))")
 
 
+# Complaints are handled by complaint handlers and their team leads; Awb 9:7 is checked
+# per case (never the person complained about).
+HANDLERS = frozenset({Role.CASE_HANDLER, Role.TEAM_LEAD})
+
+
+@condition(
+    article="beleid: eerst bellen (COMPLAINT_FAILED_CALLS)",
+    message=_("First try to call: enough failed calls, each at another time of day."),
+)
 def failed_attempts_at_different_times(case: Case) -> bool:
     """Enough failed calls, each at another time of day, to switch to writing."""
     failed = [
@@ -91,6 +105,10 @@ def failed_attempts_at_different_times(case: Case) -> bool:
     return len({moment.daypart for moment in failed}) >= settings.COMPLAINT_FAILED_CALLS
 
 
+@condition(
+    article="Awb 9:7",
+    message=_("The complaint is assigned to a handler who is not the person complained about."),
+)
 def handler_not_involved(case: Case) -> bool:
     """Awb 9:7: a handler, and not the person whose conduct is complained about."""
     details = getattr(case, "complaint", None)
@@ -99,8 +117,68 @@ def handler_not_involved(case: Case) -> bool:
     return details is None or details.employee_id != case.assignee_id
 
 
+@condition(article="Awb 9:11(1)", message=_("No advisory committee is involved yet."))
 def committee_not_yet_involved(case: Case) -> bool:
     return not case.complaint.with_committee
+
+
+class ResolveInformallyInput(StrictSerializer):
+    solution = serializers.CharField(max_length=5000, help_text=_("What was agreed."))
+    confirmed_via = serializers.ChoiceField(
+        choices=ContactMomentChannel.choices,
+        help_text=_("How the complainant said they are satisfied (Awb 9:5)."),
+    )
+    confirmed_at = serializers.DateTimeField(
+        validators=[NotInFuture()], help_text=_("When they said so; not in the future.")
+    )
+
+
+class ComplaintPlanHearingInput(StrictSerializer):
+    at = serializers.DateTimeField(
+        validators=[InFuture()], help_text=_("Date and time of the hearing, in the future.")
+    )
+    location = serializers.CharField(max_length=300, help_text=_("Place or video link."))
+
+
+class ComplaintWaiveHearingInput(StrictSerializer):
+    ground = serializers.ChoiceField(
+        choices=HearingWaivedGround.choices, help_text=_("The ground of Awb 9:10(2).")
+    )
+
+
+class ExtendTermInput(StrictSerializer):
+    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    reason = serializers.CharField(
+        max_length=2000, help_text=_("Told to both sides in the extension notice.")
+    )
+    consent = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "The complainant consented in writing. The first extension is at most 4 weeks "
+            "without consent (Awb 9:11(2)); every further one needs it."
+        ),
+    )
+
+
+class RecordOutcomeInput(StrictSerializer):
+    findings = serializers.CharField(max_length=20000)
+    judgement = serializers.ChoiceField(choices=Judgement.choices)
+    conclusions = serializers.CharField(max_length=20000)
+    measures = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+
+
+class NotHandleInput(StrictSerializer):
+    ground = serializers.ChoiceField(
+        choices=NotHandledGround.choices, help_text=_("The ground of Awb 9:8.")
+    )
+    explanation = serializers.CharField(
+        max_length=5000, help_text=_("The ground in plain words, for the letter.")
+    )
+
+
+class ForwardInput(StrictSerializer):
+    to = serializers.CharField(max_length=200, help_text=_("The competent body."))
+    reason = serializers.CharField(max_length=2000)
 
 
 class Complaint(Case):
@@ -110,21 +188,6 @@ class Complaint(Case):
         proxy = True
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
-        permissions = [
-            ("complaint_confirm_receipt", _("Can confirm receipt of a complaint")),
-            ("complaint_offer_written_contact", _("Can switch a complaint to written contact")),
-            ("complaint_resolve_informally", _("Can record an informal resolution")),
-            ("complaint_start_formal_handling", _("Can start formal complaint handling")),
-            ("complaint_plan_hearing", _("Can plan a hearing")),
-            ("complaint_hold_hearing", _("Can record a held hearing")),
-            ("complaint_waive_hearing", _("Can waive a hearing")),
-            ("complaint_involve_committee", _("Can involve an advisory committee")),
-            ("complaint_extend_term", _("Can extend the complaint handling term")),
-            ("complaint_record_outcome", _("Can record the outcome of a complaint")),
-            ("complaint_not_handle", _("Can decide not to handle a complaint")),
-            ("complaint_forward", _("Can forward a complaint")),
-            ("complaint_withdraw", _("Can record the withdrawal of a complaint")),
-        ]
 
     def save(self, *args, **kwargs) -> None:
         self.kind = CaseKind.COMPLAINT
@@ -138,115 +201,132 @@ class Complaint(Case):
         if reason:
             self._details().closing_reason = reason
 
-    @transition(
-        field="status",
-        source=S.RECEIVED,
-        target=S.AWAITING_CONTACT,
-        permission="cases.complaint_confirm_receipt",
+    @step(
+        S.RECEIVED,
+        S.AWAITING_CONTACT,
+        label=_("Confirm receipt"),
+        roles=HANDLERS,
+        effect=effects.confirm_receipt,
     )
     def confirm_receipt(self) -> None:
         """Receipt confirmed in writing (9:6); now call within the service norm."""
         self._details().receipt_confirmed_at = timezone.now()
 
-    @transition(
-        field="status",
-        source=S.AWAITING_CONTACT,
-        target=S.WRITTEN_CONTACT,
-        conditions=[failed_attempts_at_different_times],
-        permission="cases.complaint_offer_written_contact",
+    @step(
+        S.AWAITING_CONTACT,
+        S.WRITTEN_CONTACT,
+        label=_("Continue in writing"),
+        roles=HANDLERS,
+        conditions=(failed_attempts_at_different_times,),
     )
     def offer_written_contact(self) -> None:
         """The phone did not work out: continue in writing."""
 
-    @transition(
-        field="status",
-        source=OPEN_STATES,
-        target=S.RESOLVED_INFORMALLY,
-        permission="cases.complaint_resolve_informally",
+    @step(
+        OPEN_STATES,
+        S.RESOLVED_INFORMALLY,
+        label=_("Resolve informally"),
+        roles=HANDLERS,
+        input=ResolveInformallyInput,
+        effect=effects.resolve_informally,
     )
     def resolve_informally(
         self, *, solution: str, confirmed_via: str, confirmed_at: object
     ) -> None:
-        """Solved to the complainant's satisfaction (9:5): the formal procedure lapses."""
+        """Solved to the complainant's satisfaction (9:5): the formal procedure lapses.
+        The solution is confirmed in writing."""
         details = self._details()
         details.informal_solution = solution
         details.satisfaction_confirmed_via = confirmed_via
         details.satisfaction_confirmed_at = confirmed_at
         self._close()
 
-    @transition(
-        field="status",
-        source=[S.AWAITING_CONTACT, S.WRITTEN_CONTACT],
-        target=S.FORMAL_HANDLING,
-        conditions=[handler_not_involved],
-        permission="cases.complaint_start_formal_handling",
+    @step(
+        [S.AWAITING_CONTACT, S.WRITTEN_CONTACT],
+        S.FORMAL_HANDLING,
+        label=_("Start formal handling"),
+        roles=HANDLERS,
+        conditions=(handler_not_involved,),
+        effect=effects.start_formal_handling,
     )
     def start_formal_handling(self) -> None:
-        """Not solved informally: formal handling by an uninvolved handler (9:7)."""
+        """Not solved informally: formal handling by an uninvolved handler (9:7); the
+        person complained about gets a copy of the complaint (9:9)."""
 
-    @transition(
-        field="status",
-        source=S.FORMAL_HANDLING,
-        target=S.HEARING_PLANNED,
-        permission="cases.complaint_plan_hearing",
+    @step(
+        S.FORMAL_HANDLING,
+        S.HEARING_PLANNED,
+        label=_("Plan the hearing"),
+        roles=HANDLERS,
+        input=ComplaintPlanHearingInput,
+        effect=effects.plan_hearing,
     )
     def plan_hearing(self, *, at: object, location: str) -> None:
         """Both the complainant and the person complained about are invited (9:10)."""
         details = self._details()
         details.hearing_at, details.hearing_location = at, location
 
-    @transition(
-        field="status",
-        source=S.HEARING_PLANNED,
-        target=S.HEARING_DONE,
-        permission="cases.complaint_hold_hearing",
+    @step(
+        S.HEARING_PLANNED,
+        S.HEARING_DONE,
+        label=_("Record the hearing"),
+        roles=HANDLERS,
+        input=HearingReportInput,
     )
     def hold_hearing(self, *, report: str) -> None:
         """The hearing took place; its report is part of the file (9:10(3))."""
         self._details().hearing_report = report
 
-    @transition(
-        field="status",
-        source=[S.FORMAL_HANDLING, S.HEARING_PLANNED],
-        target=S.HEARING_DONE,
-        permission="cases.complaint_waive_hearing",
+    @step(
+        [S.FORMAL_HANDLING, S.HEARING_PLANNED],
+        S.HEARING_DONE,
+        label=_("Waive the hearing"),
+        roles=HANDLERS,
+        input=ComplaintWaiveHearingInput,
     )
     def waive_hearing(self, *, ground: str) -> None:
         """No hearing, on a ground of 9:10(2)."""
         self._details().hearing_waived_ground = ground
 
-    @transition(
-        field="status",
-        source=FORMAL_STATES,
-        target=None,
-        conditions=[committee_not_yet_involved],
-        permission="cases.complaint_involve_committee",
+    @step(
+        FORMAL_STATES,
+        None,
+        label=_("Involve an advisory committee"),
+        roles=HANDLERS,
+        input=CommitteeInput,
+        conditions=(committee_not_yet_involved,),
+        effect=effects.involve_committee,
     )
     def involve_committee(self, *, name: str) -> None:
         """An advisory person or committee (section 9.1.3): the term becomes 10 weeks."""
         details = self._details()
         details.with_committee, details.committee_name = True, name
 
-    @transition(
-        field="status",
-        source=FORMAL_STATES,
-        target=None,
-        permission="cases.complaint_extend_term",
+    @step(
+        FORMAL_STATES,
+        None,
+        label=_("Extend the term"),
+        roles=HANDLERS,
+        input=ExtendTermInput,
+        effect=effects.extend_term,
     )
     def extend_term(self, *, weeks: int, reason: str, consent: bool = False) -> None:
-        """Postpone once by at most 4 weeks (9:11(2)); again only with written consent."""
+        """Postpone once by at most 4 weeks (9:11(2)); again only with written consent.
+        Both sides are told the new date."""
         details = self._details()
         if details.extensions >= 1 and not consent:
             raise ValidationError(
-                {"consent": "A second extension needs the complainant's written consent."}
+                {"consent": _("A second extension needs the complainant's written consent.")}
             )
         details.extensions += 1
 
-    @transition(
-        field="status",
-        source=S.HEARING_DONE,
-        target=S.CLOSED,
-        permission="cases.complaint_record_outcome",
+    @step(
+        S.HEARING_DONE,
+        S.CLOSED,
+        label=_("Record the outcome"),
+        roles=HANDLERS,
+        input=RecordOutcomeInput,
+        effect=effects.record_outcome,
     )
     def record_outcome(
         self, *, findings: str, judgement: str, conclusions: str, measures: str = ""
@@ -257,22 +337,26 @@ class Complaint(Case):
         details.conclusions, details.measures = conclusions, measures
         self._close()
 
-    @transition(
-        field="status",
-        source=EARLY_STATES,
-        target=S.NOT_HANDLED,
-        permission="cases.complaint_not_handle",
+    @step(
+        EARLY_STATES,
+        S.NOT_HANDLED,
+        label=_("Do not handle"),
+        roles=HANDLERS,
+        input=NotHandleInput,
+        effect=effects.not_handle,
     )
     def not_handle(self, *, ground: str, explanation: str) -> None:
         """Not handled on a ground of 9:8, told in writing within 4 weeks of receipt."""
         self._details().not_handled_ground = ground
         self._close(explanation)
 
-    @transition(
-        field="status",
-        source=EARLY_STATES,
-        target=S.FORWARDED,
-        permission="cases.complaint_forward",
+    @step(
+        EARLY_STATES,
+        S.FORWARDED,
+        label=_("Forward"),
+        roles=HANDLERS,
+        input=ForwardInput,
+        effect=effects.forward,
     )
     def forward(self, *, to: str, reason: str) -> None:
         """Not ours: forwarded to the competent body (recorded to whom and when)."""
@@ -280,12 +364,25 @@ class Complaint(Case):
         details.forwarded_to, details.forwarded_at = to, timezone.now()
         self._close(reason)
 
-    @transition(
-        field="status",
-        source=OPEN_STATES,
-        target=S.WITHDRAWN,
-        permission="cases.complaint_withdraw",
+    @step(
+        OPEN_STATES,
+        S.WITHDRAWN,
+        label=_("Record the withdrawal"),
+        roles=HANDLERS,
+        input=WithdrawInput,
+        effect=effects.withdraw,
     )
     def withdraw(self, *, reason: str = "") -> None:
         """The complainant withdrew the complaint."""
         self._close(reason)
+
+
+WORKFLOW = Workflow(
+    kind=CaseKind.COMPLAINT,
+    proxy=Complaint,
+    states=ComplaintState,
+    final_states=FINAL_STATES,
+    details="complaint",
+    collection="complaints",
+    title=_("complaint"),
+)

@@ -37,10 +37,17 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, transition
+from django_fsm import RETURN_VALUE
+from rest_framework import serializers
 
-from cases.models.case import Case, CaseKind
+from backend.accounts.roles import Role
+from backend.api.inputs import NotInFuture, StrictSerializer
+from cases.models import Case, CaseKind
+from cases.workflows import objection_effects as effects
+from cases.workflows.inputs import CommitteeInput, HearingReportInput, WithdrawInput
+from cases.workflows.spec import Workflow, condition, guard, step
 
 
 class ObjectionState(models.TextChoices):
@@ -85,11 +92,20 @@ class HearingWaivedGround(models.TextChoices):
     GRANTED_IN_FULL = "granted_in_full", _("granted in full, nobody else harmed (7:3e)")
 
 
+# Legal staff own the procedure (admissibility, review as second lawyer); handlers and
+# team leads run the informal call, hearings and drafting too.
+HANDLING = frozenset({Role.CASE_HANDLER, Role.LEGAL_STAFF, Role.TEAM_LEAD})
+LEGAL = frozenset({Role.LEGAL_STAFF})
+
 # Awb 7:2 and 7:4: invite more than 10 days ahead; documents open at least a week before.
 HEARING_NOTICE_DAYS = 10
 INSPECTION_DAYS_BEFORE = 7
 
 
+@condition(
+    article="Awb 6:5",
+    message=_("The objection is complete: signed, with its grounds (not pro forma)."),
+)
 def is_complete(case: Case) -> bool:
     """Awb 6:5: signed, with grounds (not pro forma) - name, address and date come with
     the filing, the decision objected to is required there."""
@@ -97,23 +113,146 @@ def is_complete(case: Case) -> bool:
     return details.signed and not details.pro_forma and bool(details.grounds.strip())
 
 
+@condition(article="Awb 7:13", message=_("The advisory committee is not involved yet."))
 def committee_not_yet_involved(case: Case) -> bool:
     return not case.objection.with_committee
 
 
+@condition(article="Awb 7:13", message=_("The advisory committee is involved."))
 def committee_involved(case: Case) -> bool:
     return case.objection.with_committee
 
 
+@guard(
+    article="mandaatregeling: vier ogen",
+    message=_("A second lawyer reviews the decision: never the one who drafted it."),
+)
 def not_the_drafter(case: Case, user: object) -> bool:
     """Four eyes: a second lawyer reviews; the drafter can never approve or reject."""
     drafter = case.objection.drafted_by_id
-    return (
-        getattr(user, "pk", None) is not None
-        and user.has_perm("cases.objection_review_decision")
-        and drafter is not None
-        and drafter != user.pk
+    return getattr(user, "pk", None) is not None and drafter is not None and drafter != user.pk
+
+
+class RequestRepairInput(StrictSerializer):
+    missing = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        allow_empty=False,
+        help_text=_("What is missing (Awb 6:5), e.g. grounds, signature."),
     )
+    term_weeks = serializers.IntegerField(
+        min_value=1, max_value=4, default=2, help_text=_("The repair term (Awb 6:6).")
+    )
+
+
+class RecordRepairInput(StrictSerializer):
+    grounds = serializers.CharField(
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        help_text=_("The grounds, when they were missing."),
+    )
+    signed = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("true when the signature came in."),
+    )
+
+
+class AcceptInput(StrictSerializer):
+    posted_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[NotInFuture()],
+        help_text=_("Postmark date, for the postal rule (Awb 6:9(2))."),
+    )
+    excusable_reason = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Required when the objection is late (timeliness is computed, Awb 6:9): why "
+            "the delay is excusable (6:11)."
+        ),
+    )
+
+
+class ChangedDecisionInput(StrictSerializer):
+    new_decision_reference = serializers.CharField(
+        max_length=80, help_text=_("The reference of the changed primary decision.")
+    )
+
+
+class ObjectionPlanHearingInput(StrictSerializer):
+    at = serializers.DateTimeField(
+        help_text=_("Date and time; more than 10 days after the invitation (Awb 7:2).")
+    )
+    location = serializers.CharField(max_length=300, help_text=_("Place or video link."))
+    inspection_from = serializers.DateField(
+        help_text=_(
+            "Documents open for inspection from this day: at least a week before the "
+            "hearing (Awb 7:4)."
+        )
+    )
+    inspection_place = serializers.CharField(max_length=300)
+    invited_on = serializers.DateField(
+        required=False,
+        validators=[NotInFuture()],
+        help_text=_("The day the invitation went out; default: today."),
+    )
+
+
+class ObjectionWaiveHearingInput(StrictSerializer):
+    ground = serializers.ChoiceField(
+        choices=HearingWaivedGround.choices, help_text=_("The ground of Awb 7:3.")
+    )
+
+
+class AdviceInput(StrictSerializer):
+    advice = serializers.CharField(max_length=50000)
+    recommendation = serializers.ChoiceField(
+        choices=Outcome.choices, help_text=_("The outcome the committee recommends.")
+    )
+
+
+class PostponeInput(StrictSerializer):
+    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    reason = serializers.CharField(
+        max_length=2000, help_text=_("Told to the objector in the postponement notice.")
+    )
+    consent = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "The objector consented. The first postponement (at most 6 weeks, Awb 7:10(3)) "
+            "needs none; every further one does (7:10(4))."
+        ),
+    )
+
+
+class DraftDecisionInput(StrictSerializer):
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        help_text=_("From the admissibility check only inadmissible."),
+    )
+    reasons = serializers.CharField(max_length=50000)
+    costs = serializers.ChoiceField(
+        choices=Costs.choices,
+        help_text=_(
+            "awarded only when reimbursement was requested and the decision is revoked "
+            "(founded or partly founded, Awb 7:15)."
+        ),
+    )
+    new_decision_reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    departs_from_advice_reasons = serializers.CharField(
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required when the outcome departs from the committee's recommendation."),
+    )
+
+
+class RejectDecisionInput(StrictSerializer):
+    comments = serializers.CharField(max_length=20000, help_text=_("For the drafter."))
 
 
 class Objection(Case):
@@ -124,15 +263,6 @@ class Objection(Case):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         permissions = [
-            ("objection_confirm_receipt", _("Can confirm receipt of an objection")),
-            ("objection_check_admissibility", _("Can decide on admissibility and repair")),
-            ("objection_handle_informally", _("Can record informal contact outcomes")),
-            ("objection_handle_hearing", _("Can plan, hold or waive a hearing")),
-            ("objection_refer_committee", _("Can refer to the advisory committee")),
-            ("objection_postpone", _("Can postpone the decision")),
-            ("objection_draft_decision", _("Can draft a decision on an objection")),
-            ("objection_review_decision", _("Can review a drafted decision (second lawyer)")),
-            ("objection_withdraw", _("Can record the withdrawal of an objection")),
             ("objection_record_default", _("Can record a notice of default (Awb 4:17)")),
             ("objection_fix_penalty", _("Can fix the penalty owed by decision (Awb 4:18)")),
         ]
@@ -144,38 +274,44 @@ class Objection(Case):
     def _details(self):  # noqa: ANN202
         return self.objection
 
-    @transition(
-        field="status",
-        source=S.RECEIVED,
-        target=S.ADMISSIBILITY_CHECK,
-        permission="cases.objection_confirm_receipt",
+    @step(
+        S.RECEIVED,
+        S.ADMISSIBILITY_CHECK,
+        label=_("Confirm receipt"),
+        roles=HANDLING,
+        effect=effects.confirm_receipt,
     )
     def confirm_receipt(self) -> None:
         """Receipt confirmed in writing (6:14)."""
         self._details().receipt_confirmed_at = timezone.now()
 
-    @transition(
-        field="status",
-        source=S.ADMISSIBILITY_CHECK,
-        target=S.REPAIR_REQUESTED,
-        permission="cases.objection_check_admissibility",
+    @step(
+        S.ADMISSIBILITY_CHECK,
+        S.REPAIR_REQUESTED,
+        label=_("Ask for repair"),
+        roles=LEGAL,
+        input=RequestRepairInput,
+        effect=effects.request_repair,
     )
     def request_repair(self, *, missing: list[str], term_weeks: int = 2) -> None:
-        """Give the objector a term to repair what is missing (6:6)."""
+        """Give the objector a term to repair what is missing (6:6); the decision term
+        is suspended meanwhile (7:10(2))."""
         details = self._details()
         today = timezone.localdate()
         details.missing_elements = missing
         details.repair_requested_on = today
         details.repair_due = today + datetime.timedelta(weeks=term_weeks)
 
-    @transition(
-        field="status",
-        source=S.REPAIR_REQUESTED,
-        target=S.ADMISSIBILITY_CHECK,
-        permission="cases.objection_check_admissibility",
+    @step(
+        S.REPAIR_REQUESTED,
+        S.ADMISSIBILITY_CHECK,
+        label=_("Record the repair"),
+        roles=LEGAL,
+        input=RecordRepairInput,
+        effect=effects.record_repair,
     )
     def record_repair(self, *, grounds: str = "", signed: bool | None = None) -> None:
-        """What was missing came in."""
+        """What was missing came in; the decision term runs again."""
         details = self._details()
         details.repaired_on = timezone.localdate()
         if grounds:
@@ -183,43 +319,51 @@ class Objection(Case):
         if signed is not None:
             details.signed = signed
 
-    @transition(
-        field="status",
-        source=S.REPAIR_REQUESTED,
-        target=S.ADMISSIBILITY_CHECK,
-        permission="cases.objection_check_admissibility",
+    @step(
+        S.REPAIR_REQUESTED,
+        S.ADMISSIBILITY_CHECK,
+        label=_("Repair term lapsed"),
+        roles=LEGAL,
+        effect=effects.repair_lapsed,
     )
     def repair_lapsed(self) -> None:
         """The repair term expired unused: the objection can be declared inadmissible."""
         details = self._details()
         if details.repair_due and timezone.localdate() <= details.repair_due:
-            raise ValidationError({"name": f"The repair term runs until {details.repair_due}."})
+            raise ValidationError(
+                {
+                    "name": gettext("The repair term runs until %(due)s.")
+                    % {"due": details.repair_due.isoformat()}
+                }
+            )
         details.repair_lapsed = True
 
-    @transition(
-        field="status",
-        source=S.ADMISSIBILITY_CHECK,
-        target=S.PREMATURE_HOLD,
-        permission="cases.objection_check_admissibility",
+    @step(
+        S.ADMISSIBILITY_CHECK,
+        S.PREMATURE_HOLD,
+        label=_("Hold: made too early"),
+        roles=LEGAL,
     )
     def hold_premature(self) -> None:
         """Made before the objection period started (6:10): held until it starts."""
 
-    @transition(
-        field="status",
-        source=S.PREMATURE_HOLD,
-        target=S.ADMISSIBILITY_CHECK,
-        permission="cases.objection_check_admissibility",
+    @step(
+        S.PREMATURE_HOLD,
+        S.ADMISSIBILITY_CHECK,
+        label=_("Release: the period started"),
+        roles=LEGAL,
     )
     def release_premature(self) -> None:
         """The objection period has started."""
 
-    @transition(
-        field="status",
-        source=S.ADMISSIBILITY_CHECK,
-        target=S.INFORMAL_CONTACT,
-        conditions=[is_complete],
-        permission="cases.objection_check_admissibility",
+    @step(
+        S.ADMISSIBILITY_CHECK,
+        S.INFORMAL_CONTACT,
+        label=_("Accept as admissible"),
+        roles=LEGAL,
+        input=AcceptInput,
+        conditions=(is_complete,),
+        prepare=effects.prepare_accept,
     )
     def accept(
         self,
@@ -229,40 +373,46 @@ class Objection(Case):
         posted_on: object = None,
         excusable_reason: str = "",
     ) -> None:
-        """Admissible: on time (6:9) or late but excusable (6:11), and complete (6:5)."""
+        """Admissible: on time (6:9, computed with the postal rule) or late but excusable
+        (6:11), and complete (6:5). Next: the phone call."""
         if not on_time and not excusable_reason.strip():
             raise ValidationError(
-                {"excusable_reason": "Late (Awb 6:9): say why this is excusable (6:11)."}
+                {"excusable_reason": _("Late (Awb 6:9): say why this is excusable (6:11).")}
             )
         details = self._details()
         details.on_time, details.timeliness = on_time, timeliness
         details.posted_on, details.excusable_reason = posted_on, excusable_reason
 
-    @transition(
-        field="status",
-        source=S.INFORMAL_CONTACT,
-        target=None,
-        permission="cases.objection_handle_informally",
+    @step(
+        S.INFORMAL_CONTACT,
+        None,
+        label=_("Record a changed decision"),
+        roles=HANDLING,
+        input=ChangedDecisionInput,
+        effect=effects.informal_contact_confirmation,
     )
     def record_changed_decision(self, *, new_decision_reference: str) -> None:
         """The call led to a changed primary decision; next: withdrawal or a founded
         decision."""
         self._details().changed_decision_reference = new_decision_reference
 
-    @transition(
-        field="status",
-        source=S.INFORMAL_CONTACT,
-        target=S.FORMAL_HANDLING,
-        permission="cases.objection_handle_informally",
+    @step(
+        S.INFORMAL_CONTACT,
+        S.FORMAL_HANDLING,
+        label=_("Continue formally"),
+        roles=HANDLING,
+        effect=effects.informal_contact_confirmation,
     )
     def continue_formally(self) -> None:
         """The call did not resolve it: the formal procedure continues."""
 
-    @transition(
-        field="status",
-        source=S.FORMAL_HANDLING,
-        target=S.HEARING_PLANNED,
-        permission="cases.objection_handle_hearing",
+    @step(
+        S.FORMAL_HANDLING,
+        S.HEARING_PLANNED,
+        label=_("Plan the hearing"),
+        roles=HANDLING,
+        input=ObjectionPlanHearingInput,
+        effect=effects.plan_hearing,
     )
     def plan_hearing(
         self,
@@ -278,17 +428,22 @@ class Objection(Case):
         hearing_day = timezone.localtime(at).date()
         errors = {}
         if (hearing_day - invited_on).days <= HEARING_NOTICE_DAYS:
-            errors["at"] = (
-                f"Invite more than {HEARING_NOTICE_DAYS} days ahead (Awb 7:2): invited on "
-                f"{invited_on}, so the hearing can be on "
-                f"{invited_on + datetime.timedelta(days=HEARING_NOTICE_DAYS + 1)} at the earliest."
-            )
+            errors["at"] = gettext(
+                "Invite more than %(days)d days ahead (Awb 7:2): invited on %(invited)s, so "
+                "the hearing can be on %(earliest)s at the earliest."
+            ) % {
+                "days": HEARING_NOTICE_DAYS,
+                "invited": invited_on.isoformat(),
+                "earliest": (
+                    invited_on + datetime.timedelta(days=HEARING_NOTICE_DAYS + 1)
+                ).isoformat(),
+            }
         latest = hearing_day - datetime.timedelta(days=INSPECTION_DAYS_BEFORE)
         if inspection_from > latest:
-            errors["inspection_from"] = (
-                f"Documents must be open for inspection at least a week before the hearing "
-                f"(Awb 7:4): from {latest} at the latest."
-            )
+            errors["inspection_from"] = gettext(
+                "Documents must be open for inspection at least a week before the hearing "
+                "(Awb 7:4): from %(latest)s at the latest."
+            ) % {"latest": latest.isoformat()}
         if errors:
             raise ValidationError(errors)
         details = self._details()
@@ -296,32 +451,36 @@ class Objection(Case):
         details.hearing_invited_on = invited_on
         details.inspection_from, details.inspection_place = inspection_from, inspection_place
 
-    @transition(
-        field="status",
-        source=S.HEARING_PLANNED,
-        target=S.HEARD,
-        permission="cases.objection_handle_hearing",
+    @step(
+        S.HEARING_PLANNED,
+        S.HEARD,
+        label=_("Record the hearing"),
+        roles=HANDLING,
+        input=HearingReportInput,
     )
     def hold_hearing(self, *, report: str) -> None:
         """Heard; the report is part of the file."""
         self._details().hearing_report = report
 
-    @transition(
-        field="status",
-        source=[S.FORMAL_HANDLING, S.HEARING_PLANNED],
-        target=S.HEARD,
-        permission="cases.objection_handle_hearing",
+    @step(
+        [S.FORMAL_HANDLING, S.HEARING_PLANNED],
+        S.HEARD,
+        label=_("Waive the hearing"),
+        roles=HANDLING,
+        input=ObjectionWaiveHearingInput,
     )
     def waive_hearing(self, *, ground: str) -> None:
         """No hearing on a ground of 7:3; the decision must say why (7:12)."""
         self._details().hearing_waived_ground = ground
 
-    @transition(
-        field="status",
-        source=[S.INFORMAL_CONTACT, *FORMAL_STATES],
-        target=None,
-        conditions=[committee_not_yet_involved],
-        permission="cases.objection_refer_committee",
+    @step(
+        [S.INFORMAL_CONTACT, *FORMAL_STATES],
+        None,
+        label=_("Refer to the advisory committee"),
+        roles=HANDLING,
+        input=CommitteeInput,
+        conditions=(committee_not_yet_involved,),
+        effect=effects.refer_committee,
     )
     def refer_committee(self, *, name: str) -> None:
         """The advisory committee advises (7:13); the objector is told, and only then the
@@ -329,38 +488,43 @@ class Objection(Case):
         details = self._details()
         details.with_committee, details.committee_name = True, name
 
-    @transition(
-        field="status",
-        source=S.HEARD,
-        target=None,
-        conditions=[committee_involved],
-        permission="cases.objection_refer_committee",
+    @step(
+        S.HEARD,
+        None,
+        label=_("Record the committee's advice"),
+        roles=HANDLING,
+        input=AdviceInput,
+        conditions=(committee_involved,),
     )
     def receive_advice(self, *, advice: str, recommendation: str) -> None:
         """The committee's written advice (7:13(6)) and the outcome it recommends."""
         details = self._details()
         details.committee_advice, details.committee_recommendation = advice, recommendation
 
-    @transition(
-        field="status",
-        source=[S.INFORMAL_CONTACT, *FORMAL_STATES],
-        target=None,
-        permission="cases.objection_postpone",
+    @step(
+        [S.INFORMAL_CONTACT, *FORMAL_STATES],
+        None,
+        label=_("Postpone the decision"),
+        roles=HANDLING,
+        input=PostponeInput,
+        effect=effects.postpone,
     )
     def postpone(self, *, weeks: int, reason: str, consent: bool = False) -> None:
-        """Once by at most 6 weeks (7:10(3)); further with consent (7:10(4))."""
+        """Once by at most 6 weeks (7:10(3)); further with consent (7:10(4)); the objector
+        is told in writing (7:10(5))."""
         details = self._details()
         if details.postponements >= 1 and not consent:
             raise ValidationError(
-                {"consent": "A further postponement needs the objector's consent (7:10(4))."}
+                {"consent": _("A further postponement needs the objector's consent (7:10(4)).")}
             )
         details.postponements += 1
 
-    @transition(
-        field="status",
-        source=[S.ADMISSIBILITY_CHECK, S.INFORMAL_CONTACT, S.HEARD],
-        target=S.DECISION_DRAFTED,
-        permission="cases.objection_draft_decision",
+    @step(
+        [S.ADMISSIBILITY_CHECK, S.INFORMAL_CONTACT, S.HEARD],
+        S.DECISION_DRAFTED,
+        label=_("Draft the decision"),
+        roles=HANDLING,
+        input=DraftDecisionInput,
     )
     def draft_decision(
         self,
@@ -376,14 +540,14 @@ class Objection(Case):
         details = self._details()
         if self.status == S.ADMISSIBILITY_CHECK and outcome != Outcome.INADMISSIBLE:
             raise ValidationError(
-                {"outcome": "From the admissibility check only an inadmissible decision."}
+                {"outcome": _("From the admissibility check only an inadmissible decision.")}
             )
         departs = bool(details.committee_recommendation) and (
             outcome != details.committee_recommendation
         )
         if departs and not departs_from_advice_reasons.strip():
             raise ValidationError(
-                {"departs_from_advice_reasons": "Departing from the advice needs reasons."}
+                {"departs_from_advice_reasons": _("Departing from the advice needs reasons.")}
             )
         if costs == Costs.AWARDED and not (
             details.costs_reimbursement_requested
@@ -391,8 +555,10 @@ class Objection(Case):
         ):
             raise ValidationError(
                 {
-                    "costs": "Costs are reimbursed only when requested before the decision "
-                    "and the decision is revoked (Awb 7:15)."
+                    "costs": _(
+                        "Costs are reimbursed only when requested before the decision and "
+                        "the decision is revoked (Awb 7:15)."
+                    )
                 }
             )
         details.outcome, details.reasons, details.costs = outcome, reasons, costs
@@ -402,46 +568,64 @@ class Objection(Case):
         details.drafted_by, details.drafted_at = by, timezone.now()
         details.reviewed_by, details.review_comments = None, ""
 
-    @transition(
-        field="status",
-        source=S.DECISION_DRAFTED,
-        target=S.DECIDED,
-        permission=not_the_drafter,
+    @step(
+        S.DECISION_DRAFTED,
+        S.DECIDED,
+        label=_("Approve the decision"),
+        roles=LEGAL,
+        guard=not_the_drafter,
+        effect=effects.approve_decision,
     )
     def approve_decision(self, *, by: object) -> None:
-        """Second lawyer approves: the decision is taken and sent."""
+        """A second lawyer approves: the decision is taken and sent."""
         details = self._details()
         details.reviewed_by, details.decided_at = by, timezone.now()
 
-    @transition(
-        field="status",
-        source=S.DECISION_DRAFTED,
-        target=RETURN_VALUE(S.ADMISSIBILITY_CHECK, S.INFORMAL_CONTACT, S.HEARD),
-        permission=not_the_drafter,
+    @step(
+        S.DECISION_DRAFTED,
+        RETURN_VALUE(S.ADMISSIBILITY_CHECK, S.INFORMAL_CONTACT, S.HEARD),
+        label=_("Send the draft back"),
+        roles=LEGAL,
+        input=RejectDecisionInput,
+        guard=not_the_drafter,
     )
     def reject_decision(self, *, by: object, comments: str) -> str:
-        """Back to the drafter with comments."""
+        """Back to the drafter with comments, to the stage it was drafted in."""
         details = self._details()
         details.reviewed_by, details.review_comments = by, comments
         return details.draft_source
 
-    @transition(
-        field="status",
-        source=S.DECIDED,
-        target=S.CLOSED,
-        permission="cases.objection_draft_decision",
+    @step(
+        S.DECIDED,
+        S.CLOSED,
+        label=_("Close the file"),
+        roles=HANDLING,
+        effect=effects.close,
     )
     def close(self) -> None:
         """The decision was sent; the file is closed."""
         self.closed_at = timezone.now()
 
-    @transition(
-        field="status",
-        source=OPEN_STATES,
-        target=S.WITHDRAWN,
-        permission="cases.objection_withdraw",
+    @step(
+        OPEN_STATES,
+        S.WITHDRAWN,
+        label=_("Record the withdrawal"),
+        roles=HANDLING,
+        input=WithdrawInput,
+        effect=effects.withdraw,
     )
     def withdraw(self, *, reason: str = "") -> None:
         """The objector withdrew the objection (confirmed in writing)."""
         self._details().closing_reason = reason
         self.closed_at = timezone.now()
+
+
+WORKFLOW = Workflow(
+    kind=CaseKind.OBJECTION,
+    proxy=Objection,
+    states=ObjectionState,
+    final_states=FINAL_STATES,
+    details="objection",
+    collection="objections",
+    title=_("objection"),
+)

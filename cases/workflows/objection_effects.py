@@ -1,9 +1,9 @@
 """What each objection step sets in motion, in the same transaction as the step:
 deadlines (suspension during repair, committee, postponement), letter requests (outbox).
 
-``PREPARE`` computes what the law decides rather than the caller: timeliness (6:9)."""
+``prepare_accept`` computes what the law decides rather than the caller: timeliness (6:9).
+Each step names its effect in ``cases.workflows.objection``."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -11,18 +11,15 @@ from django.utils import timezone
 from backend.accounts.models import User
 from cases import deadlines
 from cases.legal.terms import objection_timeliness
-from cases.models import CaseEvent, DeadlineKind, DeadlineState
-from cases.workflows.complaint_effects import close_open_deadlines, letter_request, open_deadline
-from cases.workflows.objection import Objection
-
-Effect = Callable[[Objection, dict[str, Any], User, CaseEvent], None]
+from cases.models import Case, CaseEvent, DeadlineKind, DeadlineState
+from cases.workflows.effects import close_open_deadlines, letter_request, open_deadline
 
 
-def _decision_term(case: Objection):  # noqa: ANN202
+def _decision_term(case: Case):  # noqa: ANN202
     return open_deadline(case, DeadlineKind.OBJECTION_DECISION)
 
 
-def prepare_accept(case: Objection, data: dict[str, Any]) -> dict[str, Any]:
+def prepare_accept(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     """Awb 6:9: on time is computed from the dates, with the postal rule."""
     details = case.objection
     period = deadlines.term_compute("objection-period", details.decision_date)
@@ -33,14 +30,14 @@ def prepare_accept(case: Objection, data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "on_time": timeliness.on_time, "timeliness": timeliness.reason}
 
 
-def confirm_receipt(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def confirm_receipt(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     receipt = open_deadline(case, DeadlineKind.RECEIPT_CONFIRMATION)
     if receipt is not None:
         deadlines.deadline_meet(deadline=receipt, by=by, reason="receipt confirmed (Awb 6:14)")
     letter_request(case, event, "objection_receipt")
 
 
-def request_repair(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def request_repair(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     term = _decision_term(case)
     if term is not None and term.state == DeadlineState.RUNNING:
         deadlines.deadline_suspend(
@@ -59,26 +56,26 @@ def request_repair(case: Objection, data: dict, by: User, event: CaseEvent) -> N
     )
 
 
-def _resume(case: Objection, by: User, reason: str) -> None:
+def _resume(case: Case, by: User, reason: str) -> None:
     term = _decision_term(case)
     if term is not None and term.state == DeadlineState.SUSPENDED:
         deadlines.deadline_resume(deadline=term, on=timezone.localdate(), by=by, reason=reason)
 
 
-def record_repair(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def record_repair(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     _resume(case, by, "repaired")
 
 
-def repair_lapsed(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def repair_lapsed(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     _resume(case, by, "repair term lapsed")
 
 
-def informal_contact_confirmation(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def informal_contact_confirmation(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     """What the call led to, confirmed in writing (seed: "Prettig contact met de overheid")."""
     letter_request(case, event, "objection_informal_contact_confirmation", step=event.data["step"])
 
 
-def plan_hearing(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def plan_hearing(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     details = case.objection
     letter_request(
         case,
@@ -90,7 +87,7 @@ def plan_hearing(case: Objection, data: dict, by: User, event: CaseEvent) -> Non
     )
 
 
-def refer_committee(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def refer_committee(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     term = _decision_term(case)
     if term is not None:
         deadlines.deadline_extend(
@@ -103,7 +100,7 @@ def refer_committee(case: Objection, data: dict, by: User, event: CaseEvent) -> 
     letter_request(case, event, "objection_committee_referral")
 
 
-def postpone(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def postpone(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     term = _decision_term(case)
     if term is None:
         return
@@ -123,35 +120,17 @@ def postpone(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
     )
 
 
-def approve_decision(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def approve_decision(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     term = _decision_term(case)
     if term is not None:
         deadlines.deadline_meet(deadline=term, by=by, reason="decision taken (Awb 7:11)")
     letter_request(case, event, "objection_decision", outcome=case.objection.outcome)
 
 
-def close(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def close(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     close_open_deadlines(case, by, "closed")
 
 
-def withdraw(case: Objection, data: dict, by: User, event: CaseEvent) -> None:
+def withdraw(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     close_open_deadlines(case, by, "withdrawn by the objector")
     letter_request(case, event, "objection_withdrawal_confirmation")
-
-
-PREPARE = {"accept": prepare_accept}
-
-EFFECTS: dict[str, Effect] = {
-    "confirm_receipt": confirm_receipt,
-    "request_repair": request_repair,
-    "record_repair": record_repair,
-    "repair_lapsed": repair_lapsed,
-    "record_changed_decision": informal_contact_confirmation,
-    "continue_formally": informal_contact_confirmation,
-    "plan_hearing": plan_hearing,
-    "refer_committee": refer_committee,
-    "postpone": postpone,
-    "approve_decision": approve_decision,
-    "close": close,
-    "withdraw": withdraw,
-}

@@ -1,9 +1,11 @@
-"""Running a workflow step by name: the one way a case changes state.
+"""Taking a workflow step: the one way a case changes state.
 
 Checks in the order a caller can act on: a step this kind knows (400), a role that may
-take it (403), a state that allows it now (409, with the steps that are allowed), then
-runs it under a row lock - so the same step sent twice at once runs once and the other
-gets 409 - and writes the timeline entry and the step's effects in the same transaction.
+take it (403), a state that allows it now (409, with the steps that are allowed), a rule
+about the person where the law adds one (four eyes, 403), its conditions (409, naming
+each condition that fails and its article). Then runs it under a row lock - so the same
+step sent twice at once runs once and the other gets 409 - and writes the timeline entry
+and the step's effects in the same transaction.
 """
 
 import datetime
@@ -12,78 +14,96 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django_fsm import can_proceed
+from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
-from cases.models import Case, CaseEvent, CaseKind, EventKind
-from cases.workflows import objection_effects
-from cases.workflows.complaint import Complaint
-from cases.workflows.complaint_effects import EFFECTS as COMPLAINT_EFFECTS
-from cases.workflows.objection import Objection
+from cases.models import Case, CaseEvent, EventKind
+from cases.workflows.registry import WORKFLOWS
+from cases.workflows.spec import Step, Workflow
 
-PROXIES: dict[str, type[Case]] = {CaseKind.COMPLAINT: Complaint, CaseKind.OBJECTION: Objection}
-EFFECTS = {CaseKind.COMPLAINT: COMPLAINT_EFFECTS, CaseKind.OBJECTION: objection_effects.EFFECTS}
-PREPARE = {CaseKind.OBJECTION: objection_effects.PREPARE}
-DETAILS = {CaseKind.COMPLAINT: "complaint", CaseKind.OBJECTION: "objection"}
+
+def workflow_of(kind: str) -> Workflow:
+    workflow = WORKFLOWS.get(kind)
+    if workflow is None:
+        raise DomainConflict(gettext("This kind of case has no workflow."))
+    return workflow
 
 
 def step_names(kind: str) -> list[str]:
     """Every step a case kind has, in declaration order."""
-    proxy = PROXIES.get(kind)
-    if proxy is None:
-        return []
-    names: list[str] = []
-    for transition in proxy._meta.get_field("status").get_all_transitions(proxy):
-        if transition.name not in names:
-            names.append(transition.name)
-    return names
+    workflow = WORKFLOWS.get(kind)
+    return list(workflow.steps) if workflow is not None else []
 
 
 def as_workflow(case: Case) -> Case:
-    """The case as its kind's proxy, with the kind's own data loaded."""
-    proxy = PROXIES.get(case.kind)
-    if proxy is None:
-        raise DomainConflict("This kind of case has no workflow yet.")
-    related = ["complaint"] if case.kind == CaseKind.COMPLAINT else []
+    """The case as its kind's proxy, with the kind's own data and contact moments loaded."""
+    workflow = workflow_of(case.kind)
     return (
-        proxy.objects.select_related(*related).prefetch_related("contact_moments").get(pk=case.pk)
+        workflow.proxy.objects.select_related(workflow.details)
+        .prefetch_related("contact_moments")
+        .get(pk=case.pk)
     )
 
 
-def steps_available(case: Case, user: User) -> list[str]:
-    """The steps this user may take on this case now."""
-    if case.kind not in PROXIES or not user.is_authenticated:
+def steps_available(case: Case, user: User) -> list[Step]:
+    """The steps this user may take on this case now, in declaration order."""
+    workflow = WORKFLOWS.get(case.kind)
+    if workflow is None or not user.is_authenticated:
         return []
-    workflow = case if isinstance(case, PROXIES[case.kind]) else as_workflow(case)
-    names: list[str] = []
-    for transition in workflow.get_available_user_status_transitions(user):
-        if transition.name not in names:
-            names.append(transition.name)
-    return names
+    proxied = case if isinstance(case, workflow.proxy) else as_workflow(case)
+    names = {t.name for t in proxied.get_available_user_status_transitions(user)}
+    return [each for name, each in workflow.steps.items() if name in names]
+
+
+def _failed_conditions(workflow: Workflow, case: Case, name: str) -> list[dict[str, str]]:
+    transition = next(t for t in workflow.transitions if t.name == name and _leaves(t, case))
+    return [
+        {"name": c.name, "article": c.article, "detail": str(c.message)}
+        for c in transition.conditions
+        if not c(case)
+    ]
+
+
+def _leaves(transition: Any, case: Case) -> bool:
+    return str(transition.source) == str(case.status)
 
 
 def step_check(*, case: Case, name: str, by: User) -> None:
     """Raise the error a caller should see for this step now, if any (400, 403, 409)."""
-    known = step_names(case.kind)
-    if name not in known:
+    workflow = workflow_of(case.kind)
+    spec = workflow.steps.get(name)
+    if spec is None:
         raise ValidationError(
-            {"name": f"Unknown step. Steps of a {case.kind}: {', '.join(known)}."}
+            {
+                "name": gettext("Unknown step. Steps of a %(kind)s: %(steps)s.")
+                % {"kind": case.kind, "steps": ", ".join(workflow.steps)}
+            }
         )
-    workflow = as_workflow(case)
-    transitions = [
-        t
-        for t in workflow._meta.get_field("status").get_all_transitions(type(workflow))
-        if t.name == name
-    ]
-    # A permission may be a rule about the case too (four eyes: not the drafter).
-    if not any(t.has_perm(workflow, by) for t in transitions):
-        raise PermissionDenied("Your role cannot take this step on this case.")
-    if not can_proceed(getattr(workflow, name)):
+    if not by.has_perm(workflow.permission(name)):
+        raise PermissionDenied(gettext("Your role cannot take this step."))
+    proxied = as_workflow(case)
+    available = [each.name for each in steps_available(proxied, by)]
+    if str(proxied.status) not in workflow.sources(name):
         raise DomainConflict(
-            f"The step {name} is not possible now (status {workflow.status}).",
-            status=workflow.status,
-            available_transitions=steps_available(workflow, by),
+            gettext("The step %(step)s is not possible now (status %(status)s).")
+            % {"step": name, "status": proxied.status},
+            case_status=proxied.status,
+            available_transitions=available,
+        )
+    if spec.guard is not None and not spec.guard(proxied, by):
+        raise PermissionDenied(f"{spec.guard.message} ({spec.guard.article})")
+    failed = _failed_conditions(workflow, proxied, name)
+    if failed:
+        raise DomainConflict(
+            gettext("The step %(step)s is not possible yet: %(conditions)s")
+            % {
+                "step": name,
+                "conditions": " ".join(f"{c['detail']} ({c['article']})" for c in failed),
+            },
+            case_status=proxied.status,
+            failed_conditions=failed,
+            available_transitions=available,
         )
 
 
@@ -99,29 +119,29 @@ def case_transition(*, case: Case, name: str, data: dict[str, Any], by: User) ->
     """Take one workflow step with its (validated) data."""
     Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
     step_check(case=case, name=name, by=by)
-    workflow = as_workflow(case)
-    before = workflow.status
-    prepare = PREPARE.get(workflow.kind, {}).get(name)
-    if prepare is not None:
-        data = prepare(workflow, data)
-    method = getattr(workflow, name)
+    workflow = workflow_of(case.kind)
+    spec = workflow.steps[name]
+    proxied = as_workflow(case)
+    before = proxied.status
+    if spec.prepare is not None:
+        data = spec.prepare(proxied, data)
+    method = getattr(proxied, name)
     arguments = dict(data)
     if "by" in inspect.signature(method).parameters:
         arguments["by"] = by  # steps that record who took them (four eyes)
     method(**arguments)
-    workflow.save()
-    getattr(workflow, DETAILS[workflow.kind]).save()
+    proxied.save()
+    getattr(proxied, workflow.details).save()
     event = CaseEvent.objects.create(
-        case=workflow,
+        case=proxied,
         kind=EventKind.TRANSITION,
         actor=by,
         data={
             "step": name,
-            "status": {"before": before, "after": workflow.status},
+            "status": {"before": before, "after": proxied.status},
             **_jsonable(data),
         },
     )
-    effect = EFFECTS[workflow.kind].get(name)
-    if effect is not None:
-        effect(workflow, data, by, event)
-    return workflow
+    if spec.effect is not None:
+        spec.effect(proxied, data, by, event)
+    return proxied

@@ -17,6 +17,7 @@ from cases import services
 from cases.models import Case, CaseEvent, DeadlineState
 from cases.workflows import service as workflow
 from cases.workflows.complaint import FINAL_STATES, ComplaintState
+from tests.cases.steps import legacy_step, offered, ok, step
 from tests.cases.test_filing_api import complaint_body
 from tests.conftest import ALL_ROLES
 from tests.factories import UserFactory
@@ -24,20 +25,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now
-
-
-def step(client, case, step_name, **data):
-    return client.post(
-        f"/api/v1/cases/{case.reference}/transitions",
-        {"name": step_name, "data": data},
-        format="json",
-    )
-
-
-def ok(client, case, step_name, **data):
-    response = step(client, case, step_name, **data)
-    assert response.status_code == 200, (step_name, response.content)
-    return response.json()
 
 
 def call(client, case, outcome, at):
@@ -88,7 +75,7 @@ class TestRoutes:
     def test_informal_success_on_the_first_call(self, hc, complaint):
         body = ok(hc, complaint, "confirm_receipt")
         assert body["status"] == "awaiting_contact"
-        assert "resolve_informally" in body["availableTransitions"]
+        assert "resolve_informally" in offered(body)
         call(hc, complaint, "reached", morning())
 
         body = ok(
@@ -102,7 +89,7 @@ class TestRoutes:
 
         assert body["status"] == "resolved_informally"
         assert body["closedAt"] is not None
-        assert body["availableTransitions"] == []
+        assert offered(body) == []
         assert body["complaint"]["informalSolution"].startswith("Container")
         assert deadline_states(complaint) == {
             "receipt_confirmation": "met",
@@ -121,7 +108,7 @@ class TestRoutes:
         call(hc, complaint, "no_answer", morning(2))
         too_soon = step(hc, complaint, "offer_written_contact")
         assert too_soon.status_code == 409
-        assert "offer_written_contact" not in too_soon.json()["availableTransitions"]
+        assert "offer_written_contact" not in offered(too_soon.json())
         call(hc, complaint, "no_answer", morning(1))  # same time of day: still not enough
         assert step(hc, complaint, "offer_written_contact").status_code == 409
         afternoon = morning(1) + datetime.timedelta(hours=5)
@@ -214,7 +201,7 @@ class TestRoutes:
             hc, complaint, "record_outcome", findings="-", judgement="unfounded", conclusions="-"
         )
         assert response.status_code == 409
-        assert set(response.json()["availableTransitions"]) >= {"plan_hearing", "waive_hearing"}
+        assert set(offered(response.json())) >= {"plan_hearing", "waive_hearing"}
 
     def test_not_handled(self, hc, complaint):
         body = ok(
@@ -267,26 +254,37 @@ class TestRules:
         services.case_assign(case=complaint, assignee=None, by=handler)
         assert step(hc, complaint, "start_formal_handling").status_code == 409
 
-    def test_unknown_step_is_a_400_naming_it(self, hc, complaint):
-        response = step(hc, complaint, "approve_everything")
+    def test_unknown_step_is_a_404_and_in_the_body_a_400_naming_it(self, hc, complaint):
+        assert step(hc, complaint, "approve_everything").status_code == 404
+        response = legacy_step(hc, complaint, "approve_everything")
         assert response.status_code == 400
         assert response.json()["invalidParams"][0]["name"] == "name"
+
+    def test_an_objection_step_on_a_complaint_is_a_404(self, hc, complaint):
+        url = f"/api/v1/objections/{complaint.reference}/steps/confirm-receipt"
+        assert hc.post(url, {}, format="json").status_code == 404
 
     def test_missing_data_names_the_field(self, hc, complaint):
         response = step(hc, complaint, "not_handle", ground="older_than_a_year")
         assert response.status_code == 400
-        assert response.json()["invalidParams"][0]["name"] == "data.explanation"
+        assert response.json()["invalidParams"][0]["name"] == "explanation"
+        legacy = legacy_step(hc, complaint, "not_handle", ground="older_than_a_year")
+        assert legacy.json()["invalidParams"][0]["name"] == "data.explanation"
 
     def test_unknown_data_field_is_refused(self, hc, complaint):
         response = step(hc, complaint, "confirm_receipt", sendFlowers=True)
         assert response.status_code == 400
-        assert response.json()["invalidParams"][0]["name"] == "data.sendFlowers"
+        assert response.json()["invalidParams"][0]["name"] == "sendFlowers"
+        legacy = legacy_step(hc, complaint, "confirm_receipt", sendFlowers=True)
+        assert legacy.json()["invalidParams"][0]["name"] == "data.sendFlowers"
 
     def test_impossible_step_is_a_409_listing_the_allowed_ones(self, hc, complaint):
         response = step(hc, complaint, "hold_hearing", report="x")
         assert response.status_code == 409
         assert response["Content-Type"] == "application/problem+json"
-        assert "confirm_receipt" in response.json()["availableTransitions"]
+        assert "confirm_receipt" in offered(response.json())
+        assert response.json()["status"] == 409
+        assert response.json()["caseStatus"] == "received"
 
     def test_contact_moment_validation(self, hc, complaint):
         url = f"/api/v1/cases/{complaint.reference}/contact-moments"
@@ -372,11 +370,7 @@ def test_every_step_by_every_role(client_for, users, complaint, handler, name, r
     if role == Role.TEAM_LEAD:
         services.case_assign(case=complaint, assignee=users[role], by=users[role])
 
-    response = client_for(users[role]).post(
-        f"/api/v1/cases/{complaint.reference}/transitions",
-        {"name": name, "data": wire_data(name)},
-        format="json",
-    )
+    response = step(client_for(users[role]), complaint, name, **wire_data(name))
 
     assert response.status_code == (200 if role in ALLOWED else 403), response.content
 

@@ -197,8 +197,17 @@ class TestBadInput:
         response = self.post(anon, complaint_body(urgency="high"))
         assert response.status_code == 400
         assert response.json()["invalidParams"] == [
-            {"name": "urgency", "code": "invalid", "reason": "Unknown field."}
+            {"name": "urgency", "code": "invalid", "reason": "Onbekend veld."}
         ]
+
+    def test_errors_follow_accept_language(self, anon):
+        response = anon.post(
+            "/api/v1/complaints",
+            complaint_body(urgency="high"),
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.json()["invalidParams"][0]["reason"] == "Unknown field."
 
     def test_snake_case_field_is_unknown(self, anon):
         body = complaint_body()

@@ -8,26 +8,13 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.outbox.models import OutboxMessage
 from cases.models import Case, DeadlineKind, DeadlineState
+from tests.cases.steps import offered, ok, step
 from tests.cases.test_filing_api import objection_body
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC)  # a Tuesday
-
-
-def step(client, case, step_name, **data):
-    return client.post(
-        f"/api/v1/cases/{case.reference}/transitions",
-        {"name": step_name, "data": data},
-        format="json",
-    )
-
-
-def ok(client, case, step_name, **data):
-    response = step(client, case, step_name, **data)
-    assert response.status_code == 200, (step_name, response.content)
-    return response.json()
 
 
 def letters(case):
@@ -299,10 +286,27 @@ class TestFourEyes:
         assert step(lawyer, drafted, "reject_decision", comments="zelf").status_code == 403
 
     def test_drafter_does_not_see_the_review_steps(self, lawyer, reviewer, drafted):
-        mine = lawyer.get(f"/api/v1/cases/{drafted.reference}").json()["availableTransitions"]
-        theirs = reviewer.get(f"/api/v1/cases/{drafted.reference}").json()["availableTransitions"]
+        mine = offered(lawyer.get(f"/api/v1/cases/{drafted.reference}").json())
+        theirs = offered(reviewer.get(f"/api/v1/cases/{drafted.reference}").json())
         assert "approve_decision" not in mine
         assert {"approve_decision", "reject_decision"} <= set(theirs)
+
+    def test_a_superuser_is_held_to_four_eyes(self, client_for, team, file_objection):
+        """A superuser holds every permission, but four eyes is a rule, not a permission."""
+        boss = client_for(UserFactory(username="beheer", is_superuser=True, teams=[team]))
+        other = client_for(UserFactory(username="beheer2", is_superuser=True, teams=[team]))
+        case = file_objection()
+        for name in ("confirm_receipt", "accept", "continue_formally"):
+            ok(boss, case, name)
+        ok(boss, case, "waive_hearing", ground="manifestly_unfounded")
+        ok(boss, case, "draft_decision", outcome="unfounded", reasons="-", costs="refused")
+        assert "approve_decision" not in offered(boss.get(f"/api/v1/cases/{case.reference}").json())
+
+        refused = step(boss, case, "approve_decision")
+
+        assert refused.status_code == 403
+        assert "vier ogen" in refused.json()["detail"]
+        assert ok(other, case, "approve_decision")["status"] == "decided"
 
     def test_handler_cannot_review(self, client_for, users, drafted):
         response = step(client_for(users[Role.CASE_HANDLER]), drafted, "approve_decision")

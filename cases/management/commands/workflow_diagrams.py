@@ -5,18 +5,8 @@ from argparse import ArgumentParser
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.workflows import objection
-from cases.workflows.complaint import FINAL_STATES, Complaint, ComplaintState
 from cases.workflows.diagram import mermaid, readme_update
-
-DIAGRAMS = {
-    "complaint": (Complaint, list(ComplaintState.values), FINAL_STATES),
-    "objection": (
-        objection.Objection,
-        list(objection.ObjectionState.values),
-        objection.FINAL_STATES,
-    ),
-}
+from cases.workflows.registry import WORKFLOWS
 
 
 class Command(BaseCommand):
@@ -27,8 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, check: bool, **options: object) -> None:
         readme = settings.BASE_DIR / "README.md"
-        for name, (proxy, states, final) in DIAGRAMS.items():
-            diagram = mermaid(proxy, states, final)
+        for name, workflow in WORKFLOWS.items():
+            diagram = mermaid(workflow)
             if check:
                 if f"```mermaid\n{diagram}```" not in readme.read_text():
                     raise CommandError(f"The {name} diagram in README.md is outdated.")

@@ -1,0 +1,75 @@
+"""Who sees which case and which of its personal data: one policy for every view.
+
+A case is visible to the roles the queue shows it to (``selectors.case_visible_to``);
+others get 404, so a reference does not reveal that a case exists. Personal data (contact
+details, attachments, letters) is shown to roles that need it and to the filer themselves
+(AVG art. 15); the extra-care note to handling staff only.
+"""
+
+import re
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+from django.utils.translation import gettext
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+
+from backend.accounts.models import User
+from backend.api.problems import InvalidParams
+from cases import selectors
+from cases.deadlines import legal_calendar, norm_calendar
+from cases.models import Case
+
+REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6,}$")
+
+
+def data_flags(user: User, case: Case | None = None) -> dict[str, Any]:
+    """Which personal data the caller sees: staff by role, a filer their own (AVG art. 15)."""
+    own = case is not None and user.is_authenticated and case.registered_by_id == user.pk
+    return {
+        "personal_data": user.has_perm("cases.view_personal_data") or own,
+        "care_note": user.has_perm("cases.view_care_note"),
+    }
+
+
+def detail_context(user: User, case: Case) -> dict[str, Any]:
+    """What the case detail serializer needs to show this case to this caller."""
+    return {
+        **data_flags(user, case),
+        "user": user,
+        "today": timezone.localdate(),
+        "legal_calendar": legal_calendar(),
+        "norm_calendar": norm_calendar(),
+    }
+
+
+def reference_check(reference: str) -> None:
+    if not REFERENCE_PATTERN.match(reference):
+        raise InvalidParams(
+            [
+                {
+                    "name": "reference",
+                    "code": "invalid",
+                    "reason": gettext(
+                        "A case reference looks like KL-2026-000123 or BZ-2026-000045."
+                    ),
+                }
+            ]
+        )
+
+
+def not_found() -> NotFound:
+    return NotFound(gettext("There is no case with this reference, or you may not see it."))
+
+
+def visible_case(request: Request, reference: str, kind: str | None = None) -> Case:
+    """The case if this caller may see it (and it is of ``kind``, when given), else 404."""
+    reference_check(reference)
+    cases = selectors.case_visible_to(request.user)
+    if kind is not None:
+        cases = cases.filter(kind=kind)
+    try:
+        return cases.get(reference=reference)
+    except ObjectDoesNotExist:
+        raise not_found() from None

@@ -1,0 +1,52 @@
+"""Who may do what with cases: the grants of the cases app to the roles.
+
+The workflow steps' grants come from the workflow specs (each step names its roles);
+the rest is listed here. ``backend.accounts.roles.roles_sync`` turns them into groups.
+"""
+
+from collections.abc import Iterator
+
+from backend.accounts.roles import Grant, Role
+from cases.workflows.registry import WORKFLOWS
+from cases.workflows.spec import in_language
+
+R = Role
+HANDLING = frozenset({R.CASE_HANDLER, R.LEGAL_STAFF, R.TEAM_LEAD})
+
+# Everything but the steps, which the workflow specs grant.
+CASE_GRANTS: dict[str, frozenset[Role]] = {
+    # Filing is open to everyone who may file; staff intake (phone, counter, post, e-mail,
+    # with the actual received date-time) needs register_intake.
+    "cases.file_case": HANDLING | {R.RESIDENT, R.INTEGRATION_CLIENT},
+    "cases.register_intake": HANDLING,
+    # Administrators see every case in the queue but no personal data - the role
+    # configures teams and users and does not need it (AVG data minimisation). That
+    # includes the timeline: notes and step data are personal data.
+    "cases.view_queue": HANDLING | {R.ADMINISTRATOR},
+    "cases.view_all_cases": frozenset({R.ADMINISTRATOR}),
+    "cases.view_all_objections": frozenset({R.LEGAL_STAFF}),
+    "cases.view_personal_data": HANDLING,
+    "cases.view_care_note": HANDLING,
+    "cases.view_events": HANDLING,
+    "cases.claim_case": HANDLING,
+    "cases.assign_case": frozenset({R.TEAM_LEAD, R.ADMINISTRATOR}),
+    "cases.add_note": HANDLING,
+    "cases.log_contact": HANDLING,
+    "cases.objection_record_default": frozenset({R.LEGAL_STAFF}),
+    "cases.objection_fix_penalty": frozenset({R.LEGAL_STAFF}),
+}
+
+
+def grants() -> Iterator[Grant]:
+    for permission, roles in CASE_GRANTS.items():
+        yield Grant(permission=permission, roles=roles)
+    for workflow in WORKFLOWS.values():
+        model = f"{workflow.proxy._meta.app_label}.{workflow.proxy._meta.model_name}"
+        for step in workflow.steps.values():
+            yield Grant(
+                permission=workflow.permission(step.name),
+                roles=step.roles,
+                model=model,
+                name=f"Can take the step '{in_language(step.label, 'en')}' "
+                f"({in_language(workflow.title, 'en')})",
+            )

@@ -1,0 +1,38 @@
+"""What steps of every kind set in motion: deadlines through the deadline services and
+letter requests through the outbox, in the same transaction as the step."""
+
+from typing import Any
+
+from backend.accounts.models import User
+from backend.outbox.services import outbox_publish
+from cases import deadlines
+from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineState
+
+OPEN_DEADLINE_STATES = [DeadlineState.RUNNING, DeadlineState.SUSPENDED]
+
+
+def open_deadline(case: Case, kind: DeadlineKind) -> Deadline | None:
+    return case.deadlines.filter(kind=kind, state__in=OPEN_DEADLINE_STATES).first()
+
+
+def deadline_meet_open(case: Case, kind: DeadlineKind, by: User, reason: str) -> None:
+    """The case's open deadline of this kind is met, if it has one."""
+    deadline = open_deadline(case, kind)
+    if deadline is not None:
+        deadlines.deadline_meet(deadline=deadline, by=by, reason=reason)
+
+
+def close_open_deadlines(case: Case, by: User, reason: str) -> None:
+    """A closed case has no running term (the sweep must not chase it)."""
+    for deadline in case.deadlines.filter(state__in=OPEN_DEADLINE_STATES):
+        deadlines.deadline_cancel(deadline=deadline, by=by, reason=reason)
+
+
+def letter_request(case: Case, event: CaseEvent, letter: str, **payload: Any) -> None:
+    """Ask for a letter (rendered by the letters app from the outbox), once per step."""
+    outbox_publish(
+        topic="letter.requested",
+        payload={"case": case.reference, "letter": letter, "event": event.pk, **payload},
+        dedup_key=f"{case.reference}:{letter}:{event.pk}",
+        case=case,
+    )

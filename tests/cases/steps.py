@@ -1,0 +1,31 @@
+"""Taking workflow steps in tests, the way a client does: each step's own operation."""
+
+
+def step_url(case, step_name: str) -> str:
+    return f"/api/v1/{case.kind}s/{case.reference}/steps/{step_name.replace('_', '-')}"
+
+
+def step(client, case, step_name: str, /, **data):
+    return client.post(step_url(case, step_name), data, format="json")
+
+
+def legacy_step(client, case, step_name: str, /, **data):
+    """The API 1.0 operation: one for every step, the step named in the body."""
+    return client.post(
+        f"/api/v1/cases/{case.reference}/transitions",
+        {"name": step_name, "data": data},
+        format="json",
+    )
+
+
+def ok(client, case, step_name: str, /, **data) -> dict:
+    response = step(client, case, step_name, **data)
+    assert response.status_code == 200, (step_name, response.content)
+    return response.json()
+
+
+def offered(body: dict) -> list[str]:
+    """The names of the steps a case (or a 409 problem) offers."""
+    return [
+        each if isinstance(each, str) else each["name"] for each in body["availableTransitions"]
+    ]
