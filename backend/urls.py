@@ -1,10 +1,10 @@
 """URL configuration: the API under /api/v1 (no trailing slashes), the admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from backend.api import health
+from backend.api import health, problems
 
 api_v1 = [
     path("health", health.LivenessView.as_view(), name="health"),
@@ -12,10 +12,14 @@ api_v1 = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("", include("cases.api.urls")),
+    path("", include("letters.urls")),
 ]
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    # Anything else under /api (a trailing slash, a typo) is a problem+json 404, also with
+    # debug on, where Django would answer with an HTML page.
+    re_path(r"^api/", problems.api_not_found),
     path("admin/", admin.site.urls),
 ]
 

@@ -26,9 +26,10 @@ from cases.models import (
     DeadlineState,
     EventKind,
     NoticeOfDefault,
+    ObjectionDetails,
     PenaltyDecision,
 )
-from cases.workflows.complaint_effects import letter_request
+from cases.workflows.effects import letter_request
 
 # Awb 4:87(1): a payment obligation is paid within six weeks after it arose.
 PAY_WITHIN = datetime.timedelta(weeks=6)
@@ -210,8 +211,6 @@ def objection_decision_sent(*, case: Case, on: datetime.date) -> None:
     Called by letter delivery when the decision letter is e-mailed or its print batch is
     confirmed as posted. Ends a running penalty (Awb 4:17(1): the last penalty day).
     """
-    from cases.models import ObjectionDetails
-
     updated = ObjectionDetails.objects.filter(case=case, decision_sent_on__isnull=True).update(
         decision_sent_on=on
     )

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
-from backend.tasks import enqueue_after_commit
 from cases.deadlines import cases_due_refresh, legal_calendar
 from cases.legal.calendar import LegalCalendar
 from cases.models import (
@@ -34,6 +33,7 @@ from cases.models import (
     EventKind,
     NotificationStage,
 )
+from cases.penalties import penalty_status
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,6 @@ def deadlines_sweep(*, today: datetime.date | None = None, batch: int | None = N
 @transaction.atomic
 def _sweep_penalties(today: datetime.date, batch: int, result: SweepResult) -> None:
     """Warn legal staff once a day while a penalty payment accrues (Awb 4:17)."""
-    from cases.penalties import penalty_status
-
     candidates = (
         # Open, or decided but the decision not yet sent: the penalty runs until it is.
         Case.objects.filter(
@@ -117,7 +115,7 @@ def _sweep_penalties(today: datetime.date, batch: int, result: SweepResult) -> N
             )
     if created:
         result.penalty_warnings += len(created)
-        _send_after_commit(result, created)
+        result.notification_ids.extend(n.pk for n in created)
 
 
 @transaction.atomic
@@ -152,7 +150,7 @@ def _sweep_missed(today: datetime.date, batch: int, result: SweepResult) -> None
     )
     cases_due_refresh({d.case_id for d in rows})
     result.missed += len(rows)
-    _send_after_commit(result, notifications)
+    result.notification_ids.extend(n.pk for n in notifications)
 
 
 @transaction.atomic
@@ -201,16 +199,7 @@ def _sweep_warnings(
         for d in rows
     )
     result.warned += len(rows)
-    _send_after_commit(result, notifications)
-
-
-def _send_after_commit(result: SweepResult, notifications: list[DeadlineNotification]) -> None:
-    ids = [n.pk for n in notifications]
-    result.notification_ids.extend(ids)
-
-    from cases.tasks import deadline_notifications_send
-
-    enqueue_after_commit(deadline_notifications_send)
+    result.notification_ids.extend(n.pk for n in notifications)
 
 
 def _team_leads(deadline: Deadline) -> list[User]:

@@ -2,13 +2,17 @@
 
 from celery import shared_task
 
+from backend.tasks import enqueue_after_commit
 from cases import sweep
 
 
 @shared_task(acks_late=True, ignore_result=False)
 def deadlines_sweep() -> dict[str, int]:
-    """Warn before terms end, escalate missed ones. Safe to run twice at once."""
+    """Warn before terms end, escalate missed ones. Safe to run twice at once. The
+    warnings are recorded first; sending them is a task of its own (retried by beat)."""
     result = sweep.deadlines_sweep()
+    if result.notification_ids:
+        enqueue_after_commit(deadline_notifications_send)
     return {
         "warned": result.warned,
         "missed": result.missed,

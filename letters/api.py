@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -17,6 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.pagination import PAGE_QUERY, KeysetPagination, page_schema
+from backend.api.parsing import parse_datetime, parse_int
 from backend.api.problems import Conflict, problem_responses
 from backend.tasks import enqueue_after_commit
 from cases.api.access import data_flags, visible_case
@@ -42,6 +46,16 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class LetterSerializer(serializers.ModelSerializer):
+    recipient = serializers.ChoiceField(
+        source="recipient_key",
+        choices=RECIPIENT_KEYS,
+        help_text="Who it is for: addressee (the filer or their representative) or "
+        "person_complained_about.",
+    )
+    recipient_label = serializers.CharField(
+        source="recipient", help_text="Role and name, as the letter record says it (display)."
+    )
+    url = serializers.SerializerMethodField(help_text="The PDF of this letter.")
     replaced_by = serializers.SerializerMethodField(help_text="The correction, if any.")
     delivery_state = serializers.SerializerMethodField(
         help_text="The state of the newest delivery: queued, sent, failed, batched, posted."
@@ -54,6 +68,8 @@ class LetterSerializer(serializers.ModelSerializer):
             "id",
             "kind",
             "recipient",
+            "recipient_label",
+            "url",
             "language",
             "template_version",
             "created_at",
@@ -69,6 +85,11 @@ class LetterSerializer(serializers.ModelSerializer):
     @extend_schema_field(DeliverySerializer(many=True))
     def get_deliveries(self, letter: Letter) -> list[dict[str, Any]]:
         return DeliverySerializer(letter.deliveries.all(), many=True, context=self.context).data
+
+    def get_url(self, letter: Letter) -> str:
+        return reverse(
+            "case-letter", kwargs={"reference": letter.case.reference, "letter_id": letter.pk}
+        )
 
     def get_replaced_by(self, letter: Letter) -> int | None:
         corrections = list(letter.replaced_by.all())
@@ -97,21 +118,46 @@ def _visible_letters(request: Request, case: Case) -> QuerySet[Letter]:
     return letters if _is_staff(request) else letters.filter(recipient_key=ADDRESSEE)
 
 
+def letters_paginator() -> KeysetPagination:
+    return KeysetPagination(
+        fields=["created_at", "id"],
+        parsers=[parse_datetime, parse_int],
+        default_size=50,
+        max_size=200,
+    )
+
+
 class CaseLettersView(APIView):
-    """The letters of a case, oldest first."""
+    """The letters of a case, oldest first, a page at a time; each with its own PDF URL.
+
+    Callers: roles that see personal data, and the filer (only the letters addressed to
+    them).
+    """
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="caseLetterList",
-        responses={200: LetterSerializer(many=True), **problem_responses(400, 401, 403, 404)},
+        parameters=[PAGE_QUERY],
+        responses={
+            200: page_schema("CaseLetterPage", LetterSerializer(many=True)),
+            **problem_responses(400, 401, 403, 404),
+        },
         tags=["letters"],
     )
     def get(self, request: Request, reference: str) -> Response:
         case = _letter_case(request, reference)
-        letters = _visible_letters(request, case).prefetch_related("deliveries", "replaced_by")
+        letters = (
+            _visible_letters(request, case)
+            .select_related("case")
+            .prefetch_related("deliveries", "replaced_by")
+            .order_by("created_at", "id")
+        )
+        rows, links = letters_paginator().paginate(letters, request)
         context = {"staff": _is_staff(request)}
-        return Response(LetterSerializer(letters, many=True, context=context).data)
+        return Response(
+            {"results": LetterSerializer(rows, many=True, context=context).data, **links}
+        )
 
 
 # Letters whose figures come from the decision that requests them, not from the case.
@@ -148,7 +194,9 @@ class LetterPreviewView(APIView):
         operation_id="caseLetterPreview",
         parameters=[PreviewQuery],
         responses={
-            (200, "application/pdf"): OpenApiResponse(description="The letter, not stored."),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The letter, not stored."
+            ),
             **problem_responses(400, 401, 403, 404, 409),
         },
         tags=["letters"],
@@ -179,7 +227,9 @@ class LetterDownloadView(APIView):
     @extend_schema(
         operation_id="caseLetterDownload",
         responses={
-            (200, "application/pdf"): OpenApiResponse(description="The letter (PDF/A-3a)."),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The letter (PDF/A-3a)."
+            ),
             **problem_responses(400, 401, 403, 404),
         },
         tags=["letters"],
@@ -322,7 +372,9 @@ class PrintBatchPdfView(APIView):
     @extend_schema(
         operation_id="printBatchPdf",
         responses={
-            (200, "application/pdf"): OpenApiResponse(description="All letters, to print."),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="All letters, to print."
+            ),
             **problem_responses(400, 401, 403, 404),
         },
         tags=["letters"],
@@ -348,7 +400,7 @@ class PrintBatchListingView(APIView):
     @extend_schema(
         operation_id="printBatchListing",
         responses={
-            (200, "text/csv"): OpenApiResponse(description="One row per letter."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per letter."),
             **problem_responses(400, 401, 403, 404),
         },
         tags=["letters"],

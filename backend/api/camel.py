@@ -9,6 +9,8 @@ from typing import Any
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
+from backend.api.errors import InvalidParams
+
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)([A-Z])")
 
 
@@ -64,8 +66,6 @@ class CamelCaseJSONParser(JSONParser):
         wrong = non_camel_keys(data)
         if wrong:
             # Accepting snake_case silently would let two spellings of one field collide.
-            from backend.api.problems import InvalidParams
-
             raise InvalidParams(
                 [
                     {"name": path, "code": "invalid", "reason": "Unknown field: use camelCase."}

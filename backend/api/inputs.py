@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_array_type
 from rest_framework import serializers
 
 
@@ -59,3 +61,24 @@ class InFuture:
     def __call__(self, value: datetime.date | None) -> None:
         if value is not None and value <= _now_like(value):
             raise serializers.ValidationError(self.message, code="not_in_future")
+
+
+class BoundedList(serializers.ListSerializer):
+    """A list of nested inputs whose limits (``allow_empty=False``, ``max_length``) the
+    OpenAPI document states as minItems and maxItems (drf-spectacular leaves them out).
+    Use as ``Meta.list_serializer_class``."""
+
+
+class BoundedListSchema(OpenApiSerializerFieldExtension):
+    target_class = BoundedList
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field: BoundedList = self.target
+        schema = build_array_type(auto_schema._unwrap_list_serializer(field.child, direction))
+        least = field.min_length or (0 if field.allow_empty else 1)
+        if least:
+            schema["minItems"] = least
+        if field.max_length is not None:
+            schema["maxItems"] = field.max_length
+        return schema

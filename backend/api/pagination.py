@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -118,3 +120,26 @@ class KeysetPagination:
 
     def _key(self, row: Any) -> list[Any]:
         return [getattr(row, name) for name in self.fields]
+
+
+PAGE_QUERY = inline_serializer(
+    "PageQuery",
+    {
+        "cursor": serializers.CharField(
+            required=False, help_text="From a `next` or `previous` link."
+        ),
+        "pageSize": serializers.IntegerField(required=False, min_value=1),
+    },
+)
+
+
+def page_schema(name: str, item: serializers.Serializer) -> serializers.Serializer:
+    """The OpenAPI shape of a keyset page of ``item`` rows."""
+    return inline_serializer(
+        name,
+        {
+            "results": item,
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+        },
+    )

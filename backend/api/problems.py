@@ -12,12 +12,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext
+from django_fsm import ConcurrentTransition
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from backend.api.camel import to_camel
+from backend.api.camel import ProblemJSONRenderer, to_camel
+from backend.api.errors import Conflict, InvalidParams, PayloadTooLarge, Problem, Unavailable
 from backend.domain import DomainConflict
 
 logger = logging.getLogger(__name__)
@@ -28,42 +33,6 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 def problem_type(slug: str) -> str:
     """The URI that identifies a kind of problem (documented at that address)."""
     return f"{settings.PROBLEM_TYPE_BASE}{slug}"
-
-
-class Problem(exceptions.APIException):
-    """An API error with a problem type slug and extra members for the client."""
-
-    status_code = 400
-    slug = "bad-request"
-    default_detail = "The request cannot be processed."
-
-    def __init__(self, detail: str | None = None, *, extra: dict[str, Any] | None = None):
-        super().__init__(detail)
-        self.extra = extra or {}
-
-
-class Conflict(Problem):
-    """The request conflicts with the current state of the resource (409)."""
-
-    status_code = 409
-    slug = "conflict"
-    default_detail = "The resource changed or is in a state that does not allow this."
-
-
-class InvalidParams(Problem):
-    """Field errors already in their final form (names exactly as the client sent them)."""
-
-    slug = "validation-error"
-    default_detail = "One or more fields are invalid; see invalidParams."
-
-    def __init__(self, params: list[dict[str, str]]):
-        super().__init__(extra={"invalid_params": params})
-
-
-class PayloadTooLarge(Problem):
-    status_code = 413
-    slug = "payload-too-large"
-    default_detail = "The request body is too large."
 
 
 _SLUGS = {
@@ -101,18 +70,38 @@ def flatten_errors(detail: Any, path: str = "") -> list[dict[str, str]]:
     return params
 
 
+STANDARD_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
+
+
 def problem_body(
     *, status: int, slug: str, title: str, detail: str, instance: str, extra: dict | None = None
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    """RFC 9457 members first; extension members may add to them, never replace them (a
+    case's status is ``caseStatus``: ``status`` is always the HTTP status)."""
+    clashing = STANDARD_MEMBERS & set(extra or {})
+    if clashing:
+        raise ValueError(f"Problem extension members clash with RFC 9457: {sorted(clashing)}")
+    return {
         "type": problem_type(slug),
         "title": title,
         "status": status,
         "detail": detail,
         "instance": instance,
+        **(extra or {}),
     }
-    body.update(extra or {})
-    return body
+
+
+# PostgreSQL: lock_not_available, deadlock_detected, serialization_failure.
+RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def is_retryable_database_error(exc: BaseException) -> bool:
+    """A lock wait ran out or the database chose this transaction to give way: nothing
+    was saved, and the same request may succeed a moment later."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    return getattr(cause, "pgcode", None) in RETRYABLE_SQLSTATES or "database is locked" in str(exc)
 
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response:
@@ -130,6 +119,10 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         )
     elif isinstance(exc, DomainConflict):
         exc = Conflict(exc.message, extra=exc.extra)
+    elif isinstance(exc, ConcurrentTransition):
+        exc = Conflict(gettext("The case changed while this request ran. Reload it and retry."))
+    elif is_retryable_database_error(exc):
+        exc = Unavailable(gettext(Unavailable.default_detail))
 
     headers: dict[str, str] = {}
     if isinstance(exc, exceptions.APIException):
@@ -151,6 +144,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
             headers["WWW-Authenticate"] = exc.auth_header
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
+        if isinstance(exc, Unavailable):
+            headers["Retry-After"] = str(exc.retry_after_seconds)
     else:
         # A defect: log where it happened but not the exception's message, which may
         # quote personal data (a database error repeats the offending values).
@@ -173,8 +168,6 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
     response = Response(body, status=status, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     if request is not None:
-        from backend.api.camel import ProblemJSONRenderer
-
         # The negotiated renderer may be the browsable one; problems are always JSON.
         request.accepted_renderer = ProblemJSONRenderer()
         request.accepted_media_type = PROBLEM_CONTENT_TYPE
@@ -193,6 +186,10 @@ def problem_response(request: HttpRequest, status: int, slug: str, detail: str) 
     return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    return problem_response(request, 404, "not-found", gettext("There is nothing at this address."))
+
+
 def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return problem_response(request, 404, "not-found", "There is nothing at this address.")
 
@@ -205,8 +202,18 @@ def handler500(request: HttpRequest) -> JsonResponse:
 
 def problem_responses(*statuses: int) -> dict[int, Any]:
     """OpenAPI responses for the error statuses an endpoint can answer (problem+json)."""
-    from drf_spectacular.utils import OpenApiResponse
-
     return {
         status: OpenApiResponse(description="Problem details (RFC 9457).") for status in statuses
     }
+
+
+__all__ = [
+    "Conflict",
+    "InvalidParams",
+    "PayloadTooLarge",
+    "Problem",
+    "Unavailable",
+    "flatten_errors",
+    "problem_exception_handler",
+    "problem_responses",
+]

@@ -64,6 +64,18 @@ def camelize_schema(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return result
 
 
+# Response shapes that must not match a larger one they are an alternative to (oneOf).
+CLOSED_SCHEMAS = ("FilingReceipt",)
+
+
+def close_alternative_schemas(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in CLOSED_SCHEMAS:
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
+    return result
+
+
 def add_adr_headers_and_problems(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -48,11 +48,17 @@ class TermQuery(serializers.Serializer):
             "day the objection period ended; complaint-handling: the day of receipt."
         )
     )
+    # No defaults: a generated client would send them, and objection-period refuses both.
     withCommittee = serializers.BooleanField(  # noqa: N815
-        required=False, default=False, help_text="An advisory committee (9:11 / 7:13)."
+        required=False,
+        help_text="An advisory committee (9:11 / 7:13); default false. Only for "
+        "objection-decision and complaint-handling.",
     )
     extensionWeeks = serializers.IntegerField(  # noqa: N815
-        required=False, default=0, min_value=0, help_text="Postponement (9:11(2), 7:10(3))."
+        required=False,
+        min_value=0,
+        help_text="Postponement (9:11(2), 7:10(3)) in weeks; default 0. Only for "
+        "objection-decision and complaint-handling.",
     )
 
 
@@ -74,7 +80,16 @@ class LegalTermView(APIView):
 
     @extend_schema(
         operation_id="legalTermRetrieve",
-        parameters=[TermQuery],
+        parameters=[
+            OpenApiParameter(
+                "term",
+                str,
+                OpenApiParameter.PATH,
+                enum=sorted(_TERM_PARAMS),
+                description="Which term to compute.",
+            ),
+            TermQuery,
+        ],
         responses={
             200: inline_serializer(
                 "LegalTerm",
@@ -109,7 +124,8 @@ class LegalTermView(APIView):
                 raise InvalidParams(
                     [{"name": name, "code": "invalid", "reason": f"Does not apply to {term}."}]
                 )
-        kwargs = {allowed[name]: data[name] for name in allowed}
+        neutral = {"withCommittee": False, "extensionWeeks": 0}
+        kwargs = {allowed[name]: data.get(name, neutral[name]) for name in allowed}
         try:
             result = term_compute(term, data["startDate"], **kwargs)
         except ValueError as error:

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.accounts.models import Team, User
-from backend.api.inputs import NotInFuture, StrictSerializer
+from backend.api.inputs import BoundedList, NotInFuture, StrictSerializer
 from cases.api.step_links import AvailableStepSerializer, available_steps
 from cases.attachments import sniff_content_type
 from cases.models import (
@@ -41,18 +41,42 @@ _NL_POSTAL_CODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
 
 
 class PartyInputSerializer(StrictSerializer):
+    class Meta:
+        list_serializer_class = BoundedList
+
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.FILER)
     party_type = serializers.ChoiceField(choices=PartyType.choices, default=PartyType.PERSON)
     name = serializers.CharField(max_length=200)
-    organisation_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    street = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    organisation_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Required when partyType is organisation.",
+    )
+    street = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="Street, houseNumber, postalCode and city are required when "
+        "preferredChannel is post.",
+    )
     house_number = serializers.CharField(max_length=10, required=False, allow_blank=True)
     house_number_addition = serializers.CharField(max_length=10, required=False, allow_blank=True)
     postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
     city = serializers.CharField(max_length=80, required=False, allow_blank=True)
     country = serializers.RegexField(r"^[A-Z]{2}$", required=False, default="NL")
-    email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        help_text="Required when preferredChannel is email or lettersByEmail is true.",
+    )
+    phone = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        help_text="Required when preferredChannel is phone (the default). Dutch numbers "
+        "may be written the Dutch way (06 12345678); stored as E.164.",
+    )
     preferred_channel = serializers.ChoiceField(
         choices=ContactChannel.choices, default=ContactChannel.PHONE
     )
@@ -61,7 +85,12 @@ class PartyInputSerializer(StrictSerializer):
     )
     language = serializers.ChoiceField(choices=Language.choices, default=Language.DUTCH)
     needs_interpreter = serializers.BooleanField(default=False)
-    interpreter_language = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    interpreter_language = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="Required when needsInterpreter is true.",
+    )
     needs_extra_care = serializers.BooleanField(default=False)
     care_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     letters_by_email = serializers.BooleanField(
@@ -174,7 +203,13 @@ class FilingSerializer(StrictSerializer):
     team = serializers.SlugRelatedField(
         slug_field="code", queryset=Team.objects.filter(is_active=True), required=False
     )
-    parties = PartyInputSerializer(many=True, allow_empty=False, max_length=12)
+    parties = PartyInputSerializer(
+        many=True,
+        allow_empty=False,
+        max_length=12,
+        help_text="The complainant or objector (role filer, exactly one), and any "
+        "representative or interested third parties.",
+    )
     attachments = AttachmentInputSerializer(many=True, required=False)
 
     def validate_attachments(self, value: list) -> list:

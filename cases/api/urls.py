@@ -1,7 +1,6 @@
 from django.urls import path
 
 from cases.api import legal_terms, steps, views, workflow
-from letters import api as letters_api
 
 urlpatterns = [
     path(
@@ -49,45 +48,6 @@ urlpatterns = [
         "cases/<str:reference>/penalty-decision",
         workflow.PenaltyDecisionView.as_view(),
         name="case-penalty-decision",
-    ),
-    path(
-        "cases/<str:reference>/letters", letters_api.CaseLettersView.as_view(), name="case-letters"
-    ),
-    path(
-        "cases/<str:reference>/letter-preview",
-        letters_api.LetterPreviewView.as_view(),
-        name="case-letter-preview",
-    ),
-    path(
-        "cases/<str:reference>/letters/<int:letter_id>",
-        letters_api.LetterDownloadView.as_view(),
-        name="case-letter",
-    ),
-    path(
-        "cases/<str:reference>/letters/<int:letter_id>/deliveries",
-        letters_api.LetterDeliveriesView.as_view(),
-        name="case-letter-deliveries",
-    ),
-    path(
-        "cases/<str:reference>/letters/<int:letter_id>/corrections",
-        letters_api.LetterCorrectionsView.as_view(),
-        name="case-letter-corrections",
-    ),
-    path("print-batches", letters_api.PrintBatchListView.as_view(), name="print-batches"),
-    path(
-        "print-batches/<int:batch_id>/pdf",
-        letters_api.PrintBatchPdfView.as_view(),
-        name="print-batch-pdf",
-    ),
-    path(
-        "print-batches/<int:batch_id>/listing",
-        letters_api.PrintBatchListingView.as_view(),
-        name="print-batch-listing",
-    ),
-    path(
-        "print-batches/<int:batch_id>/posted",
-        letters_api.PrintBatchPostedView.as_view(),
-        name="print-batch-posted",
     ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
     *steps.step_urlpatterns(),

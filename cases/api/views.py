@@ -9,20 +9,21 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
-    inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.pagination import KeysetPagination
+from backend.api.pagination import PAGE_QUERY, KeysetPagination, page_schema
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
 from cases import selectors, services
@@ -38,6 +39,22 @@ def _fingerprint(data: Any) -> str:
     canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
+
+FILING_RESPONSES = {
+    201: OpenApiResponse(
+        PolymorphicProxySerializer(
+            component_name="FilingResponse",
+            serializers=[s.CaseDetailSerializer, s.FilingReceiptSerializer],
+            resource_type_field_name=None,
+        ),
+        description=(
+            "Staff who work queues get the whole case (CaseDetail); anyone else - the "
+            "public form, a resident, an integration client - a receipt to refer to it "
+            "later (FilingReceipt). The Location header names the case."
+        ),
+    ),
+    **problem_responses(400, 403, 409, 413, 429),
+}
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -117,10 +134,7 @@ class ComplaintFilingView(_FilingView):
         operation_id="complaintFile",
         request=s.ComplaintFilingSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            201: s.CaseDetailSerializer,
-            **problem_responses(400, 403, 409, 429),
-        },
+        responses=FILING_RESPONSES,
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
         tags=["filing"],
     )
@@ -138,10 +152,7 @@ class ObjectionFilingView(_FilingView):
         operation_id="objectionFile",
         request=s.ObjectionFilingSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            201: s.CaseDetailSerializer,
-            **problem_responses(400, 403, 409, 429),
-        },
+        responses=FILING_RESPONSES,
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
         tags=["filing"],
     )
@@ -172,14 +183,7 @@ class CaseQueueView(APIView):
         operation_id="caseList",
         parameters=[QueueQuerySerializer],
         responses={
-            200: inline_serializer(
-                "CaseQueuePage",
-                {
-                    "results": s.CaseQueueItemSerializer(many=True),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                },
-            ),
+            200: page_schema("CaseQueuePage", s.CaseQueueItemSerializer(many=True)),
             **problem_responses(400, 401),
         },
         tags=["queues"],
@@ -270,24 +274,9 @@ class CaseEventsView(APIView):
 
     @extend_schema(
         operation_id="caseEventList",
-        parameters=[
-            inline_serializer(
-                "EventPageQuery",
-                {
-                    "cursor": serializers.CharField(required=False),
-                    "pageSize": serializers.IntegerField(required=False, min_value=1),
-                },
-            )
-        ],
+        parameters=[PAGE_QUERY],
         responses={
-            200: inline_serializer(
-                "CaseEventPage",
-                {
-                    "results": s.CaseEventSerializer(many=True),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                },
-            ),
+            200: page_schema("CaseEventPage", s.CaseEventSerializer(many=True)),
             **problem_responses(400, 401, 403, 404),
         },
         tags=["cases"],
@@ -306,7 +295,9 @@ class AttachmentDownloadView(APIView):
     @extend_schema(
         operation_id="caseAttachmentDownload",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file."
+            ),
             **problem_responses(400, 401, 403, 404),
         },
         tags=["cases"],

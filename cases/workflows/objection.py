@@ -137,6 +137,8 @@ class RequestRepairInput(StrictSerializer):
     missing = serializers.ListField(
         child=serializers.CharField(max_length=200),
         allow_empty=False,
+        min_length=1,
+        max_length=20,
         help_text=_("What is missing (Awb 6:5), e.g. grounds, signature."),
     )
     term_weeks = serializers.IntegerField(

@@ -18,6 +18,15 @@ def test_trailing_slash_is_not_redirected(anon):
     assert anon.get("/api/v1/health/").status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/api/v1/cases/", "/api/v1/nothing-here", "/api/v2/cases"])
+def test_unknown_paths_are_problems_with_debug_on_too(anon, settings, path):
+    settings.DEBUG = True
+    for response in (anon.get(path), anon.post(path, {}, format="json")):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == 404
+
+
 def test_method_not_allowed_is_a_problem(anon):
     response = anon.delete("/api/v1/complaints")
     assert response.status_code == 405
@@ -45,3 +54,24 @@ def test_swagger_ui_is_served_without_remote_assets(anon):
     response = anon.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"cdn.jsdelivr" not in response.content
+
+
+def test_a_concurrent_transition_is_a_409_problem(rf):
+    from django_fsm import ConcurrentTransition
+
+    from backend.api.problems import problem_exception_handler
+
+    response = problem_exception_handler(
+        ConcurrentTransition("changed"), {"request": rf.post("/api/v1/x")}
+    )
+    assert response.status_code == 409
+    assert response.data["status"] == 409
+
+
+def test_problem_extensions_never_replace_the_standard_members():
+    from backend.api.problems import problem_body
+
+    with pytest.raises(ValueError, match="status"):
+        problem_body(
+            status=409, slug="conflict", title="", detail="", instance="", extra={"status": "x"}
+        )

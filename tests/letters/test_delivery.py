@@ -277,7 +277,7 @@ class TestCorrections:
         # The wrong letter had not left yet: it no longer will.
         assert letter.deliveries.get().state == DeliveryState.CANCELLED
         listing = client_for(handler).get(f"/api/v1/cases/{letter.case.reference}/letters")
-        by_id = {row["id"]: row for row in listing.json()}
+        by_id = {row["id"]: row for row in listing.json()["results"]}
         assert by_id[letter.pk]["replacedBy"] == corrected.pk
         assert by_id[corrected.pk]["replaces"] == letter.pk
         assert by_id[corrected.pk]["deliveryState"] == "queued"
@@ -405,13 +405,16 @@ def test_residents_see_only_the_letters_addressed_to_them(client_for, users, tea
     services.letters_render_pending()
     copy = Letter.objects.get(kind="complaint_copy_to_person_complained_about")
 
-    listing = resident.get(f"/api/v1/cases/{case.reference}/letters").json()
+    listing = resident.get(f"/api/v1/cases/{case.reference}/letters").json()["results"]
     download = resident.get(f"/api/v1/cases/{case.reference}/letters/{copy.pk}")
 
     assert [row["kind"] for row in listing] == ["complaint_receipt"]
+    assert listing[0]["recipient"] == "addressee"
+    assert listing[0]["recipientLabel"].endswith(case.parties.get(role="filer").name)
+    assert resident.get(listing[0]["url"])["Content-Type"] == "application/pdf"
     assert "reason" not in listing[0]["deliveries"][0]
     assert download.status_code == 404
-    staff = client_for(handler).get(f"/api/v1/cases/{case.reference}/letters").json()
+    staff = client_for(handler).get(f"/api/v1/cases/{case.reference}/letters").json()["results"]
     assert len(staff) == 2
 
 
@@ -455,7 +458,7 @@ def test_the_letters_list_costs_the_same_queries_for_one_or_many(
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
 
-    assert len(response.json()) == 4
+    assert len(response.json()["results"]) == 4
     assert len(many) == len(one)
 
 

@@ -205,7 +205,7 @@ def test_letters_api_by_role(client_for, users, handler, team, role, status):
 
     assert listing.status_code == download.status_code == status
     if status == 200:
-        assert listing.json()[0]["sha256"] == letter.sha256
+        assert listing.json()["results"][0]["sha256"] == letter.sha256
         assert download["Content-Type"] == "application/pdf"
         assert b"".join(download.streaming_content).startswith(b"%PDF")
 
