@@ -75,6 +75,8 @@ AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The ADR forbid trailing slashes; do not redirect to add one.
 APPEND_SLASH = False
+# A refused CSRF check answers like every other error: problem+json.
+CSRF_FAILURE_VIEW = "backend.api.problems.csrf_failure"
 
 TEMPLATES = [
     {

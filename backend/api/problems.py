@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from django_fsm import ConcurrentTransition
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
@@ -186,8 +187,19 @@ def problem_response(request: HttpRequest, status: int, slug: str, detail: str) 
     return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
+@csrf_exempt  # a POST to a wrong address is a 404, not a CSRF failure
 def api_not_found(request: HttpRequest) -> JsonResponse:
     return problem_response(request, 404, "not-found", gettext("There is nothing at this address."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """CSRF_FAILURE_VIEW: a browser session's write without its CSRF token (403)."""
+    return problem_response(
+        request,
+        403,
+        "forbidden",
+        gettext("Signed in with a browser session: send the CSRF token with this request."),
+    )
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -85,6 +85,11 @@ def add_adr_headers_and_problems(result: dict[str, Any], **kwargs: Any) -> dict[
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            if {} not in operation.get("security", [{}]):
+                # Not open to anonymous callers: without credentials, 401.
+                operation["responses"].setdefault(
+                    "401", {"description": "Problem details (RFC 9457)."}
+                )
             for code, response in operation["responses"].items():
                 response.setdefault("headers", {})["API-Version"] = {
                     "$ref": "#/components/headers/API-Version"

@@ -75,3 +75,15 @@ def test_problem_extensions_never_replace_the_standard_members():
         problem_body(
             status=409, slug="conflict", title="", detail="", instance="", extra={"status": "x"}
         )
+
+
+def test_a_browser_post_to_a_wrong_address_is_a_404_problem_not_a_csrf_page(users):
+    from django.test import Client
+
+    from backend.accounts.roles import Role
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users[Role.CASE_HANDLER])
+    response = browser.post("/api/v1/print-batches/-1/posted")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
