@@ -9,12 +9,12 @@ pure functions of ``cases.legal.penalty``; this module applies them to a case.
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.domain import DomainConflict
+from backend.domain import DomainConflict, ensure_not_in_future
 from cases import deadlines
 from cases.legal import penalty
 from cases.models import (
@@ -104,8 +104,7 @@ def notice_of_default_record(
         raise PermissionDenied("Only legal staff record a notice of default.")
     if case.kind != CaseKind.OBJECTION:
         raise DomainConflict("A notice of default concerns a decision on an objection.")
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "This date is in the future."})
+    ensure_not_in_future("received_on", received_on)
     notice = NoticeOfDefault.objects.create(
         case=case, received_on=received_on, recorded_by=by, note=note
     )

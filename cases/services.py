@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Team, User
 from backend.accounts.roles import Role
-from backend.domain import DomainConflict
+from backend.domain import DomainConflict, ensure_not_in_future
 from cases.deadlines import deadline_meet, deadlines_for_new_case
 from cases.models import (
     REFERENCE_PREFIX,
@@ -37,9 +37,6 @@ from cases.models import (
     ReferenceCounter,
     Satisfaction,
 )
-
-# Clocks drift; a staff member's "received at" a minute ahead of ours is not the future.
-_CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -96,8 +93,7 @@ def _filing_channel_check(*, filing: Filing, by: User | None) -> datetime.dateti
             raise PermissionDenied("Only staff can register a phone, counter, post or e-mail case.")
         if filing.received_at is None:
             raise ValidationError({"received_at": "Give the date and time the case came in."})
-        if filing.received_at > now + _CLOCK_SKEW:
-            raise ValidationError({"received_at": "The received date-time is in the future."})
+        ensure_not_in_future("received_at", filing.received_at)
         return filing.received_at
     if filing.received_at is not None:
         raise ValidationError(
@@ -340,8 +336,7 @@ def contact_moment_log(
         raise PermissionDenied("Your role cannot log contact moments.")
     if case.closed_at is not None:
         raise DomainConflict("This case is closed.")
-    if occurred_at > timezone.now() + _CLOCK_SKEW:
-        raise ValidationError({"occurred_at": "This moment is in the future."})
+    ensure_not_in_future("occurred_at", occurred_at)
     if outcome == ContactOutcome.CALLBACK_REQUESTED and callback_at is None:
         raise ValidationError({"callback_at": "When should we call back?"})
     moment = ContactMoment.objects.create(

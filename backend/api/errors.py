@@ -6,6 +6,7 @@ the handler can use the parser's renderer without an import cycle.
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 
 
@@ -44,7 +45,7 @@ class Unavailable(Problem):
 
     status_code = 503
     slug = "temporarily-unavailable"
-    default_detail = "The service is busy with this case. Nothing was saved; try again."
+    default_detail = _("The service is busy with this case. Nothing was saved; try again.")
     retry_after_seconds = 2
 
 

@@ -14,6 +14,9 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_array_type
 from rest_framework import serializers
 
+from backend.api.errors import InvalidParams
+from backend.domain import in_future
+
 
 class StrictSerializer(serializers.Serializer):
     """A serializer that refuses fields it does not know (400, one entry per field)."""
@@ -31,25 +34,29 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class StrictQuery(StrictSerializer):
-    """Query parameters: the same rule, said of parameters."""
+class StrictQuery(serializers.Serializer):
+    """Query parameters: the same rule, said of parameters, each named exactly as sent
+    (a query string has no camelCase parser in front of it)."""
 
-    unknown_message = _("Unknown parameter.")
-
-
-def _now_like(value: datetime.date) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.now()
-    return timezone.localdate()
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise InvalidParams(
+                [
+                    {"name": name, "code": "invalid", "reason": str(_("Unknown parameter."))}
+                    for name in unknown
+                ]
+            )
+        return super().to_internal_value(data)
 
 
 class NotInFuture:
-    """A date or moment that has happened: today (or now) at the latest."""
+    """A date or moment that has happened (``backend.domain.in_future``)."""
 
     message = _("This is in the future.")
 
     def __call__(self, value: datetime.date | None) -> None:
-        if value is not None and value > _now_like(value):
+        if value is not None and in_future(value):
             raise serializers.ValidationError(self.message, code="in_future")
 
 
@@ -59,7 +66,8 @@ class InFuture:
     message = _("This has to be in the future.")
 
     def __call__(self, value: datetime.date | None) -> None:
-        if value is not None and value <= _now_like(value):
+        now = timezone.now() if isinstance(value, datetime.datetime) else timezone.localdate()
+        if value is not None and value <= now:
             raise serializers.ValidationError(self.message, code="not_in_future")
 
 

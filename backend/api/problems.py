@@ -123,7 +123,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
     elif isinstance(exc, ConcurrentTransition):
         exc = Conflict(gettext("The case changed while this request ran. Reload it and retry."))
     elif is_retryable_database_error(exc):
-        exc = Unavailable(gettext(Unavailable.default_detail))
+        exc = Unavailable()
 
     headers: dict[str, str] = {}
     if isinstance(exc, exceptions.APIException):

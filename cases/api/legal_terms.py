@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.inputs import StrictQuery
 from backend.api.problems import InvalidParams, problem_responses
 from cases.deadlines import term_compute
 from cases.legal import penalty
@@ -30,18 +31,13 @@ STEPS = inline_serializer(
 )
 
 
-def _strict(serializer: serializers.Serializer, data: Any) -> dict[str, Any]:
-    unknown = sorted(set(data.keys()) - set(serializer.fields))
-    if unknown:
-        raise InvalidParams(
-            [{"name": name, "code": "invalid", "reason": "Unknown parameter."} for name in unknown]
-        )
-    serializer.initial_data = data
+def _valid(query: type[StrictQuery], request: Request) -> dict[str, Any]:
+    serializer = query(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
-class TermQuery(serializers.Serializer):
+class TermQuery(StrictQuery):
     startDate = serializers.DateField(  # noqa: N815
         help_text=(
             "objection-period: the day the decision was made known; objection-decision: the "
@@ -117,7 +113,7 @@ class LegalTermView(APIView):
                     }
                 ]
             )
-        data = _strict(TermQuery(), request.query_params)
+        data = _valid(TermQuery, request)
         allowed = _TERM_PARAMS[term]
         for name in ("withCommittee", "extensionWeeks"):
             if name in request.query_params and name not in allowed:
@@ -143,7 +139,7 @@ class LegalTermView(APIView):
         )
 
 
-class PenaltyQuery(serializers.Serializer):
+class PenaltyQuery(StrictQuery):
     termExpired = serializers.DateField(required=False)  # noqa: N815
     noticeOfDefaultReceived = serializers.DateField(required=False)  # noqa: N815
     decisionSent = serializers.DateField(required=False)  # noqa: N815
@@ -195,7 +191,7 @@ class PenaltyPaymentView(APIView):
         auth=[{}],
     )
     def get(self, request: Request) -> Response:
-        data = _strict(PenaltyQuery(), request.query_params)
+        data = _valid(PenaltyQuery, request)
         if "days" in data:
             amount = penalty.penalty_amount(data["days"], timezone.localdate())
             return Response(_amount_body(amount, data["days"]))

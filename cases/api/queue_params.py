@@ -1,17 +1,15 @@
 """Query parameters of the work queue (camelCase, as the ADR ask)."""
 
-from typing import Any
-
 from rest_framework import serializers
 
-from backend.api.problems import InvalidParams
+from backend.api.inputs import StrictQuery
 from cases.models import CaseKind, Channel
 from cases.selectors import QueueFilters
 
 _PAGING = {"cursor", "pageSize"}
 
 
-class QueueQuerySerializer(serializers.Serializer):
+class QueueQuerySerializer(StrictQuery):
     kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
     status = serializers.CharField(
         required=False, help_text="One status, or several separated by commas."
@@ -29,17 +27,6 @@ class QueueQuerySerializer(serializers.Serializer):
     )
     cursor = serializers.CharField(required=False, help_text="From a `next` or `previous` link.")
     pageSize = serializers.IntegerField(required=False, min_value=1)  # noqa: N815
-
-    def to_internal_value(self, data: Any) -> Any:
-        unknown = sorted(set(data.keys()) - set(self.fields))
-        if unknown:
-            raise InvalidParams(
-                [
-                    {"name": name, "code": "invalid", "reason": "Unknown parameter."}
-                    for name in unknown
-                ]
-            )
-        return super().to_internal_value(data)
 
     def filters(self) -> QueueFilters:
         data = self.validated_data

@@ -498,6 +498,14 @@ class PenaltySerializer(serializers.Serializer):
     fix_amount_by = serializers.DateField(allow_null=True)
 
 
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "occurred_at", "actor", "data", "text"]
+
+
 class CaseDetailSerializer(_CaseBaseSerializer):
     """The whole case for its page. Staff also get the workflow: the steps the caller may
     take now, the contact moments and the timeline."""
@@ -553,6 +561,7 @@ class CaseDetailSerializer(_CaseBaseSerializer):
             return []
         return available_steps(workflow, steps_available(case, user), case.reference)
 
+    @extend_schema_field(PenaltySerializer(allow_null=True))
     def get_penalty(self, case: Case) -> dict | None:
         """Objections with a notice of default: penalty days and amount so far (staff)."""
         if not self._staff() or case.kind != "objection":
@@ -560,11 +569,13 @@ class CaseDetailSerializer(_CaseBaseSerializer):
         status = penalty_status(case, self.context.get("today"))
         return PenaltySerializer(status).data if status else None
 
+    @extend_schema_field(ContactMomentOutSerializer(many=True, allow_null=True))
     def get_contact_moments(self, case: Case) -> list[dict] | None:
         if not self._staff():
             return None
         return ContactMomentOutSerializer(case.contact_moments.all(), many=True).data
 
+    @extend_schema_field(CaseEventSerializer(many=True, allow_null=True))
     def get_timeline(self, case: Case) -> list[dict] | None:
         """The latest entries; the whole history is at /cases/{reference}/events."""
         if not self._staff():
@@ -572,10 +583,12 @@ class CaseDetailSerializer(_CaseBaseSerializer):
         events = case.events.select_related("actor").order_by("-occurred_at", "-id")[:50]
         return CaseEventSerializer(reversed(list(events)), many=True).data
 
+    @extend_schema_field(ComplaintDetailsSerializer(allow_null=True))
     def get_complaint(self, case: Case) -> dict | None:
         details = getattr(case, "complaint", None) if case.kind == "complaint" else None
         return ComplaintDetailsSerializer(details).data if details else None
 
+    @extend_schema_field(ObjectionDetailsSerializer(allow_null=True))
     def get_objection(self, case: Case) -> dict | None:
         details = getattr(case, "objection", None) if case.kind == "objection" else None
         return ObjectionDetailsSerializer(details).data if details else None
@@ -600,11 +613,3 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 class NoteInputSerializer(StrictSerializer):
     text = serializers.CharField(max_length=10000)
-
-
-class CaseEventSerializer(serializers.ModelSerializer):
-    actor = PersonSerializer(allow_null=True)
-
-    class Meta:
-        model = CaseEvent
-        fields = ["id", "kind", "occurred_at", "actor", "data", "text"]
