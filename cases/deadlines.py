@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
@@ -133,7 +134,9 @@ def deadline_start(
     if case.deadlines.filter(
         kind=kind, state__in=[DeadlineState.RUNNING, DeadlineState.SUSPENDED]
     ).exists():
-        raise DomainConflict(f"A {kind} deadline is already running on this case.")
+        raise DomainConflict(
+            gettext("A %(kind)s deadline is already running on this case.") % {"kind": kind}
+        )
     deadline = Deadline.objects.create(
         case=case,
         kind=kind,
@@ -161,7 +164,8 @@ def _locked(deadline: Deadline, *states: str) -> Deadline:
     locked = Deadline.objects.select_for_update().select_related("case").get(pk=deadline.pk)
     if locked.state not in states:
         raise DomainConflict(
-            f"This deadline is {locked.state}; that does not allow this change.",
+            gettext("This deadline is %(state)s; that does not allow this change.")
+            % {"state": locked.state},
             state=locked.state,
         )
     return locked
@@ -182,12 +186,12 @@ def deadline_extend(
     4 weeks) and an extension may not shorten the term.
     """
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the term is extended."})
+        raise ValidationError({"reason": gettext("Say why the term is extended.")})
     locked = _locked(deadline, DeadlineState.RUNNING, DeadlineState.SUSPENDED)
     params = {**locked.params, **param_changes}
     computed = deadline_compute(term=locked.term, start_date=locked.start_date, params=params)
     if computed.due_date < locked.due_date:
-        raise ValidationError({"params": "An extension cannot make the term shorter."})
+        raise ValidationError({"params": gettext("An extension cannot make the term shorter.")})
     before = locked.due_date
     locked.params, locked.due_date, locked.legal_basis = (
         params,
@@ -254,7 +258,7 @@ def deadline_resume(
     """
     locked = _locked(deadline, DeadlineState.SUSPENDED)
     if on < locked.suspended_since:
-        raise ValidationError({"on": "The term cannot resume before it was suspended."})
+        raise ValidationError({"on": gettext("The term cannot resume before it was suspended.")})
     paused = suspension_days(locked.suspended_since, on, interpretation())
     params = {
         **locked.params,
@@ -316,7 +320,7 @@ def deadline_meet(
 def deadline_cancel(*, deadline: Deadline, by: User | None, reason: str) -> Deadline:
     """The term no longer applies (e.g. the objection was withdrawn)."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the term no longer applies."})
+        raise ValidationError({"reason": gettext("Say why the term no longer applies.")})
     return _close(
         deadline, DeadlineState.CANCELLED, DeadlineChangeKind.CANCELLED,
         EventKind.DEADLINE_CANCELLED, on=timezone.localdate(), by=by, reason=reason,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict, ensure_not_in_future
@@ -101,9 +102,9 @@ def notice_of_default_record(
 ) -> NoticeOfDefault:
     """Record a notice of default; whether it counts is computed, never assumed."""
     if not by.has_perm("cases.objection_record_default"):
-        raise PermissionDenied("Only legal staff record a notice of default.")
+        raise PermissionDenied(gettext("Only legal staff record a notice of default."))
     if case.kind != CaseKind.OBJECTION:
-        raise DomainConflict("A notice of default concerns a decision on an objection.")
+        raise DomainConflict(gettext("A notice of default concerns a decision on an objection."))
     ensure_not_in_future("received_on", received_on)
     notice = NoticeOfDefault.objects.create(
         case=case, received_on=received_on, recorded_by=by, note=note
@@ -135,22 +136,28 @@ def penalty_decision_take(*, case: Case, by: User, no_penalty_ground: str = "") 
     says so and why.
     """
     if not by.has_perm("cases.objection_fix_penalty"):
-        raise PermissionDenied("Only legal staff fix a penalty payment.")
+        raise PermissionDenied(gettext("Only legal staff fix a penalty payment."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if PenaltyDecision.objects.filter(case=case).exists():
-        raise DomainConflict("The penalty for this objection has already been fixed.")
+        raise DomainConflict(gettext("The penalty for this objection has already been fixed."))
     today = timezone.localdate()
     status = penalty_status(case, today)
     if status is None or not status.notice_counts:
         raise DomainConflict(
-            "No penalty is owed: there is no notice of default received after the term expired."
+            gettext(
+                "No penalty is owed: there is no notice of default received after the term expired."
+            )
         )
     if not status.days:
-        raise DomainConflict("No penalty is owed: the decision was sent before the first day.")
+        raise DomainConflict(
+            gettext("No penalty is owed: the decision was sent before the first day.")
+        )
     if status.fix_amount_by is None:
         raise DomainConflict(
-            "The penalty is still running: fix it once the decision is sent (e-mailed, or "
-            "its print batch confirmed as posted) or the 42 days are full (Awb 4:18)."
+            gettext(
+                "The penalty is still running: fix it once the decision is sent (e-mailed, or "
+                "its print batch confirmed as posted) or the 42 days are full (Awb 4:18)."
+            )
         )
     notice = next(n for n in case.notices_of_default.all() if n.received_on > status.term_expired)
     owed = not no_penalty_ground

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backend.accounts.models import Team, User
 from backend.accounts.roles import Role
@@ -90,17 +91,21 @@ def _filing_channel_check(*, filing: Filing, by: User | None) -> datetime.dateti
     now = timezone.now()
     if filing.channel in STAFF_INTAKE_CHANNELS:
         if by is None or not by.has_perm("cases.register_intake"):
-            raise PermissionDenied("Only staff can register a phone, counter, post or e-mail case.")
+            raise PermissionDenied(
+                gettext("Only staff can register a phone, counter, post or e-mail case.")
+            )
         if filing.received_at is None:
-            raise ValidationError({"received_at": "Give the date and time the case came in."})
+            raise ValidationError(
+                {"received_at": gettext("Give the date and time the case came in.")}
+            )
         ensure_not_in_future("received_at", filing.received_at)
         return filing.received_at
     if filing.received_at is not None:
         raise ValidationError(
-            {"received_at": "Only staff intake (phone, counter, post, e-mail) sets this."}
+            {"received_at": gettext("Only staff intake (phone, counter, post, e-mail) sets this.")}
         )
     if filing.channel == Channel.INTEGRATION and (by is None or not by.is_authenticated):
-        raise PermissionDenied("The integration channel needs an authenticated client.")
+        raise PermissionDenied(gettext("The integration channel needs an authenticated client."))
     return now
 
 
@@ -108,11 +113,15 @@ def _parties_check(parties: list[dict[str, Any]], kind: CaseKind) -> None:
     filers = [p for p in parties if p["role"] == PartyRole.FILER]
     representatives = [p for p in parties if p["role"] == PartyRole.REPRESENTATIVE]
     if len(filers) != 1:
-        raise ValidationError({"parties": "Give exactly one complainant or objector (role filer)."})
+        raise ValidationError(
+            {"parties": gettext("Give exactly one complainant or objector (role filer).")}
+        )
     if len(representatives) > 1:
-        raise ValidationError({"parties": "Give at most one representative."})
+        raise ValidationError({"parties": gettext("Give at most one representative.")})
     if kind == CaseKind.COMPLAINT and any(p["role"] == PartyRole.INTERESTED_PARTY for p in parties):
-        raise ValidationError({"parties": "Interested third parties belong to objections."})
+        raise ValidationError(
+            {"parties": gettext("Interested third parties belong to objections.")}
+        )
 
 
 def _complaint_details(details: dict[str, Any] | None, by: User | None) -> dict[str, Any]:
@@ -124,11 +133,13 @@ def _complaint_details(details: dict[str, Any] | None, by: User | None) -> dict[
         return details
     if by is None or not by.has_perm("cases.register_intake"):
         raise ValidationError(
-            {"complaint.employee": "Describe the person in employeeDescription instead."}
+            {"complaint.employee": gettext("Describe the person in employeeDescription instead.")}
         )
     employee = User.objects.filter(username=username, is_active=True).first()
     if employee is None or not employee.has_perm("cases.claim_case"):
-        raise ValidationError({"complaint.employee": "No member of staff has this username."})
+        raise ValidationError(
+            {"complaint.employee": gettext("No member of staff has this username.")}
+        )
     details["employee"] = employee
     return details
 
@@ -151,7 +162,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         _complaint_details(filing.complaint, by) if filing.kind == CaseKind.COMPLAINT else {}
     )
     if filing.kind == CaseKind.OBJECTION and filing.objection is None:
-        raise ValidationError({"objection": "Describe the decision objected to."})
+        raise ValidationError({"objection": gettext("Describe the decision objected to.")})
 
     registered_at = timezone.now()
     case = Case(
@@ -203,7 +214,7 @@ def case_file_once(
         existing = FilingKey.objects.select_related("case").get(principal=principal, key=key)
         if existing.fingerprint != fingerprint:
             raise DomainConflict(
-                "This Idempotency-Key was already used for a different request."
+                gettext("This Idempotency-Key was already used for a different request.")
             ) from None
         return existing.case, True
     case = case_file(filing=filing, by=by)
@@ -274,24 +285,28 @@ def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
         if current is None:
             return locked
         if current.pk != by.pk and not may_assign:
-            raise PermissionDenied("Only the handler or a team lead can release this case.")
+            raise PermissionDenied(
+                gettext("Only the handler or a team lead can release this case.")
+            )
         kind = EventKind.RELEASED
     elif assignee.pk == by.pk and not may_assign:
         if not by.has_perm("cases.claim_case"):
-            raise PermissionDenied("Your role cannot claim cases.")
+            raise PermissionDenied(gettext("Your role cannot claim cases."))
         if current is not None:
             raise DomainConflict(
-                "This case is already assigned to someone else.",
+                gettext("This case is already assigned to someone else."),
                 assignee=current.username,
             )
         kind = EventKind.CLAIMED
     else:
         if not may_assign:
-            raise PermissionDenied("Only a team lead can assign a case to someone else.")
+            raise PermissionDenied(gettext("Only a team lead can assign a case to someone else."))
         kind = EventKind.ASSIGNED if assignee.pk != by.pk else EventKind.CLAIMED
 
     if assignee is not None and not _can_handle(assignee, locked):
-        raise ValidationError({"assignee": "This person cannot handle cases of this team."})
+        raise ValidationError(
+            {"assignee": gettext("This person cannot handle cases of this team.")}
+        )
 
     locked.assignee = assignee
     locked.assigned_at = timezone.now() if assignee is not None else None
@@ -314,9 +329,9 @@ def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
 def case_add_note(*, case: Case, text: str, by: User) -> CaseEvent:
     """An internal note on the timeline (staff only; never shown to the resident)."""
     if not by.has_perm("cases.add_note"):
-        raise PermissionDenied("Your role cannot add notes.")
+        raise PermissionDenied(gettext("Your role cannot add notes."))
     if not text.strip():
-        raise ValidationError({"text": "Write the note."})
+        raise ValidationError({"text": gettext("Write the note.")})
     return CaseEvent.objects.create(case=case, kind=EventKind.NOTE, actor=by, text=text.strip())
 
 
@@ -333,12 +348,12 @@ def contact_moment_log(
 ) -> ContactMoment:
     """Log a call attempt or conversation; reaching the resident meets the contact norm."""
     if not by.has_perm("cases.log_contact"):
-        raise PermissionDenied("Your role cannot log contact moments.")
+        raise PermissionDenied(gettext("Your role cannot log contact moments."))
     if case.closed_at is not None:
-        raise DomainConflict("This case is closed.")
+        raise DomainConflict(gettext("This case is closed."))
     ensure_not_in_future("occurred_at", occurred_at)
     if outcome == ContactOutcome.CALLBACK_REQUESTED and callback_at is None:
-        raise ValidationError({"callback_at": "When should we call back?"})
+        raise ValidationError({"callback_at": gettext("When should we call back?")})
     moment = ContactMoment.objects.create(
         case=case,
         by=by,
@@ -370,13 +385,13 @@ def case_rate(*, case: Case, rating: int, comment: str, by: User) -> Satisfactio
     The complainant themselves, or a handler recording a rating given by phone.
     """
     if case.registered_by_id != by.pk and not by.has_perm("cases.log_contact"):
-        raise PermissionDenied("Only the complainant or their handler records the rating.")
+        raise PermissionDenied(gettext("Only the complainant or their handler records the rating."))
     if case.closed_at is None:
-        raise DomainConflict("A case can be rated once it is closed.")
+        raise DomainConflict(gettext("A case can be rated once it is closed."))
     if Satisfaction.objects.filter(case=case).exists():
-        raise DomainConflict("This case has already been rated.")
+        raise DomainConflict(gettext("This case has already been rated."))
     if not 1 <= rating <= 5:
-        raise ValidationError({"rating": "Give a rating from 1 to 5."})
+        raise ValidationError({"rating": gettext("Give a rating from 1 to 5.")})
     satisfaction = Satisfaction.objects.create(
         case=case, rating=rating, comment=comment, recorded_by=by
     )

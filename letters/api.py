@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -103,7 +104,7 @@ class LetterSerializer(serializers.ModelSerializer):
 def _letter_case(request: Request, reference: str) -> Case:
     case = visible_case(request, reference)
     if not data_flags(request.user, case)["personal_data"]:
-        raise PermissionDenied("Your role cannot read letters (they hold personal data).")
+        raise PermissionDenied(gettext("Your role cannot read letters (they hold personal data)."))
     return case
 
 
@@ -207,11 +208,13 @@ class LetterPreviewView(APIView):
         query.is_valid(raise_exception=True)
         kind, key = query.validated_data["kind"], query.validated_data["recipient"]
         if kind in _NOT_PREVIEWABLE:
-            raise Conflict("This letter is made from the penalty decision; it has no preview.")
+            raise Conflict(
+                gettext("This letter is made from the penalty decision; it has no preview.")
+            )
         try:
             recipient_for(case, key)
         except NoSuchRecipient:
-            raise Conflict("The case does not name this recipient.") from None
+            raise Conflict(gettext("The case does not name this recipient.")) from None
         language = language_for(case, key)
         rendered = render(kind, language, letter_context(case, kind, language, None, key))
         response = HttpResponse(rendered.pdf, content_type="application/pdf")
@@ -239,7 +242,7 @@ class LetterDownloadView(APIView):
         try:
             letter = _visible_letters(request, case).get(pk=letter_id)
         except ObjectDoesNotExist:
-            raise NotFound("This case has no such letter.") from None
+            raise NotFound(gettext("This case has no such letter.")) from None
         return FileResponse(
             letter.file.open("rb"),
             as_attachment=True,
@@ -253,7 +256,7 @@ def _case_letter(request: Request, reference: str, letter_id: int) -> Letter:
     try:
         return case.letters.select_related("case").get(pk=letter_id)
     except ObjectDoesNotExist:
-        raise NotFound("This case has no such letter.") from None
+        raise NotFound(gettext("This case has no such letter.")) from None
 
 
 class CanSendLetters(BasePermission):
@@ -347,7 +350,7 @@ def _batch(batch_id: int) -> PrintBatch:
     try:
         return PrintBatch.objects.get(pk=batch_id)
     except ObjectDoesNotExist:
-        raise NotFound("There is no such print batch.") from None
+        raise NotFound(gettext("There is no such print batch.")) from None
 
 
 class PrintBatchListView(APIView):

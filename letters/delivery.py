@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from pypdf import PdfWriter
 
 from backend.accounts.models import User
@@ -88,7 +89,11 @@ def delivery_queue(
     if chosen == DeliveryChannel.EMAIL:
         if not recipient.email_allowed:
             raise ValidationError(
-                {"channel": "This recipient has not agreed to letters by e-mail (Awb 2:14)."}
+                {
+                    "channel": gettext(
+                        "This recipient has not agreed to letters by e-mail (Awb 2:14)."
+                    )
+                }
             )
         address = recipient.email
     else:
@@ -98,7 +103,9 @@ def delivery_queue(
     )
     if chosen == DeliveryChannel.POST and not _has_postal_address(recipient):
         if channel:  # asked for explicitly: tell the caller
-            raise ValidationError({"channel": "This recipient has no complete postal address."})
+            raise ValidationError(
+                {"channel": gettext("This recipient has no complete postal address.")}
+            )
         delivery.state = DeliveryState.FAILED
         delivery.last_error = "no postal address and no consent to e-mail"
     delivery.save()
@@ -114,19 +121,21 @@ def delivery_resend(
     an address other than the one printed in the letter's window."""
     letter = Letter.objects.select_for_update().select_related("case").get(pk=letter.pk)
     if letter.replaced_by.exists():
-        raise DomainConflict("This letter was corrected; send the correction instead.")
+        raise DomainConflict(gettext("This letter was corrected; send the correction instead."))
     try:
         recipient = recipient_for(letter.case, letter.recipient_key)
     except NoSuchRecipient:
-        raise DomainConflict("The case no longer names this letter's recipient.") from None
+        raise DomainConflict(gettext("The case no longer names this letter's recipient.")) from None
     chosen = channel or _chosen_channel(recipient)
     if letter.deliveries.filter(channel=chosen, state=DeliveryState.QUEUED).exists():
-        raise DomainConflict("This letter is already waiting to go out this way.")
+        raise DomainConflict(gettext("This letter is already waiting to go out this way."))
     current = "\n".join(recipient.postal_lines())
     if chosen == DeliveryChannel.POST and letter.address and letter.address != current:
         raise DomainConflict(
-            "The address changed since this letter was made; send a correction, which "
-            "carries the new address in the window."
+            gettext(
+                "The address changed since this letter was made; send a correction, which "
+                "carries the new address in the window."
+            )
         )
     return delivery_queue(letter, recipient=recipient, channel=chosen, by=by, reason=reason)
 
@@ -278,7 +287,7 @@ def print_batch_confirm_posted(*, batch: PrintBatch, by: User) -> PrintBatch:
     """The mailroom posted the batch: its letters count as sent from now."""
     batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.posted_at is not None:
-        raise DomainConflict("This print batch was already confirmed as posted.")
+        raise DomainConflict(gettext("This print batch was already confirmed as posted."))
     now = timezone.now()
     batch.posted_at, batch.posted_by = now, by
     batch.save(update_fields=["posted_at", "posted_by"])

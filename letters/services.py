@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
@@ -253,7 +254,9 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
     """
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     if letter.replaced_by.exists():
-        raise DomainConflict("This letter was already corrected; correct the newest version.")
+        raise DomainConflict(
+            gettext("This letter was already corrected; correct the newest version.")
+        )
     dedup_key = f"{letter.case.reference}:{letter.kind}:correction:{letter.pk}"
     earlier = OutboxMessage.objects.filter(dedup_key=dedup_key).first()
     if earlier is not None:
@@ -262,8 +265,10 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
         # Rendered without a letter (the recipient is gone) or failed for good: say so
         # rather than accept a correction that will never come.
         raise DomainConflict(
-            "An earlier correction of this letter could not be made; see the case's "
-            "timeline and the outbox in the admin."
+            gettext(
+                "An earlier correction of this letter could not be made; see the case's "
+                "timeline and the outbox in the admin."
+            )
         )
     event = CaseEvent.objects.create(
         case=letter.case,

@@ -6,6 +6,7 @@ Keys are converted at the edge (parser and renderer) so serializers keep Python 
 import re
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
@@ -68,7 +69,11 @@ class CamelCaseJSONParser(JSONParser):
             # Accepting snake_case silently would let two spellings of one field collide.
             raise InvalidParams(
                 [
-                    {"name": path, "code": "invalid", "reason": "Unknown field: use camelCase."}
+                    {
+                        "name": path,
+                        "code": "invalid",
+                        "reason": gettext("Unknown field: use camelCase."),
+                    }
                     for path in wrong
                 ]
             )

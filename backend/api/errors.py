@@ -15,7 +15,7 @@ class Problem(exceptions.APIException):
 
     status_code = 400
     slug = "bad-request"
-    default_detail = "The request cannot be processed."
+    default_detail = _("The request cannot be processed.")
 
     def __init__(self, detail: str | None = None, *, extra: dict[str, Any] | None = None):
         super().__init__(detail)
@@ -27,14 +27,14 @@ class Conflict(Problem):
 
     status_code = 409
     slug = "conflict"
-    default_detail = "The resource changed or is in a state that does not allow this."
+    default_detail = _("The resource changed or is in a state that does not allow this.")
 
 
 class InvalidParams(Problem):
     """Field errors already in their final form (names exactly as the client sent them)."""
 
     slug = "validation-error"
-    default_detail = "One or more fields are invalid; see invalidParams."
+    default_detail = _("One or more fields are invalid; see invalidParams.")
 
     def __init__(self, params: list[dict[str, str]]):
         super().__init__(extra={"invalid_params": params})
@@ -52,4 +52,4 @@ class Unavailable(Problem):
 class PayloadTooLarge(Problem):
     status_code = 413
     slug = "payload-too-large"
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")

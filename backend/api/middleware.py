@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from backend.api.problems import problem_response
 
@@ -37,7 +38,8 @@ class RequestSizeLimitMiddleware:
                 request,
                 413,
                 "payload-too-large",
-                f"The request body is larger than {settings.MAX_REQUEST_BYTES} bytes.",
+                gettext("The request body is larger than %(bytes)d bytes.")
+                % {"bytes": settings.MAX_REQUEST_BYTES},
             )
             response["API-Version"] = settings.API_VERSION
             return response

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -73,7 +74,12 @@ class KeysetPagination:
         except ValueError:
             size = 0
         if not 1 <= size <= self.max_size:
-            raise ValidationError({self.size_param: f"Give a number from 1 to {self.max_size}."})
+            raise ValidationError(
+                {
+                    self.size_param: gettext("Give a number from 1 to %(max)d.")
+                    % {"max": self.max_size}
+                }
+            )
         return size
 
     def _decode(self, token: str) -> tuple[list[Any], bool]:
@@ -84,7 +90,9 @@ class KeysetPagination:
                 raise ValueError
             return [parse(v) for parse, v in zip(self.parsers, values, strict=True)], backwards
         except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
-            raise ValidationError({self.cursor_param: "This cursor is not valid."}) from None
+            raise ValidationError(
+                {self.cursor_param: gettext("This cursor is not valid.")}
+            ) from None
 
     def paginate(self, queryset: QuerySet, request: Request) -> tuple[list[Any], dict[str, Any]]:
         """The rows of the requested page and the links around it."""

@@ -136,7 +136,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
             extra = dict(exc.extra)
         elif isinstance(exc, exceptions.ValidationError):
             slug = _SLUGS[exceptions.ValidationError]
-            detail = "One or more fields are invalid; see invalidParams."
+            detail = gettext("One or more fields are invalid; see invalidParams.")
             extra["invalid_params"] = flatten_errors(exc.detail)
         else:
             slug = next((s for cls, s in _SLUGS.items() if isinstance(exc, cls)), "error")
@@ -159,7 +159,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         )
         status, slug = 500, "internal-error"
         title = HTTPStatus(500).phrase
-        detail = "Something went wrong on our side. Nothing was saved; please try again."
+        detail = gettext("Something went wrong on our side. Nothing was saved; please try again.")
         extra = {}
 
     set_rollback()
@@ -208,7 +208,10 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Json
 
 def handler500(request: HttpRequest) -> JsonResponse:
     return problem_response(
-        request, 500, "internal-error", "Something went wrong on our side. Please try again."
+        request,
+        500,
+        "internal-error",
+        gettext("Something went wrong on our side. Please try again."),
     )
 
 

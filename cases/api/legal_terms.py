@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -109,7 +110,8 @@ class LegalTermView(APIView):
                     {
                         "name": "term",
                         "code": "invalid_choice",
-                        "reason": f"Unknown term. Known: {', '.join(sorted(_TERM_PARAMS))}.",
+                        "reason": gettext("Unknown term. Known: %(terms)s.")
+                        % {"terms": ", ".join(sorted(_TERM_PARAMS))},
                     }
                 ]
             )
@@ -118,7 +120,13 @@ class LegalTermView(APIView):
         for name in ("withCommittee", "extensionWeeks"):
             if name in request.query_params and name not in allowed:
                 raise InvalidParams(
-                    [{"name": name, "code": "invalid", "reason": f"Does not apply to {term}."}]
+                    [
+                        {
+                            "name": name,
+                            "code": "invalid",
+                            "reason": gettext("Does not apply to %(term)s.") % {"term": term},
+                        }
+                    ]
                 )
         neutral = {"withCommittee": False, "extensionWeeks": 0}
         kwargs = {allowed[name]: data.get(name, neutral[name]) for name in allowed}
@@ -148,11 +156,15 @@ class PenaltyQuery(StrictQuery):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "days" in attrs:
             if len(attrs) > 1:
-                raise serializers.ValidationError({"days": "Give days alone, or the dates."})
+                raise serializers.ValidationError(
+                    {"days": gettext("Give days alone, or the dates.")}
+                )
             return attrs
         missing = {"termExpired", "noticeOfDefaultReceived"} - set(attrs)
         if missing:
-            raise serializers.ValidationError({name: "Required." for name in sorted(missing)})
+            raise serializers.ValidationError(
+                {name: gettext("Required.") for name in sorted(missing)}
+            )
         return attrs
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -109,9 +110,9 @@ class PartyInputSerializer(StrictSerializer):
         try:
             number = phonenumbers.parse(value, "NL")
         except phonenumbers.NumberParseException:
-            raise serializers.ValidationError("This is not a phone number.") from None
+            raise serializers.ValidationError(gettext("This is not a phone number.")) from None
         if not phonenumbers.is_valid_number(number):
-            raise serializers.ValidationError("This phone number does not exist.")
+            raise serializers.ValidationError(gettext("This phone number does not exist."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -119,23 +120,25 @@ class PartyInputSerializer(StrictSerializer):
         if attrs.get("country", "NL") == "NL" and attrs.get("postal_code"):
             match = _NL_POSTAL_CODE.match(attrs["postal_code"].strip())
             if match is None:
-                errors["postal_code"] = "A Dutch postal code looks like 1234 AB."
+                errors["postal_code"] = gettext("A Dutch postal code looks like 1234 AB.")
             else:
                 attrs["postal_code"] = f"{match.group(1)} {match.group(2).upper()}"
         if attrs["party_type"] == PartyType.ORGANISATION and not attrs.get("organisation_name"):
-            errors["organisation_name"] = "Give the name of the organisation."
+            errors["organisation_name"] = gettext("Give the name of the organisation.")
         has_address = all(attrs.get(f) for f in ("street", "house_number", "postal_code", "city"))
         channel = attrs["preferred_channel"]
         if channel == ContactChannel.PHONE and not attrs.get("phone"):
-            errors["phone"] = "Give a phone number, or choose another way to be contacted."
+            errors["phone"] = gettext("Give a phone number, or choose another way to be contacted.")
         elif channel == ContactChannel.EMAIL and not attrs.get("email"):
-            errors["email"] = "Give an e-mail address, or choose another way to be contacted."
+            errors["email"] = gettext(
+                "Give an e-mail address, or choose another way to be contacted."
+            )
         elif channel == ContactChannel.POST and not has_address:
-            errors["street"] = "Give street, house number, postal code and city for post."
+            errors["street"] = gettext("Give street, house number, postal code and city for post.")
         if attrs.get("letters_by_email") and not attrs.get("email"):
-            errors["email"] = "Give an e-mail address to receive letters by e-mail."
+            errors["email"] = gettext("Give an e-mail address to receive letters by e-mail.")
         if attrs.get("needs_interpreter") and not attrs.get("interpreter_language"):
-            errors["interpreter_language"] = "Which language should the interpreter speak?"
+            errors["interpreter_language"] = gettext("Which language should the interpreter speak?")
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -149,18 +152,26 @@ class AttachmentInputSerializer(StrictSerializer):
         try:
             content = base64.b64decode(attrs["content"], validate=True)
         except (binascii.Error, ValueError):
-            raise serializers.ValidationError({"content": "This is not valid base64."}) from None
+            raise serializers.ValidationError(
+                {"content": gettext("This is not valid base64.")}
+            ) from None
         if not content:
-            raise serializers.ValidationError({"content": "The file is empty."})
+            raise serializers.ValidationError({"content": gettext("The file is empty.")})
         if len(content) > settings.ATTACHMENT_MAX_BYTES:
             raise serializers.ValidationError(
-                {"content": f"The file is larger than {settings.ATTACHMENT_MAX_BYTES} bytes."}
+                {
+                    "content": gettext("The file is larger than %(bytes)d bytes.")
+                    % {"bytes": settings.ATTACHMENT_MAX_BYTES}
+                }
             )
         content_type = sniff_content_type(content)
         if content_type not in settings.ATTACHMENT_ALLOWED_TYPES:
             allowed = ", ".join(settings.ATTACHMENT_ALLOWED_TYPES)
             raise serializers.ValidationError(
-                {"content": f"This type of file is not accepted. Accepted: {allowed}."}
+                {
+                    "content": gettext("This type of file is not accepted. Accepted: %(types)s.")
+                    % {"types": allowed}
+                }
             )
         filename = os.path.basename(attrs["filename"].replace("\\", "/")).strip() or "bijlage"
         return NewAttachment(filename=filename, content=content, content_type=content_type)
@@ -215,7 +226,8 @@ class FilingSerializer(StrictSerializer):
     def validate_attachments(self, value: list) -> list:
         if len(value) > settings.ATTACHMENT_MAX_COUNT:
             raise serializers.ValidationError(
-                f"Send at most {settings.ATTACHMENT_MAX_COUNT} attachments."
+                gettext("Send at most %(count)d attachments.")
+                % {"count": settings.ATTACHMENT_MAX_COUNT}
             )
         return value
 

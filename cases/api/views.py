@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -99,7 +100,13 @@ class _FilingView(APIView):
         if key:
             if len(key) > 255:
                 raise InvalidParams(
-                    [{"name": "Idempotency-Key", "code": "max_length", "reason": "At most 255."}]
+                    [
+                        {
+                            "name": "Idempotency-Key",
+                            "code": "max_length",
+                            "reason": gettext("At most 255 characters."),
+                        }
+                    ]
                 )
             case, replayed = services.case_file_once(
                 filing=filing, by=user, key=key, fingerprint=_fingerprint(request.data)
@@ -305,11 +312,11 @@ class AttachmentDownloadView(APIView):
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
         case = access.visible_case(request, reference)
         if not access.data_flags(request.user, case)["personal_data"]:
-            raise PermissionDenied("Your role cannot open attachments.")
+            raise PermissionDenied(gettext("Your role cannot open attachments."))
         try:
             attachment = case.attachments.get(pk=attachment_id)
         except ObjectDoesNotExist:
-            raise NotFound("This case has no such attachment.") from None
+            raise NotFound(gettext("This case has no such attachment.")) from None
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,

@@ -87,3 +87,17 @@ def test_a_browser_post_to_a_wrong_address_is_a_404_problem_not_a_csrf_page(user
     response = browser.post("/api/v1/print-batches/-1/posted")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [(None, "Geef een getal van 1 tot en met"), ("en", "Give a number from 1 to"), ("nl", "Geef")],
+)
+def test_error_messages_follow_accept_language(client_for, users, language, reason):
+    from backend.accounts.roles import Role
+
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    response = client_for(users[Role.CASE_HANDLER]).get("/api/v1/cases?pageSize=1000", **headers)
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["reason"].startswith(reason)
+    assert response.json()["detail"] != ""

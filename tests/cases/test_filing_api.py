@@ -285,7 +285,7 @@ class TestBadInput:
         body = complaint_body(attachments=[{"filename": "a.pdf", "content": content}])
         response = self.post(anon, body)
         assert response.status_code == 400
-        assert "larger than 10 bytes" in response.json()["invalidParams"][0]["reason"]
+        assert "groter dan 10 bytes" in response.json()["invalidParams"][0]["reason"]
 
     def test_oversized_body(self, anon, settings):
         settings.MAX_REQUEST_BYTES = 1000
@@ -402,7 +402,7 @@ class TestEmployeeComplainedAbout:
             assert response.json()["invalidParams"][0] == {
                 "name": "complaint.employee",
                 "code": "invalid",
-                "reason": "Describe the person in employeeDescription instead.",
+                "reason": "Beschrijf de persoon in employeeDescription.",
             }
 
     def test_non_staff_username_is_refused(self, client_for, users):

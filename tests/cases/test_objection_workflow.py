@@ -478,7 +478,7 @@ class TestPenaltyPayments:
         assert (body["firstDay"], body["lastDay"]) == ("2025-08-13", "2025-08-22")
         assert body["payBy"] == "2025-10-03"
         assert again.status_code == 409
-        assert "already" in again.json()["detail"]
+        assert "al vastgesteld" in again.json()["detail"]
         request = OutboxMessage.objects.get(payload__letter="objection_penalty_decision")
         assert request.payload["penalty"]["lines"] == [
             {"days": 10, "per_day": "23", "subtotal": "230"}
@@ -526,7 +526,7 @@ class TestPenaltyPayments:
         running = lawyer.post(url)
 
         assert running.status_code == 409
-        assert "still running" in running.json()["detail"]
+        assert "loopt nog" in running.json()["detail"]
         # Approved is not sent: still running until the letter goes out.
         time_machine.move_to(datetime.datetime(2025, 8, 22, 9, 0, tzinfo=datetime.UTC))
         ok(lawyer, case, "continue_formally")

@@ -233,7 +233,7 @@ class TestResend:
         Party.objects.filter(case=letter.case, role=PartyRole.FILER).update(street="Nieuwstraat")
         response = client_for(handler).post(self.url(letter), {"reason": "Verhuisd"})
         assert response.status_code == 409
-        assert "correction" in response.json()["detail"]
+        assert "correctie" in response.json()["detail"]
 
     def test_e_mail_without_consent_names_the_field(self, posted, client_for, handler):
         letter = posted()
@@ -353,7 +353,7 @@ def test_a_corrected_letter_is_not_sent_again(receipt, client_for, handler):
         f"/api/v1/cases/{letter.case.reference}/letters/{letter.pk}/deliveries", {"reason": "x"}
     )
     assert response.status_code == 409
-    assert "correction" in response.json()["detail"]
+    assert "correctie" in response.json()["detail"]
 
 
 def test_a_failed_request_leaves_no_pdf_behind(receipt, anon, handler, team, monkeypatch):
