@@ -26,6 +26,20 @@ class DomainConflict(Exception):
         self.extra = extra
 
 
+def as_json_value(value: Any) -> Any:
+    """Dates and moments as the API writes them everywhere (data of timeline entries and
+    events too): RFC 3339, a moment with the offset of the local time zone."""
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).isoformat()
+            if timezone.is_aware(value)
+            else (value.isoformat())
+        )
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def in_future(value: datetime.date) -> bool:
     """A moment after now (allowing for clock drift), or a day after today."""
     if isinstance(value, datetime.datetime):

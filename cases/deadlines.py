@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from backend.accounts.models import User
-from backend.domain import DomainConflict
+from backend.domain import DomainConflict, as_json_value
 from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
 from cases.legal.terms import TERMS, Interpretation, TermResult, suspension_days
 from cases.models import (
@@ -97,7 +97,7 @@ def _event(case: Case, kind: str, by: User | None, deadline: Deadline, **data: A
 
 
 def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime.date) else value
+    return as_json_value(value)
 
 
 def cases_due_refresh(case_ids: Iterable[int]) -> None:

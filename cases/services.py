@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from backend.accounts.models import Team, User
 from backend.accounts.roles import Role
-from backend.domain import DomainConflict, ensure_not_in_future
+from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
 from cases.deadlines import deadline_meet, deadlines_for_new_case
 from cases.models import (
     REFERENCE_PREFIX,
@@ -189,7 +189,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         kind=EventKind.FILED,
         actor=case.registered_by,
         occurred_at=registered_at,
-        data={"channel": case.channel, "received_at": received_at.isoformat()},
+        data={"channel": case.channel, "received_at": as_json_value(received_at)},
     )
     deadlines_for_new_case(case=case, by=case.registered_by)
     _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
@@ -367,7 +367,7 @@ def contact_moment_log(
         case=case,
         kind=EventKind.CONTACT,
         actor=by,
-        data={"channel": channel, "outcome": outcome, "occurred_at": occurred_at.isoformat()},
+        data={"channel": channel, "outcome": outcome, "occurred_at": as_json_value(occurred_at)},
     )
     if outcome == ContactOutcome.REACHED:
         first_contact = case.deadlines.filter(

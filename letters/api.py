@@ -20,8 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.pagination import PAGE_QUERY, KeysetPagination, page_schema
-from backend.api.parsing import parse_datetime, parse_int
+from backend.api.pagination import PAGE_QUERY, chronological, page_schema
 from backend.api.problems import Conflict, problem_responses
 from backend.tasks import enqueue_after_commit
 from cases.api.access import data_flags, visible_case
@@ -119,15 +118,6 @@ def _visible_letters(request: Request, case: Case) -> QuerySet[Letter]:
     return letters if _is_staff(request) else letters.filter(recipient_key=ADDRESSEE)
 
 
-def letters_paginator() -> KeysetPagination:
-    return KeysetPagination(
-        fields=["created_at", "id"],
-        parsers=[parse_datetime, parse_int],
-        default_size=50,
-        max_size=200,
-    )
-
-
 class CaseLettersView(APIView):
     """The letters of a case, oldest first, a page at a time; each with its own PDF URL.
 
@@ -154,7 +144,7 @@ class CaseLettersView(APIView):
             .prefetch_related("deliveries", "replaced_by")
             .order_by("created_at", "id")
         )
-        rows, links = letters_paginator().paginate(letters, request)
+        rows, links = chronological("created_at").paginate(letters, request)
         context = {"staff": _is_staff(request)}
         return Response(
             {"results": LetterSerializer(rows, many=True, context=context).data, **links}

@@ -20,6 +20,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from backend.api.parsing import parse_datetime, parse_int
+
 
 def _encode(values: Sequence[Any], backwards: bool) -> str:
     raw = json.dumps([[_to_json(v) for v in values], backwards]).encode()
@@ -128,6 +130,16 @@ class KeysetPagination:
 
     def _key(self, row: Any) -> list[Any]:
         return [getattr(row, name) for name in self.fields]
+
+
+def chronological(moment_field: str) -> KeysetPagination:
+    """Pages of a history (timeline, letters), oldest first: by the moment, then the id."""
+    return KeysetPagination(
+        fields=[moment_field, "id"],
+        parsers=[parse_datetime, parse_int],
+        default_size=50,
+        max_size=200,
+    )
 
 
 PAGE_QUERY = inline_serializer(

@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.pagination import PAGE_QUERY, KeysetPagination, page_schema
+from backend.api.pagination import PAGE_QUERY, KeysetPagination, chronological, page_schema
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
 from cases import selectors, services
@@ -265,15 +265,6 @@ class CaseAssignmentView(APIView):
         return Response(s.AssignmentSerializer(case).data)
 
 
-def events_paginator() -> KeysetPagination:
-    return KeysetPagination(
-        fields=["occurred_at", "id"],
-        parsers=[parse_datetime, parse_int],
-        default_size=50,
-        max_size=200,
-    )
-
-
 class CaseEventsView(APIView):
     """The case's timeline, oldest first. Callers: staff who may see the case."""
 
@@ -290,7 +281,9 @@ class CaseEventsView(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         case = access.visible_case(request, reference)
-        rows, links = events_paginator().paginate(selectors.case_events(case=case), request)
+        rows, links = chronological("occurred_at").paginate(
+            selectors.case_events(case=case), request
+        )
         return Response({"results": s.CaseEventSerializer(rows, many=True).data, **links})
 
 

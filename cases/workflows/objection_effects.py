@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.domain import as_json_value
 from cases import deadlines
 from cases.legal.terms import objection_timeliness
 from cases.models import Case, CaseEvent, DeadlineKind, DeadlineState
@@ -81,7 +82,7 @@ def plan_hearing(case: Case, data: dict, by: User, event: CaseEvent) -> None:
         case,
         event,
         "objection_hearing_invitation",
-        hearing_at=details.hearing_at.isoformat(),
+        hearing_at=as_json_value(details.hearing_at),
         inspection_from=details.inspection_from.isoformat(),
         inspection_place=details.inspection_place,
     )

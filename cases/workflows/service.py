@@ -8,7 +8,6 @@ step sent twice at once runs once and the other gets 409 - and writes the timeli
 and the step's effects in the same transaction.
 """
 
-import datetime
 import inspect
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from backend.accounts.models import User
-from backend.domain import DomainConflict
+from backend.domain import DomainConflict, as_json_value
 from cases.models import Case, CaseEvent, EventKind
 from cases.workflows.registry import WORKFLOWS
 from cases.workflows.spec import Step, Workflow
@@ -108,10 +107,7 @@ def step_check(*, case: Case, name: str, by: User) -> None:
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value
-        for key, value in data.items()
-    }
+    return {key: as_json_value(value) for key, value in data.items()}
 
 
 @transaction.atomic
