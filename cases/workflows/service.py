@@ -82,13 +82,16 @@ def step_check(*, case: Case, name: str, by: User) -> None:
     if not by.has_perm(workflow.permission(name)):
         raise PermissionDenied(gettext("Your role cannot take this step."))
     proxied = as_workflow(case)
-    available = [each.name for each in steps_available(proxied, by)]
+
+    def available() -> list[str]:  # only for a refusal: it evaluates every step's conditions
+        return [each.name for each in steps_available(proxied, by)]
+
     if str(proxied.status) not in workflow.sources(name):
         raise DomainConflict(
             gettext("The step %(step)s is not possible now (status %(status)s).")
             % {"step": name, "status": proxied.status},
             case_status=proxied.status,
-            available_transitions=available,
+            available_transitions=available(),
         )
     if spec.guard is not None and not spec.guard(proxied, by):
         raise PermissionDenied(f"{spec.guard.message} ({spec.guard.article})")
@@ -102,7 +105,7 @@ def step_check(*, case: Case, name: str, by: User) -> None:
             },
             case_status=proxied.status,
             failed_conditions=failed,
-            available_transitions=available,
+            available_transitions=available(),
         )
 
 
