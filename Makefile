@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make-stamps
 PORT ?= 8000
-ADR_RULESET ?= ../shared/standards/nlgov-adr-ruleset.yaml
+ADR_RULESET ?= standards/nlgov-adr-ruleset.yaml
 export PORT
 
 .PHONY: help run test lint format check-format system-deps install install-dev \
