@@ -92,12 +92,8 @@ def _event(case: Case, kind: str, by: User | None, deadline: Deadline, **data: A
         case=case,
         kind=kind,
         actor=by,
-        data={"deadline": deadline.kind, **{k: _jsonable(v) for k, v in data.items()}},
+        data={"deadline": deadline.kind, **{k: as_json_value(v) for k, v in data.items()}},
     )
-
-
-def _jsonable(value: Any) -> Any:
-    return as_json_value(value)
 
 
 def cases_due_refresh(case_ids: Iterable[int]) -> None:

@@ -203,7 +203,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return problem_response(request, 404, "not-found", "There is nothing at this address.")
+    return api_not_found(request)
 
 
 def handler500(request: HttpRequest) -> JsonResponse:

@@ -15,7 +15,7 @@ def mermaid(workflow: Workflow) -> str:
         (source, target, name)
         for name in workflow.steps
         for source in workflow.sources(name)
-        for target in _targets_from(workflow, name, source)
+        for target in workflow.targets(name, source)
     }
     order = {state: index for index, state in enumerate(workflow.states.values)}
     field = workflow.proxy._meta.get_field("status")
@@ -28,16 +28,6 @@ def mermaid(workflow: Workflow) -> str:
         f"    {state} --> [*]" for state in workflow.states.values if state in workflow.final_states
     )
     return "\n".join(lines) + "\n"
-
-
-def _targets_from(workflow: Workflow, name: str, source: str) -> list[str]:
-    """Where the step leads from this state; a target chosen at run time (RETURN_VALUE) is
-    drawn to each state it may return."""
-    for each in workflow.transitions:
-        if each.name == name and str(each.source) == source:
-            target = each.source if each.target is None else each.target
-            return [str(s) for s in getattr(target, "allowed_states", None) or [target]]
-    return []
 
 
 def readme_block(name: str, diagram: str) -> str:

@@ -124,7 +124,7 @@ def committee_involved(case: Case) -> bool:
 
 
 @guard(
-    article="mandaatregeling: vier ogen",
+    article="gemeentelijk beleid: vier ogen",
     message=_("A second lawyer reviews the decision: never the one who drafted it."),
 )
 def not_the_drafter(case: Case, user: object) -> bool:

@@ -209,11 +209,12 @@ class Workflow:
     def sources(self, name: str) -> list[str]:
         return [str(t.source) for t in self.transitions if t.name == name]
 
-    def targets(self, name: str) -> list[str]:
-        """Where a step may lead; a self-loop stays where it is."""
+    def targets(self, name: str, source: str | None = None) -> list[str]:
+        """Where a step may lead (from ``source``, when given); a self-loop stays where it
+        is, and a target chosen at run time (RETURN_VALUE) counts each state it may return."""
         found: list[str] = []
         for each in self.transitions:
-            if each.name != name:
+            if each.name != name or (source is not None and str(each.source) != source):
                 continue
             target = each.source if each.target is None else each.target
             for state in getattr(target, "allowed_states", None) or [target]:
