@@ -7,6 +7,7 @@ the Algemene termijnenwet) or from the municipality's working-day calendar (serv
 """
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +18,19 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict, as_json_value
 from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
-from cases.legal.terms import TERMS, Interpretation, TermResult, suspension_days
+from cases.legal.terms import (
+    TERMS,
+    Interpretation,
+    TermResult,
+    decision_term_counted_from,
+    suspension_days,
+)
 from cases.models import (
     NO_DUE_DATE,
     Case,
@@ -37,6 +45,8 @@ from cases.models import (
     DecreeDay,
     EventKind,
 )
+
+logger = logging.getLogger(__name__)
 
 SERVICE_NORM_TERM = "service-norm"
 
@@ -62,9 +72,80 @@ def legal_calendar() -> LegalCalendar:
     return LegalCalendar(decree_days=dict(DecreeDay.objects.values_list("date", "name")))
 
 
+def short_term_calendar() -> LegalCalendar | None:
+    """The calendar for the postal week (6:9(2)) and the two-week terms of 4:17(3) and
+    4:18: the Atw calendar, or None when the municipality counts them plainly
+    (``Interpretation.atw_on_short_terms``)."""
+    return legal_calendar() if interpretation().atw_on_short_terms else None
+
+
 def norm_calendar() -> ServiceNormCalendar:
     """The municipality's working days, for service norms."""
     return ServiceNormCalendar(closing_days=dict(ClosingDay.objects.values_list("date", "name")))
+
+
+def municipal_calendar() -> ServiceNormCalendar:
+    """The days the municipality can set a date on (a repair term's end, a hearing, a
+    pay-by date): not a Saturday, Sunday, holiday or decree day (Atw), nor a day it is
+    closed."""
+    return ServiceNormCalendar(
+        closing_days=dict(ClosingDay.objects.values_list("date", "name")),
+        national=legal_calendar(),
+    )
+
+
+def municipal_date(day: datetime.date) -> datetime.date:
+    """``day`` if the municipality can set a date on it, otherwise the next day it can."""
+    return municipal_calendar().next_working_day(day)
+
+
+def ensure_municipal_day(field: str, day: datetime.date) -> None:
+    """Refuse a date the municipality sets (a hearing) on a day it cannot: 400 on ``field``
+    naming the day and the first one that can."""
+    calendar = municipal_calendar()
+    why = calendar.closed_because(day)
+    if why is not None and day.weekday() >= 5:
+        why = date_format(day, "l")  # the weekday in the caller's language
+    first = calendar.next_working_day(day)
+    if why is not None:
+        raise ValidationError(
+            {
+                field: gettext(
+                    "%(day)s is not a working day (%(why)s): choose a working day, e.g. %(next)s."
+                )
+                % {"day": day.isoformat(), "why": why, "next": first.isoformat()}
+            }
+        )
+
+
+def years_without_decree(start: datetime.date, end: datetime.date) -> list[int]:
+    """The years from ``start`` to ``end`` for which no decree day is entered (Atw art.
+    3(3)). Every decree so far equates at least the Friday after Ascension Day, so a year
+    without any decree day is a year whose decree has not been entered yet."""
+    years = set(range(start.year, end.year + 1))
+    entered = set(
+        DecreeDay.objects.filter(date__year__in=years).values_list("date__year", flat=True)
+    )
+    return sorted(years - entered)
+
+
+def _decree_check(term: str, start: datetime.date, end: datetime.date) -> list[Step]:
+    missing = years_without_decree(start, end)
+    if not missing:
+        return []
+    years = ", ".join(str(year) for year in missing)
+    # A log event for operations (no personal data: the term and the years only); legal
+    # staff see the same warning in the admin's list of decree days.
+    logger.warning(
+        "decree_days_missing term=%s years=%s: enter the Atw decree for these years", term, years
+    )
+    return [
+        Step(
+            "atw-3(3)",
+            f"no decree days are entered for {years} (Atw art. 3(3)): the date may move when "
+            "the decree is entered",
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -84,7 +165,8 @@ def deadline_compute(*, term: str, start_date: datetime.date, params: dict[str, 
         result = term_compute(term, start_date, **params)
     except ValueError as error:
         raise ValidationError({"params": str(error)}) from error
-    return Computed(result.end_date, result.legal_basis, list(result.steps))
+    steps = [*result.steps, *_decree_check(term, start_date, result.end_date)]
+    return Computed(result.end_date, result.legal_basis, steps)
 
 
 def _event(case: Case, kind: str, by: User | None, deadline: Deadline, **data: Any) -> None:
@@ -247,15 +329,22 @@ def deadline_suspend(
 def deadline_resume(
     *, deadline: Deadline, on: datetime.date, by: User | None, reason: str
 ) -> Deadline:
-    """Resume a suspended term on ``on`` (e.g. the day of repair).
+    """Resume a suspended term on ``on``: the day the repair happened or the last day of
+    the repair term that lapsed, never the day it is recorded.
 
     The days from the day after the suspension up to but not including ``on`` are added
-    to the term (LEGAL.md default interpretation of 7:10(2)).
+    to the term (LEGAL.md default interpretation of 7:10(2)); days before the term's first
+    day only when the interpretation says so.
     """
     locked = _locked(deadline, DeadlineState.SUSPENDED)
     if on < locked.suspended_since:
         raise ValidationError({"on": gettext("The term cannot resume before it was suspended.")})
-    paused = suspension_days(locked.suspended_since, on, interpretation())
+    paused = suspension_days(
+        locked.suspended_since,
+        on,
+        interpretation(),
+        term_starts=locked.start_date + datetime.timedelta(days=1),
+    )
     params = {
         **locked.params,
         "suspended_days": int(locked.params.get("suspended_days", 0)) + paused,
@@ -288,9 +377,9 @@ def deadline_resume(
 
 def _close(
     deadline: Deadline, state: DeadlineState, kind: DeadlineChangeKind, event: str,
-    *, on: datetime.date, by: User | None, reason: str,
+    *, on: datetime.date, by: User | None, reason: str, also: tuple[str, ...] = (),
 ) -> Deadline:  # fmt: skip
-    locked = _locked(deadline, DeadlineState.RUNNING, DeadlineState.SUSPENDED)
+    locked = _locked(deadline, DeadlineState.RUNNING, DeadlineState.SUSPENDED, *also)
     locked.state, locked.closed_on, locked.suspended_since = state, on, None
     locked.save(update_fields=["state", "closed_on", "suspended_since"])
     DeadlineChange.objects.create(
@@ -305,10 +394,16 @@ def _close(
 def deadline_meet(
     *, deadline: Deadline, by: User | None, on: datetime.date | None = None, reason: str = ""
 ) -> Deadline:
-    """The required step was taken (the letter went out, the decision was sent)."""
+    """The required step was taken (the letter went out, the decision was sent) on ``on``.
+
+    A term the sweep marked missed can still be met on a day up to its due date: the step
+    was taken in time and recorded late, and the record follows what happened.
+    """
+    on = on or timezone.localdate()
+    also = (DeadlineState.MISSED,) if on <= deadline.due_date else ()
     return _close(
         deadline, DeadlineState.MET, DeadlineChangeKind.MET, EventKind.DEADLINE_MET,
-        on=on or timezone.localdate(), by=by, reason=reason,
+        on=on, by=by, reason=reason, also=also,
     )  # fmt: skip
 
 
@@ -354,14 +449,21 @@ def deadlines_for_new_case(*, case: Case, by: User | None) -> list[Deadline]:
             )
         )
     else:
-        period = term_compute("objection-period", case.objection.decision_date)
         started.append(
             deadline_start(
                 case=case,
                 kind=DeadlineKind.OBJECTION_DECISION,
                 term="objection-decision",
-                start_date=period.end_date,
+                start_date=objection_decision_counted_from(case),
                 by=by,
             )
         )
     return started
+
+
+def objection_decision_counted_from(case: Case) -> datetime.date:
+    """The day an objection's decision term is counted from (Awb 7:10(1)), as the
+    configured interpretation reads it (see ``decision_term_counted_from``)."""
+    period = term_compute("objection-period", case.objection.decision_date)
+    received = timezone.localtime(case.received_at).date()
+    return decision_term_counted_from(period, received, interpretation())[0]

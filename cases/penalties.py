@@ -74,7 +74,8 @@ def penalty_status(case: Case, today: datetime.date | None = None) -> PenaltySta
     expired = term.due_date
     counting = [n for n in notices if n.received_on > expired]
     notice = counting[0] if counting else notices[-1]
-    first = penalty.penalty_first_day(expired, notice.received_on) if counting else None
+    cal = deadlines.short_term_calendar()
+    first = penalty.penalty_first_day(expired, notice.received_on, cal) if counting else None
     decided = _sent_on(case)
     until = decided or today
     days = penalty.penalty_days(first, until) if first else 0
@@ -90,7 +91,7 @@ def penalty_status(case: Case, today: datetime.date | None = None) -> PenaltySta
         amount=f"{amount.total:.2f}" if amount else "0.00",
         cap_reached=days >= penalty.PENALTY_MAX_DAYS,
         accruing=bool(first) and decided is None and first <= today and days < 42,
-        fix_amount_by=penalty.fix_amount_deadline(last)
+        fix_amount_by=penalty.fix_amount_deadline(last, cal)
         if last and (decided or days >= 42)
         else None,
     )
@@ -169,7 +170,7 @@ def penalty_decision_take(*, case: Case, by: User, no_penalty_ground: str = "") 
         last_day=status.last_day,
         days=amount.days,
         amount=amount.total,
-        pay_by=today + PAY_WITHIN if owed else None,
+        pay_by=deadlines.municipal_date(today + PAY_WITHIN) if owed else None,
         no_penalty_ground=no_penalty_ground,
         decided_by=by,
     )

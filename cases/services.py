@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -38,6 +39,7 @@ from cases.models import (
     ReferenceCounter,
     Satisfaction,
 )
+from cases.workflows.service import case_write_check
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,7 @@ def case_add_note(*, case: Case, text: str, by: User) -> CaseEvent:
     """An internal note on the timeline (staff only; never shown to the resident)."""
     if not by.has_perm("cases.add_note"):
         raise PermissionDenied(gettext("Your role cannot add notes."))
+    case_write_check(case=case, by=by)
     if not text.strip():
         raise ValidationError({"text": gettext("Write the note.")})
     return CaseEvent.objects.create(case=case, kind=EventKind.NOTE, actor=by, text=text.strip())
@@ -349,6 +352,7 @@ def contact_moment_log(
     """Log a call attempt or conversation; reaching the resident meets the contact norm."""
     if not by.has_perm("cases.log_contact"):
         raise PermissionDenied(gettext("Your role cannot log contact moments."))
+    case_write_check(case=case, by=by)
     if case.closed_at is not None:
         raise DomainConflict(gettext("This case is closed."))
     ensure_not_in_future("occurred_at", occurred_at)
@@ -370,12 +374,21 @@ def contact_moment_log(
         data={"channel": channel, "outcome": outcome, "occurred_at": as_json_value(occurred_at)},
     )
     if outcome == ContactOutcome.REACHED:
-        first_contact = case.deadlines.filter(
-            kind=DeadlineKind.FIRST_CONTACT, state=DeadlineState.RUNNING
-        ).first()
-        if first_contact is not None:
-            deadline_meet(deadline=first_contact, by=by, reason=f"reached by {channel}")
+        _first_contact_meet(case, timezone.localtime(occurred_at).date(), by, channel)
     return moment
+
+
+def _first_contact_meet(case: Case, on: datetime.date, by: User, channel: str) -> None:
+    """The first conversation meets the first-contact norm on the day it took place. A
+    conversation logged after the sweep marked the norm missed, but held in time, corrects
+    the record: the norm was met."""
+    first_contact = (
+        case.deadlines.filter(kind=DeadlineKind.FIRST_CONTACT)
+        .filter(Q(state=DeadlineState.RUNNING) | Q(state=DeadlineState.MISSED, due_date__gte=on))
+        .first()
+    )
+    if first_contact is not None:
+        deadline_meet(deadline=first_contact, by=by, on=on, reason=f"reached by {channel}")
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from backend.api.inputs import StrictQuery
 from backend.api.problems import InvalidParams, problem_responses
-from cases.deadlines import term_compute
+from cases.deadlines import short_term_calendar, term_compute
 from cases.legal import penalty
 
 STEPS = inline_serializer(
@@ -169,7 +169,8 @@ class PenaltyQuery(StrictQuery):
 
 
 class PenaltyPaymentView(APIView):
-    """Penalty payment for a late objection decision (Awb 4:17-4:18, no Atw).
+    """Penalty payment for a late objection decision (Awb 4:17-4:18; the Atw does not
+    apply to the 42 days, and to the two-week terms as the municipality reads it).
 
     With ``termExpired`` and ``noticeOfDefaultReceived`` (and ``decisionSent`` once it was
     sent): whether the notice counts, the first penalty day, the days and amount so far;
@@ -208,7 +209,8 @@ class PenaltyPaymentView(APIView):
             amount = penalty.penalty_amount(data["days"], timezone.localdate())
             return Response(_amount_body(amount, data["days"]))
         notice = data["noticeOfDefaultReceived"]
-        first = penalty.penalty_first_day(data["termExpired"], notice)
+        cal = short_term_calendar()
+        first = penalty.penalty_first_day(data["termExpired"], notice, cal)
         if first is None:
             return Response(
                 {
@@ -234,7 +236,7 @@ class PenaltyPaymentView(APIView):
                 "notice_counts": True,
                 "first_penalty_day": first,
                 "last_penalty_day": last,
-                "fix_amount_by": penalty.fix_amount_deadline(last) if last else None,
+                "fix_amount_by": penalty.fix_amount_deadline(last, cal) if last else None,
             }
         )
         return Response(body)

@@ -354,6 +354,12 @@ class ServiceNormCalendar:
         """Whether the municipality works on ``d``."""
         return self.closed_because(d) is None
 
+    def next_working_day(self, d: datetime.date) -> datetime.date:
+        """The first working day on or after ``d``."""
+        while not self.is_working_day(d):
+            d += ONE_DAY
+        return d
+
     def add_working_days(self, d: datetime.date, n: int) -> datetime.date:
         """The ``n``-th working day after ``d`` (``d`` itself not counted); ``d`` for 0.
 

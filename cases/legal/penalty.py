@@ -101,7 +101,9 @@ def bands_for(
 
 
 def penalty_first_day(
-    term_expired: datetime.date, notice_received: datetime.date
+    term_expired: datetime.date,
+    notice_received: datetime.date,
+    cal: LegalCalendar | None = None,
 ) -> datetime.date | None:
     """The first day the penalty is owed for (Awb 4:17(3)), or None without a valid notice.
 
@@ -116,12 +118,20 @@ def penalty_first_day(
     R + 14 (same weekday, the counting of LEGAL.md: R itself does not count), and "the day
     on which" they have passed is read like "the day on which the term has expired" in the
     same sentence: the last day of the term. So the first penalty day is R + 14. Example:
-    notice received Monday 3 March 2025 → penalty owed from Monday 17 March 2025. The Atw
-    does not move it.
+    notice received Monday 3 March 2025 → penalty owed from Monday 17 March 2025.
+
+    The two weeks are a statutory term that 4:17(1) does not exclude from the Atw (it
+    excludes the 42 days only): with ``cal`` Atw art. 1 and 2 are applied to them, so two
+    weeks ending on a holiday run to the next working day (the municipality's reading,
+    ``Interpretation.atw_on_short_terms``); without one they are counted plainly.
     """
     if notice_received <= term_expired:
         return None
-    return max(term_expired, notice_received) + WAIT
+    after = max(term_expired, notice_received)
+    end = after + WAIT
+    if cal is not None:
+        end, _ = cal.atw_extend(after, end)
+    return end
 
 
 def penalty_last_day(

@@ -63,6 +63,19 @@ class Interpretation:
     - ``suspension_includes_repair_day``: ``suspension_days`` counts from the day after the
       repair request up to but not including the day of repair (False, 7:10(2) "tot de dag
       waarop het verzuim is hersteld") or including it (True).
+    - ``suspension_before_term_counts``: whether suspended days that fall before the
+      decision term has started (a repair asked during the objection period, the usual
+      pro-forma case) are added (True) or only the suspended days inside the running term
+      (False, the default: 7:10(2) suspends a running term; a term that has not started
+      has nothing to suspend).
+    - ``atw_on_short_terms``: whether the Atw applies to the postal week of 6:9(2) and to
+      the two-week terms of 4:17(3) and 4:18 (True, the default: they are statutory terms
+      and 4:17(1) excludes only the 42 penalty days) or they are counted plainly (False).
+    - ``decision_term_from_receipt_after_period``: an objection received after the
+      objection period ended (posted in time, 6:9(2), or late but excused, 6:11) has its
+      decision term counted from the day after its receipt (True, the default: a term to
+      decide cannot run before there is anything to decide on) or, by the letter of
+      7:10(1), from the day after the period ended (False).
     """
 
     decision_term_from_extended_period_end: bool = True
@@ -70,6 +83,9 @@ class Interpretation:
     art4_on_extended_term: bool = True
     suspension_counts_for_art4: bool = False
     suspension_includes_repair_day: bool = False
+    suspension_before_term_counts: bool = False
+    atw_on_short_terms: bool = True
+    decision_term_from_receipt_after_period: bool = True
 
 
 DEFAULT_INTERPRETATION = Interpretation()
@@ -386,17 +402,62 @@ def suspension_days(
     requested: datetime.date,
     repaired: datetime.date,
     interpretation: Interpretation = DEFAULT_INTERPRETATION,
+    *,
+    term_starts: datetime.date | None = None,
 ) -> int:
     """Days the objection decision term is suspended for a repair request (Awb 7:10(2)).
 
     From the day after the day the objector was asked to repair an omission up to the day
-    it was repaired or the repair term expired unused (``repaired``); that day itself is not
-    counted unless ``interpretation.suspension_includes_repair_day``.
+    it was repaired, or the last day of the repair term when it lapsed unused
+    (``repaired``: the day it happened, never the day it was recorded); that day itself is
+    not counted unless ``interpretation.suspension_includes_repair_day``.
+
+    ``term_starts`` is the decision term's first day: suspended days before it count only
+    with ``interpretation.suspension_before_term_counts``.
     """
     if repaired < requested:
         raise ValueError(f"Repair ({repaired}) cannot come before the request ({requested}).")
-    days = (repaired - requested).days
-    return days if interpretation.suspension_includes_repair_day else max(days - 1, 0)
+    first = requested + ONE_DAY
+    last = repaired if interpretation.suspension_includes_repair_day else repaired - ONE_DAY
+    if term_starts is not None and not interpretation.suspension_before_term_counts:
+        first = max(first, term_starts)
+    return max((last - first).days + 1, 0)
+
+
+def decision_term_counted_from(
+    period: TermResult,
+    received: datetime.date | None,
+    interpretation: Interpretation = DEFAULT_INTERPRETATION,
+) -> tuple[datetime.date, Step]:
+    """The day the objection decision term (Awb 7:10(1)) is counted from: the term starts
+    the day after it.
+
+    Normally the end of the objection period (``period``, from ``objection_period``), as
+    ``interpretation.decision_term_from_extended_period_end`` reads it. An objection
+    received after that end (in time by the postal rule of 6:9(2), or late and excused
+    under 6:11) is counted from its day of receipt (``received``, None when unknown) when
+    ``interpretation.decision_term_from_receipt_after_period``.
+    """
+    if interpretation.decision_term_from_extended_period_end:
+        end, which = period.end_date, "its Atw-extended end"
+    else:
+        end, which = period.raw_end_date, "its end by plain counting, without the Atw"
+    late = received is not None and received > end
+    if late and interpretation.decision_term_from_receipt_after_period:
+        return received, Step(
+            "interpretation",
+            f"the objection was received {received}, after the objection period ended "
+            f"({end}): the decision term is counted from the day after receipt, "
+            f"{received + ONE_DAY}, not before there was an objection to decide on "
+            "(municipal interpretation of Awb 7:10(1) with 6:9(2) and 6:11)",
+            received,
+        )
+    return end, Step(
+        "interpretation",
+        f"the decision term is counted from the day after the objection period ended, taken "
+        f"as {which}, {end} (municipal interpretation)",
+        end,
+    )
 
 
 def objection_decision(
@@ -434,20 +495,8 @@ def objection_decision(
     suspended_days = _whole("suspended_days", suspended_days)
     lead: list[Step] = []
     if isinstance(period_end, TermResult):
-        if interpretation.decision_term_from_extended_period_end:
-            counted_from = period_end.end_date
-            which = "its Atw-extended end"
-        else:
-            counted_from = period_end.raw_end_date
-            which = "its end by plain counting, without the Atw"
-        lead.append(
-            Step(
-                "interpretation",
-                f"the decision term is counted from the day after the objection period ended, "
-                f"taken as {which}, {counted_from} (municipal interpretation)",
-                counted_from,
-            )
-        )
+        counted_from, how = decision_term_counted_from(period_end, None, interpretation)
+        lead.append(how)
     else:
         counted_from = period_end
     weeks = 12 if with_committee else 6

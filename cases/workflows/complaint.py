@@ -28,19 +28,28 @@ have no side effects. Deadlines, letters (outbox) and timeline entries are writt
 ``effects`` in the same transaction, through the services.
 """
 
-from django.conf import settings
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.accounts.roles import Role
 from backend.api.inputs import InFuture, NotInFuture, StrictSerializer
-from cases.models import Case, CaseKind, ContactMomentChannel, ContactOutcome
+from cases.deadlines import ensure_municipal_day
+from cases.legal.terms import COMPLAINT_POSTPONEMENT_MAX_WEEKS
+from cases.models import Case, CaseKind, ContactMomentChannel
 from cases.workflows import complaint_effects as effects
+from cases.workflows.conditions import (
+    failed_attempts_at_different_times,
+    handling_term_not_expired,
+    hearing_has_taken_place,
+)
 from cases.workflows.inputs import CommitteeInput, HearingReportInput, WithdrawInput
-from cases.workflows.spec import Workflow, condition, step
+from cases.workflows.spec import Workflow, condition, guard, step
 
 
 class ComplaintState(models.TextChoices):
@@ -92,20 +101,6 @@ HANDLERS = frozenset({Role.CASE_HANDLER, Role.TEAM_LEAD})
 
 
 @condition(
-    article="beleid: eerst bellen (COMPLAINT_FAILED_CALLS)",
-    message=_("First try to call: enough failed calls, each at another time of day."),
-)
-def failed_attempts_at_different_times(case: Case) -> bool:
-    """Enough failed calls, each at another time of day, to switch to writing."""
-    failed = [
-        moment
-        for moment in case.contact_moments.all()
-        if moment.channel == "phone" and moment.outcome != ContactOutcome.REACHED
-    ]
-    return len({moment.daypart for moment in failed}) >= settings.COMPLAINT_FAILED_CALLS
-
-
-@condition(
     article="Awb 9:7",
     message=_("The complaint is assigned to a handler who is not the person complained about."),
 )
@@ -115,6 +110,26 @@ def handler_not_involved(case: Case) -> bool:
     if case.assignee_id is None:
         return False
     return details is None or details.employee_id != case.assignee_id
+
+
+@guard(
+    article="Awb 9:7",
+    message=_(
+        "You are the person complained about: you take no step, log no contact and add no "
+        "note on this complaint."
+    ),
+)
+def not_the_person_complained_about(case: Case, user: object) -> bool:
+    """Awb 9:7: the person whose conduct is complained about does not handle it, in any
+    role and on every step, not only by assignment."""
+    details = getattr(case, "complaint", None)
+    return details is None or details.employee_id is None or details.employee_id != user.pk
+
+
+@condition(article="Awb 9:10", message=_("The hearing has taken place: its time has come."))
+def hearing_held(case: Case) -> bool:
+    """A hearing is recorded as held only once its planned time has come."""
+    return hearing_has_taken_place(case, case.complaint.hearing_at)
 
 
 @condition(article="Awb 9:11(1)", message=_("No advisory committee is involved yet."))
@@ -261,8 +276,10 @@ class Complaint(Case):
         input=ComplaintPlanHearingInput,
         effect=effects.plan_hearing,
     )
-    def plan_hearing(self, *, at: object, location: str) -> None:
-        """Both the complainant and the person complained about are invited (9:10)."""
+    def plan_hearing(self, *, at: datetime.datetime, location: str) -> None:
+        """Both the complainant and the person complained about are invited (9:10), on a
+        working day."""
+        ensure_municipal_day("at", timezone.localtime(at).date())
         details = self._details()
         details.hearing_at, details.hearing_location = at, location
 
@@ -272,6 +289,7 @@ class Complaint(Case):
         label=_("Record the hearing"),
         roles=HANDLERS,
         input=HearingReportInput,
+        conditions=(hearing_held,),
     )
     def hold_hearing(self, *, report: str) -> None:
         """The hearing took place; its report is part of the file (9:10(3))."""
@@ -294,7 +312,7 @@ class Complaint(Case):
         label=_("Involve an advisory committee"),
         roles=HANDLERS,
         input=CommitteeInput,
-        conditions=(committee_not_yet_involved,),
+        conditions=(committee_not_yet_involved, handling_term_not_expired),
         effect=effects.involve_committee,
     )
     def involve_committee(self, *, name: str) -> None:
@@ -308,15 +326,26 @@ class Complaint(Case):
         label=_("Extend the term"),
         roles=HANDLERS,
         input=ExtendTermInput,
+        conditions=(handling_term_not_expired,),
         effect=effects.extend_term,
     )
     def extend_term(self, *, weeks: int, reason: str, consent: bool = False) -> None:
-        """Postpone once by at most 4 weeks (9:11(2)); again only with written consent.
-        Both sides are told the new date."""
+        """Postpone once by at most 4 weeks (9:11(2)); longer, or again, only with the
+        complainant's written consent. Both sides are told the new date."""
         details = self._details()
         if details.extensions >= 1 and not consent:
             raise ValidationError(
                 {"consent": _("A second extension needs the complainant's written consent.")}
+            )
+        if weeks > COMPLAINT_POSTPONEMENT_MAX_WEEKS and not consent:
+            raise ValidationError(
+                {
+                    "weeks": gettext(
+                        "At most %(max)d weeks without the complainant's written consent "
+                        "(Awb 9:11(2))."
+                    )
+                    % {"max": COMPLAINT_POSTPONEMENT_MAX_WEEKS}
+                }
             )
         details.extensions += 1
 
@@ -385,4 +414,5 @@ WORKFLOW = Workflow(
     details="complaint",
     collection="complaints",
     title=_("complaint"),
+    guards=(not_the_person_complained_about,),
 )

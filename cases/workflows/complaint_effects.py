@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from cases import deadlines
+from cases.legal.terms import COMPLAINT_POSTPONEMENT_MAX_WEEKS
 from cases.models import Case, CaseEvent, DeadlineKind
 from cases.workflows.effects import (
     close_open_deadlines,
     deadline_meet_open,
+    extension_split,
     letter_request,
     open_deadline,
 )
@@ -59,15 +61,18 @@ def extend_term(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     deadline = open_deadline(case, DeadlineKind.COMPLAINT_HANDLING)
     if deadline is None:
         return
-    first = case.complaint.extensions == 1
-    name = "extension_weeks" if first else "consented_weeks"
-    weeks = data["weeks"] + (0 if first else int(deadline.params.get("consented_weeks", 0)))
     deadlines.deadline_extend(
         deadline=deadline,
         by=by,
         reason=data["reason"],
         letter_reference=f"{case.reference}:complaint_extension_notice:{event.pk}",
-        **{name: weeks},
+        **extension_split(
+            data["weeks"],
+            first=case.complaint.extensions == 1,
+            params=deadline.params,
+            names=("extension_weeks", "consented_weeks"),
+            cap=COMPLAINT_POSTPONEMENT_MAX_WEEKS,
+        ),
     )
     deadline.refresh_from_db()
     letter_request(

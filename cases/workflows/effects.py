@@ -28,6 +28,19 @@ def close_open_deadlines(case: Case, by: User, reason: str) -> None:
         deadlines.deadline_cancel(deadline=deadline, by=by, reason=reason)
 
 
+def extension_split(
+    weeks: int, *, first: bool, params: dict[str, Any], names: tuple[str, str], cap: int
+) -> dict[str, int]:
+    """A term's new extension parameters: the first extension up to the statutory cap
+    (9:11(2), 7:10(3)) and anything beyond it, or any later one, as the further extension
+    with consent (``names``: the capped and the further parameter)."""
+    capped, further = names
+    already = int(params.get(further, 0))
+    if first:
+        return {capped: min(weeks, cap), further: already + max(weeks - cap, 0)}
+    return {further: already + weeks}
+
+
 def letter_request(case: Case, event: CaseEvent, letter: str, **payload: Any) -> None:
     """Ask for a letter (rendered by the letters app from the outbox), once per step."""
     outbox_publish(

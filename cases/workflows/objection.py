@@ -43,9 +43,17 @@ from django_fsm import RETURN_VALUE
 from rest_framework import serializers
 
 from backend.accounts.roles import Role
-from backend.api.inputs import NotInFuture, StrictSerializer
-from cases.models import Case, CaseKind
+from backend.api.inputs import InFuture, NotInFuture, StrictSerializer
+from cases.deadlines import ensure_municipal_day
+from cases.legal.terms import OBJECTION_POSTPONEMENT_MAX_WEEKS
+from cases.models import Case, CaseKind, PartyRole
 from cases.workflows import objection_effects as effects
+from cases.workflows.conditions import (
+    called_first,
+    decision_term_not_expired,
+    hearing_has_taken_place,
+    reached_in_conversation,
+)
 from cases.workflows.inputs import CommitteeInput, HearingReportInput, WithdrawInput
 from cases.workflows.spec import Workflow, condition, guard, step
 
@@ -123,6 +131,12 @@ def committee_involved(case: Case) -> bool:
     return case.objection.with_committee
 
 
+@condition(article="Awb 7:2", message=_("The hearing has taken place: its time has come."))
+def hearing_held(case: Case) -> bool:
+    """A hearing is recorded as held only once its planned time has come."""
+    return hearing_has_taken_place(case, case.objection.hearing_at)
+
+
 @guard(
     article="gemeentelijk beleid: vier ogen",
     message=_("A second lawyer reviews the decision: never the one who drafted it."),
@@ -147,6 +161,13 @@ class RequestRepairInput(StrictSerializer):
 
 
 class RecordRepairInput(StrictSerializer):
+    repaired_on = serializers.DateField(
+        validators=[NotInFuture()],
+        help_text=_(
+            "The day what was missing came in (not the day it is recorded): the decision "
+            "term runs again from then (Awb 7:10(2)). Not before the request."
+        ),
+    )
     grounds = serializers.CharField(
         max_length=20000,
         required=False,
@@ -187,7 +208,10 @@ class ChangedDecisionInput(StrictSerializer):
 
 class ObjectionPlanHearingInput(StrictSerializer):
     at = serializers.DateTimeField(
-        help_text=_("Date and time; more than 10 days after the invitation (Awb 7:2).")
+        validators=[InFuture()],
+        help_text=_(
+            "Date and time, on a working day; more than 10 days after the invitation (Awb 7:2)."
+        ),
     )
     location = serializers.CharField(max_length=300, help_text=_("Place or video link."))
     inspection_from = serializers.DateField(
@@ -227,6 +251,22 @@ class PostponeInput(StrictSerializer):
         help_text=_(
             "The objector consented. The first postponement (at most 6 weeks, Awb 7:10(3)) "
             "needs none; every further one does (7:10(4))."
+        ),
+    )
+    interested_parties_consent = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "For a further postponement when the case has interested parties: they "
+            "consented, or are not harmed by it (Awb 7:10(4))."
+        ),
+    )
+    statutory_ground = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Instead of consent: the statutory rule that makes the further postponement "
+            "necessary (Awb 7:10(4))."
         ),
     )
 
@@ -293,16 +333,18 @@ class Objection(Case):
         label=_("Ask for repair"),
         roles=LEGAL,
         input=RequestRepairInput,
+        prepare=effects.prepare_request_repair,
         effect=effects.request_repair,
     )
-    def request_repair(self, *, missing: list[str], term_weeks: int = 2) -> None:
-        """Give the objector a term to repair what is missing (6:6); the decision term
-        is suspended meanwhile (7:10(2))."""
+    def request_repair(
+        self, *, missing: list[str], repair_due: datetime.date, term_weeks: int = 2
+    ) -> None:
+        """Give the objector a term to repair what is missing (6:6), ending on a working
+        day; the decision term is suspended meanwhile (7:10(2))."""
         details = self._details()
-        today = timezone.localdate()
         details.missing_elements = missing
-        details.repair_requested_on = today
-        details.repair_due = today + datetime.timedelta(weeks=term_weeks)
+        details.repair_requested_on = timezone.localdate()
+        details.repair_due = repair_due
 
     @step(
         S.REPAIR_REQUESTED,
@@ -312,10 +354,23 @@ class Objection(Case):
         input=RecordRepairInput,
         effect=effects.record_repair,
     )
-    def record_repair(self, *, grounds: str = "", signed: bool | None = None) -> None:
-        """What was missing came in; the decision term runs again."""
+    def record_repair(
+        self, *, repaired_on: datetime.date, grounds: str = "", signed: bool | None = None
+    ) -> None:
+        """What was missing came in on ``repaired_on``; the decision term runs again from
+        that day, not from the day it is recorded."""
         details = self._details()
-        details.repaired_on = timezone.localdate()
+        requested = details.repair_requested_on
+        if requested is not None and repaired_on < requested:
+            raise ValidationError(
+                {
+                    "repaired_on": gettext(
+                        "The repair cannot come before it was asked for (%(requested)s)."
+                    )
+                    % {"requested": requested.isoformat()}
+                }
+            )
+        details.repaired_on = repaired_on
         if grounds:
             details.grounds, details.pro_forma = grounds, False
         if signed is not None:
@@ -391,6 +446,7 @@ class Objection(Case):
         label=_("Record a changed decision"),
         roles=HANDLING,
         input=ChangedDecisionInput,
+        conditions=(reached_in_conversation,),
         effect=effects.informal_contact_confirmation,
     )
     def record_changed_decision(self, *, new_decision_reference: str) -> None:
@@ -403,10 +459,12 @@ class Objection(Case):
         S.FORMAL_HANDLING,
         label=_("Continue formally"),
         roles=HANDLING,
+        conditions=(called_first,),
         effect=effects.informal_contact_confirmation,
     )
     def continue_formally(self) -> None:
-        """The call did not resolve it: the formal procedure continues."""
+        """The call did not resolve it, or the calls did not get through: the formal
+        procedure continues."""
 
     @step(
         S.FORMAL_HANDLING,
@@ -428,6 +486,7 @@ class Objection(Case):
         """Invite more than 10 days ahead (7:2); documents open a week before (7:4)."""
         invited_on = invited_on or timezone.localdate()
         hearing_day = timezone.localtime(at).date()
+        ensure_municipal_day("at", hearing_day)
         errors = {}
         if (hearing_day - invited_on).days <= HEARING_NOTICE_DAYS:
             errors["at"] = gettext(
@@ -459,6 +518,7 @@ class Objection(Case):
         label=_("Record the hearing"),
         roles=HANDLING,
         input=HearingReportInput,
+        conditions=(hearing_held,),
     )
     def hold_hearing(self, *, report: str) -> None:
         """Heard; the report is part of the file."""
@@ -481,7 +541,7 @@ class Objection(Case):
         label=_("Refer to the advisory committee"),
         roles=HANDLING,
         input=CommitteeInput,
-        conditions=(committee_not_yet_involved,),
+        conditions=(committee_not_yet_involved, decision_term_not_expired),
         effect=effects.refer_committee,
     )
     def refer_committee(self, *, name: str) -> None:
@@ -509,16 +569,46 @@ class Objection(Case):
         label=_("Postpone the decision"),
         roles=HANDLING,
         input=PostponeInput,
+        conditions=(decision_term_not_expired,),
         effect=effects.postpone,
     )
-    def postpone(self, *, weeks: int, reason: str, consent: bool = False) -> None:
-        """Once by at most 6 weeks (7:10(3)); further with consent (7:10(4)); the objector
-        is told in writing (7:10(5))."""
+    def postpone(
+        self,
+        *,
+        weeks: int,
+        reason: str,
+        consent: bool = False,
+        interested_parties_consent: bool = False,
+        statutory_ground: str = "",
+    ) -> None:
+        """Once by at most 6 weeks (7:10(3)); further only with the objector's consent and
+        that of the interested parties (or where they are not harmed), or where a statutory
+        rule requires it (7:10(4)); the objector is told in writing (7:10(5))."""
         details = self._details()
-        if details.postponements >= 1 and not consent:
-            raise ValidationError(
-                {"consent": _("A further postponement needs the objector's consent (7:10(4)).")}
-            )
+        further = details.postponements >= 1 or weeks > OBJECTION_POSTPONEMENT_MAX_WEEKS
+        if further and not statutory_ground.strip():
+            if not consent:
+                field = "consent" if details.postponements >= 1 else "weeks"
+                raise ValidationError(
+                    {
+                        field: gettext(
+                            "A postponement beyond the first %(max)d weeks needs the "
+                            "objector's consent, or a statutory ground (Awb 7:10(3), (4))."
+                        )
+                        % {"max": OBJECTION_POSTPONEMENT_MAX_WEEKS}
+                    }
+                )
+            interested = any(p.role == PartyRole.INTERESTED_PARTY for p in self.parties.all())
+            if interested and not interested_parties_consent:
+                raise ValidationError(
+                    {
+                        "interested_parties_consent": gettext(
+                            "This objection has interested parties: a further postponement "
+                            "needs their consent, or that they are not harmed by it "
+                            "(Awb 7:10(4))."
+                        )
+                    }
+                )
         details.postponements += 1
 
     @step(

@@ -4,6 +4,7 @@ deadlines (suspension during repair, committee, postponement), letter requests (
 ``prepare_accept`` computes what the law decides rather than the caller: timeliness (6:9).
 Each step names its effect in ``cases.workflows.objection``."""
 
+import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -11,9 +12,14 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.domain import as_json_value
 from cases import deadlines
-from cases.legal.terms import objection_timeliness
-from cases.models import Case, CaseEvent, DeadlineKind, DeadlineState
-from cases.workflows.effects import close_open_deadlines, letter_request, open_deadline
+from cases.legal.terms import OBJECTION_POSTPONEMENT_MAX_WEEKS, objection_timeliness
+from cases.models import Case, CaseEvent, ContactOutcome, DeadlineKind, DeadlineState
+from cases.workflows.effects import (
+    close_open_deadlines,
+    extension_split,
+    letter_request,
+    open_deadline,
+)
 
 
 def _decision_term(case: Case):  # noqa: ANN202
@@ -26,9 +32,21 @@ def prepare_accept(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     period = deadlines.term_compute("objection-period", details.decision_date)
     received = timezone.localtime(case.received_at).date()
     timeliness = objection_timeliness(
-        received, period.end_date, data.get("posted_on"), period_start=period.start_date
+        received,
+        period.end_date,
+        data.get("posted_on"),
+        period_start=period.start_date,
+        cal=deadlines.short_term_calendar(),
     )
     return {**data, "on_time": timeliness.on_time, "timeliness": timeliness.reason}
+
+
+def prepare_request_repair(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    """The repair term's last day (6:6), a day the municipality works (moved forward from
+    a weekend, holiday or closing day)."""
+    weeks = data.get("term_weeks", 2)
+    due = deadlines.municipal_date(timezone.localdate() + datetime.timedelta(weeks=weeks))
+    return {**data, "repair_due": due}
 
 
 def confirm_receipt(case: Case, data: dict, by: User, event: CaseEvent) -> None:
@@ -57,22 +75,34 @@ def request_repair(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     )
 
 
-def _resume(case: Case, by: User, reason: str) -> None:
+def _resume(case: Case, on: datetime.date, by: User, reason: str) -> None:
     term = _decision_term(case)
     if term is not None and term.state == DeadlineState.SUSPENDED:
-        deadlines.deadline_resume(deadline=term, on=timezone.localdate(), by=by, reason=reason)
+        deadlines.deadline_resume(deadline=term, on=on, by=by, reason=reason)
 
 
 def record_repair(case: Case, data: dict, by: User, event: CaseEvent) -> None:
-    _resume(case, by, "repaired")
+    """Awb 7:10(2): the suspension ends on the day of repair; a repair that came after the
+    repair term had lapsed unused ended it on the term's last day."""
+    details = case.objection
+    on = details.repaired_on
+    if details.repair_due is not None:
+        on = min(on, details.repair_due)
+    _resume(case, on, by, f"repaired on {details.repaired_on.isoformat()}")
 
 
 def repair_lapsed(case: Case, data: dict, by: User, event: CaseEvent) -> None:
-    _resume(case, by, "repair term lapsed")
+    """Awb 7:10(2): the suspension ends on the last day of the lapsed repair term, however
+    late the lapse is recorded."""
+    due = case.objection.repair_due
+    _resume(case, due, by, f"repair term lapsed on {due.isoformat()}")
 
 
 def informal_contact_confirmation(case: Case, data: dict, by: User, event: CaseEvent) -> None:
-    """What the call led to, confirmed in writing (seed: "Prettig contact met de overheid")."""
+    """What the call led to, confirmed in writing (seed: "Prettig contact met de overheid");
+    when the calls did not get through there is no conversation to confirm."""
+    if not any(m.outcome == ContactOutcome.REACHED for m in case.contact_moments.all()):
+        return
     letter_request(case, event, "objection_informal_contact_confirmation", step=event.data["step"])
 
 
@@ -105,15 +135,18 @@ def postpone(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     term = _decision_term(case)
     if term is None:
         return
-    first = case.objection.postponements == 1
-    name = "postponement_weeks" if first else "further_weeks"
-    weeks = data["weeks"] + (0 if first else int(term.params.get("further_weeks", 0)))
     deadlines.deadline_extend(
         deadline=term,
         by=by,
         reason=data["reason"],
         letter_reference=f"{case.reference}:objection_postponement_notice:{event.pk}",
-        **{name: weeks},
+        **extension_split(
+            data["weeks"],
+            first=case.objection.postponements == 1,
+            params=term.params,
+            names=("postponement_weeks", "further_weeks"),
+            cap=OBJECTION_POSTPONEMENT_MAX_WEEKS,
+        ),
     )
     term.refresh_from_db()
     letter_request(

@@ -1,11 +1,12 @@
 """Taking a workflow step: the one way a case changes state.
 
 Checks in the order a caller can act on: a step this kind knows (400), a role that may
-take it (403), a state that allows it now (409, with the steps that are allowed), a rule
-about the person where the law adds one (four eyes, 403), its conditions (409, naming
-each condition that fails and its article). Then runs it under a row lock - so the same
-step sent twice at once runs once and the other gets 409 - and writes the timeline entry
-and the step's effects in the same transaction.
+take it (403), a rule about the person for every step of the kind (Awb 9:7, 403), a state
+that allows it now (409, with the steps that are allowed), a rule about the person where
+the law adds one to a step (four eyes, 403), its conditions (409, naming each condition
+that fails and its article). Then runs it under a row lock - so the same step sent twice
+at once runs once and the other gets 409 - and writes the timeline entry and the step's
+effects in the same transaction.
 """
 
 import inspect
@@ -40,7 +41,7 @@ def as_workflow(case: Case) -> Case:
     workflow = workflow_of(case.kind)
     return (
         workflow.proxy.objects.select_related(workflow.details)
-        .prefetch_related("contact_moments")
+        .prefetch_related("contact_moments", "deadlines")
         .get(pk=case.pk)
     )
 
@@ -51,8 +52,23 @@ def steps_available(case: Case, user: User) -> list[Step]:
     if workflow is None or not user.is_authenticated:
         return []
     proxied = case if isinstance(case, workflow.proxy) else as_workflow(case)
+    if _failed_guard(workflow, proxied, user) is not None:
+        return []
     names = {t.name for t in proxied.get_available_user_status_transitions(user)}
     return [each for name, each in workflow.steps.items() if name in names]
+
+
+def _failed_guard(workflow: Workflow, case: Case, user: User) -> Any:
+    return next((each for each in workflow.guards if not each(case, user)), None)
+
+
+def case_write_check(*, case: Case, by: User) -> None:
+    """Refuse a write on the case (a note, a contact moment) that a rule about the person
+    forbids, whatever the role (Awb 9:7): 403 naming the rule."""
+    workflow = WORKFLOWS.get(case.kind)
+    failed = _failed_guard(workflow, case, by) if workflow is not None else None
+    if failed is not None:
+        raise PermissionDenied(f"{failed.message} ({failed.article})")
 
 
 def _failed_conditions(workflow: Workflow, case: Case, name: str) -> list[dict[str, str]]:
@@ -82,6 +98,7 @@ def step_check(*, case: Case, name: str, by: User) -> None:
     if not by.has_perm(workflow.permission(name)):
         raise PermissionDenied(gettext("Your role cannot take this step."))
     proxied = as_workflow(case)
+    case_write_check(case=proxied, by=by)
 
     def available() -> list[str]:  # only for a refusal: it evaluates every step's conditions
         return [each.name for each in steps_available(proxied, by)]

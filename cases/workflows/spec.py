@@ -187,6 +187,9 @@ class Workflow:
     details: str  # the related name of the kind's own data ("complaint")
     collection: str  # the kind's path in the API ("complaints")
     title: Text
+    # Rules about the person that hold for every step and every write on a case of this
+    # kind (Awb 9:7: never the person complained about), whatever the role.
+    guards: tuple[Guard, ...] = ()
 
     @cached_property
     def transitions(self) -> list[Transition]:

@@ -29,3 +29,24 @@ def offered(body: dict) -> list[str]:
     return [
         each if isinstance(each, str) else each["name"] for each in body["availableTransitions"]
     ]
+
+
+def reached(case, by, at=None) -> None:
+    """Log a conversation with the resident (the call the informal route starts with)."""
+    from django.utils import timezone
+
+    from cases.services import contact_moment_log
+
+    contact_moment_log(case=case, by=by, occurred_at=at or timezone.now(), outcome="reached")
+
+
+def hearing_time(days: int = 14):
+    """A hearing time ``days`` or more from now, on the first working day (10:00)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.deadlines import municipal_date
+
+    day = municipal_date(timezone.localdate() + datetime.timedelta(days=days))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))

@@ -17,7 +17,7 @@ from cases import services
 from cases.models import Case, CaseEvent, DeadlineState
 from cases.workflows import service as workflow
 from cases.workflows.complaint import FINAL_STATES, ComplaintState
-from tests.cases.steps import legacy_step, offered, ok, step
+from tests.cases.steps import hearing_time, legacy_step, offered, ok, step
 from tests.cases.test_filing_api import complaint_body
 from tests.conftest import ALL_ROLES
 from tests.factories import UserFactory
@@ -119,19 +119,15 @@ class TestRoutes:
         assert body["status"] == "written_contact"
         assert deadline_states(complaint)["first_contact"] == "running"
 
-    def test_formal_with_hearing_and_extension(self, hc, complaint):
+    def test_formal_with_hearing_and_extension(self, hc, complaint, time_machine):
         ok(hc, complaint, "confirm_receipt")
         ok(hc, complaint, "start_formal_handling")
         handling = complaint.deadlines.get(kind="complaint_handling")
         due = handling.due_date
-        ok(
-            hc,
-            complaint,
-            "plan_hearing",
-            at=(NOW() + datetime.timedelta(days=14)).isoformat(),
-            location="Stadhuis, kamer 2.14",
-        )
+        at = hearing_time()
+        ok(hc, complaint, "plan_hearing", at=at.isoformat(), location="Stadhuis, kamer 2.14")
         body = ok(hc, complaint, "extend_term", weeks=4, reason="Hoorzitting pas over 2 weken")
+        time_machine.move_to(at)
         ok(hc, complaint, "hold_hearing", report="Beide partijen gehoord.")
         body = ok(
             hc,
@@ -338,7 +334,7 @@ def service_data(name):
     if "confirmed_at" in data:
         data["confirmed_at"] = NOW() - datetime.timedelta(minutes=5)
     if "at" in data:
-        data["at"] = NOW() + datetime.timedelta(days=14)
+        data["at"] = hearing_time()
     return data
 
 
@@ -356,11 +352,13 @@ ALLOWED = {Role.CASE_HANDLER, Role.TEAM_LEAD}
 
 @pytest.mark.parametrize("name", list(VALID_DATA))
 @pytest.mark.parametrize("role", ALL_ROLES)
-def test_every_step_by_every_role(client_for, users, complaint, handler, name, role):
+def test_every_step_by_every_role(client_for, users, complaint, handler, name, role, time_machine):
     for earlier in source_state_for(name):
         workflow.case_transition(
             case=complaint, name=earlier, data=service_data(earlier), by=handler
         )
+    if name == "hold_hearing":  # recorded once its time has come
+        time_machine.move_to(Case.objects.get(pk=complaint.pk).complaint.hearing_at)
     if name == "offer_written_contact":
         for hours in (0, 5):
             services.contact_moment_log(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.outbox.models import OutboxMessage
 from cases.models import Case, DeadlineKind, DeadlineState
-from tests.cases.steps import offered, ok, step
+from tests.cases.steps import offered, ok, reached, step
 from tests.cases.test_filing_api import objection_body
 from tests.factories import UserFactory
 
@@ -27,11 +27,12 @@ def decision_term(case):
 
 @pytest.fixture
 def lawyer(team, client_for):
-    return client_for(
-        UserFactory(
-            username="jurist", role=Role.LEGAL_STAFF, teams=[team], email="jurist@gemeente.example"
-        )
+    user = UserFactory(
+        username="jurist", role=Role.LEGAL_STAFF, teams=[team], email="jurist@gemeente.example"
     )
+    client = client_for(user)
+    client.user = user
+    return client
 
 
 @pytest.fixture
@@ -43,13 +44,16 @@ def reviewer(team, client_for):
 def file_objection(client_for, users, team, time_machine):
     time_machine.move_to(START)
 
-    def make(decision_date="2025-03-24", **objection):
+    def make(decision_date="2025-03-24", called=True, **objection):
+        """An objection filed by a resident; ``called``: the handler has spoken to them."""
         body = objection_body()
         body["objection"].update({"decisionDate": decision_date, **objection})
         response = client_for(users[Role.RESIDENT]).post("/api/v1/objections", body)
         assert response.status_code == 201, response.content
         case = Case.objects.get(reference=response.json()["reference"])
         Case.objects.filter(pk=case.pk).update(team=team)
+        if called:
+            reached(case, users[Role.CASE_HANDLER])
         return case
 
     return make
@@ -129,11 +133,19 @@ def test_pro_forma_repaired_hearing_committee_decided_founded(
     due_before = term.due_date
 
     time_machine.move_to(START + datetime.timedelta(days=9))  # repaired on 10 April
-    ok(lawyer, case, "record_repair", grounds="Ik heb de vergunning nodig voor mijn werk.")
+    ok(
+        lawyer,
+        case,
+        "record_repair",
+        repairedOn="2025-04-10",
+        grounds="Ik heb de vergunning nodig voor mijn werk.",
+    )
     term.refresh_from_db()
     assert term.state == DeadlineState.RUNNING
-    assert term.params["suspended_days"] == 8  # 2 .. 9 April
-    assert term.due_date == due_before + datetime.timedelta(days=8)
+    # 2 .. 9 April were suspended, but the decision term only starts after the objection
+    # period (6 May): nothing of it was running, so nothing is added (the default reading).
+    assert term.params["suspended_days"] == 0
+    assert term.due_date == due_before
 
     ok(lawyer, case, "accept")
     ok(lawyer, case, "continue_formally")
@@ -150,6 +162,7 @@ def test_pro_forma_repaired_hearing_committee_decided_founded(
         inspectionFrom=(timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
         inspectionPlace="Balie Stadhuis",
     )
+    time_machine.move_to(hearing)
     ok(lawyer, case, "hold_hearing", report="Bezwaarmaker en vergunningverlener gehoord.")
     ok(lawyer, case, "receive_advice", advice="Het bezwaar is gegrond.", recommendation="founded")
     ok(
@@ -591,7 +604,7 @@ HEARING_AT = datetime.datetime(2025, 4, 25, 10, 0, tzinfo=datetime.UTC)
 OBJECTION_DATA = {
     "confirm_receipt": {},
     "request_repair": {"missing": ["gronden"], "term_weeks": 2},
-    "record_repair": {"grounds": "Alsnog gronden"},
+    "record_repair": {"repaired_on": datetime.date(2025, 4, 1), "grounds": "Alsnog gronden"},
     "repair_lapsed": {},
     "hold_premature": {},
     "release_premature": {},
@@ -652,15 +665,16 @@ LEGAL_ONLY = {
 }
 
 
-def run_path(case, name, drafter, reviewer_user):
-    from cases.models import ObjectionDetails
+def run_path(case, name, drafter, reviewer_user, time_machine):
     from cases.workflows import service as workflow
 
     for earlier in OBJECTION_PATHS[name]:
         by = reviewer_user if earlier == "approve_decision" else drafter
         workflow.case_transition(case=case, name=earlier, data=dict(OBJECTION_DATA[earlier]), by=by)
-    if name == "repair_lapsed":
-        ObjectionDetails.objects.filter(case=case).update(repair_due=datetime.date(2025, 3, 1))
+    if name == "hold_hearing":
+        time_machine.move_to(HEARING_AT)  # a hearing is recorded once its time has come
+    if name == "repair_lapsed":  # the two weeks have passed
+        time_machine.move_to(START + datetime.timedelta(weeks=2, days=1))
 
 
 def wire(name):
@@ -686,11 +700,13 @@ def wire(name):
         Role.ADMINISTRATOR,
     ],
 )
-def test_every_objection_step_by_every_role(client_for, users, team, file_objection, name, role):
+def test_every_objection_step_by_every_role(
+    client_for, users, team, file_objection, name, role, time_machine
+):
     drafter = UserFactory(username="opsteller", role=Role.LEGAL_STAFF, teams=[team])
     second = UserFactory(username="toetser", role=Role.LEGAL_STAFF, teams=[team])
     case = file_objection()
-    run_path(case, name, drafter, second)
+    run_path(case, name, drafter, second, time_machine)
 
     response = step(client_for(users[role]), case, name, **wire(name))
 

@@ -11,6 +11,7 @@ from cases.models import Case, CaseEvent, ComplaintDetails
 from cases.workflows import service as workflow
 from letters import services
 from letters.models import DeliveryChannel, DeliveryState, Letter
+from tests.cases.steps import reached
 from tests.cases.test_filing_api import complaint_body
 from tests.factories import UserFactory
 from tests.letters.test_receipt_letters import assert_record, filed_and_confirmed, keep_png, text_of
@@ -171,6 +172,7 @@ class TestPenaltyDecisionLetter:
             f"/api/v1/cases/{case.reference}/notices-of-default", {"receivedOn": "2025-07-30"}
         )
         time_machine.move_to(datetime.datetime(2025, 9, 26, 9, 0, tzinfo=datetime.UTC))
+        reached(case, lawyer)
         for name, data, by in [
             ("continue_formally", {}, lawyer),
             ("waive_hearing", {"ground": "granted_in_full"}, lawyer),

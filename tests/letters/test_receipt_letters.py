@@ -18,6 +18,7 @@ from cases.models import Case
 from cases.workflows import service as workflow
 from letters import services
 from letters.models import Letter
+from tests.cases.steps import reached
 from tests.cases.test_filing_api import complaint_body, objection_body
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,7 @@ def test_objection_decision_carries_the_appeal_clause(client_for, users, team):
     case = filed_and_confirmed(
         client_for(users[Role.RESIDENT]), "/api/v1/objections", objection_body(), lawyer, team
     )
+    reached(case, lawyer)
     for name, data, by in [
         ("accept", {}, lawyer),
         ("continue_formally", {}, lawyer),
@@ -347,6 +349,7 @@ def test_hearing_invitation_gives_date_place_and_inspection(users, objection_in_
     from cases.models import ObjectionDetails
 
     ObjectionDetails.objects.filter(case=case).update(pro_forma=False, grounds="Gronden")
+    reached(case, lawyer)
     for name, data in [
         ("accept", {}),
         ("continue_formally", {}),
@@ -451,6 +454,7 @@ def test_informal_contact_confirmation_after_the_call(users, objection_in_check)
     ObjectionDetails.objects.filter(case=objection_in_check).update(pro_forma=False, grounds="G")
     lawyer = users[Role.LEGAL_STAFF]
     workflow.case_transition(case=objection_in_check, name="accept", data={}, by=lawyer)
+    reached(objection_in_check, lawyer)
     workflow.case_transition(case=objection_in_check, name="continue_formally", data={}, by=lawyer)
     text = letter_text(objection_in_check, "objection_informal_contact_confirmation")
     assert "hoorzitting" in text
