@@ -266,7 +266,8 @@ SERVICE_NORMS = env.json(
     },
 )
 # The municipality's reading where the law is not settled (cases.legal.terms.Interpretation;
-# defaults per shared/docs/LEGAL.md), e.g. '{"suspension_includes_repair_day": true}'.
+# defaults and sources in the README, "Legal interpretations"), e.g.
+# '{"suspension_includes_repair_day": true}'. An unknown name stops the service (cases.E001).
 LEGAL_INTERPRETATION = env.json("LEGAL_INTERPRETATION", default={})
 # Failed calls, each at another time of day (morning, afternoon, evening), before the
 # complaint workflow offers contact in writing instead.

@@ -1,8 +1,10 @@
 """Admin for configuration and inspection. Case data changes only through the API's
 services (which write the timeline), so cases are read-only here."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 
+from cases.deadlines import decree_years_missing
 from cases.models import (
     Attachment,
     Case,
@@ -67,6 +69,19 @@ class DecreeDayAdmin(admin.ModelAdmin):
     list_display = ["date", "name", "source"]
     date_hierarchy = "date"
     search_fields = ["name", "source"]
+
+    def changelist_view(self, request, extra_context=None):  # noqa: ANN001, ANN201
+        missing = decree_years_missing()
+        if missing:
+            messages.warning(
+                request,
+                gettext(
+                    "Running terms reach %(years)s, for which no decree days are entered "
+                    "(Atw art. 3(3)): enter the decree from the Staatscourant."
+                )
+                % {"years": ", ".join(str(year) for year in missing)},
+            )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(ClosingDay)

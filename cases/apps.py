@@ -10,6 +10,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # The workflows are models; they can be imported once the registry is ready.
-        from cases import roles
+        from cases import checks, roles  # noqa: F401 - checks register on import
 
         grants_register(roles.grants)

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,6 +33,7 @@ from cases.legal.terms import (
 )
 from cases.models import (
     NO_DUE_DATE,
+    OPEN_DEADLINE_STATES,
     Case,
     CaseEvent,
     CaseKind,
@@ -127,6 +128,15 @@ def years_without_decree(start: datetime.date, end: datetime.date) -> list[int]:
         DecreeDay.objects.filter(date__year__in=years).values_list("date__year", flat=True)
     )
     return sorted(years - entered)
+
+
+def decree_years_missing(today: datetime.date | None = None) -> list[int]:
+    """The years without decree days that a running or suspended term already reaches."""
+    today = today or timezone.localdate()
+    latest = Deadline.objects.filter(state__in=OPEN_DEADLINE_STATES).aggregate(
+        latest=Max("due_date")
+    )["latest"]
+    return years_without_decree(today, max(latest or today, today))
 
 
 def _decree_check(term: str, start: datetime.date, end: datetime.date) -> list[Step]:

@@ -188,7 +188,6 @@ def penalty_decision_take(*, case: Case, by: User, no_penalty_ground: str = "") 
             "late": today > status.fix_amount_by,
         },
     )
-    remedy_by = deadlines.term_compute("objection-period", today).end_date
     letter_request(
         case,
         event,
@@ -206,7 +205,6 @@ def penalty_decision_take(*, case: Case, by: User, no_penalty_ground: str = "") 
             "first_day": status.first_day.isoformat(),
             "last_day": status.last_day.isoformat(),
             "pay_by": decision.pay_by.isoformat() if decision.pay_by else None,
-            "remedy_by": remedy_by.isoformat(),
         },
     )
     return decision

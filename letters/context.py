@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.deadlines import term_compute
 from cases.models import Case, DeadlineKind, PartyRole
+from letters.dispatch import chosen_channel, dispatch_day
 from letters.models import Branding
 from letters.recipients import ADDRESSEE, addressee_party, filer_party, recipient_for
 from letters.rendering import euro, long_date
@@ -221,7 +222,6 @@ def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[st
                 if penalty.get(name)
             },
         }
-        values["remedy_by"] = long_date(date.fromisoformat(penalty["remedy_by"]), language)
     return values
 
 
@@ -232,8 +232,13 @@ def letter_context(
     payload: dict[str, Any] | None = None,
     recipient_key: str = ADDRESSEE,
     branding: Branding | None = None,
+    dated_on: date | None = None,
 ) -> dict[str, Any]:
+    """What a letter says. ``dated_on``: the day it goes out (``letters.dispatch``); a
+    preview passes none and shows the day it would go out if made now."""
     labels = LABELS[language]
+    recipient = recipient_for(case, recipient_key)
+    dated_on = dated_on or dispatch_day(chosen_channel(recipient))
     deadlines = list(case.deadlines.order_by("-created_at", "-id"))
     context: dict[str, Any] = {
         "language": language,
@@ -243,9 +248,9 @@ def letter_context(
         "of_label": labels["of"],
         "branding": branding or Branding.current(),
         "case": case,
-        "recipient": recipient_for(case, recipient_key),
+        "recipient": recipient,
         "to_person_complained_about": recipient_key != ADDRESSEE,
-        "today": long_date(timezone.localdate(), language),
+        "today": long_date(dated_on, language),
         "received": long_date(case.received_at, language),
         "closed_on": long_date(case.closed_at, language),
         "first_contact_by": long_date(_due(deadlines, DeadlineKind.FIRST_CONTACT), language),
@@ -302,10 +307,11 @@ def letter_context(
                 "",
             ),
         )
-    if kind == "objection_decision":
-        # Appeal within 6 weeks from the day after sending (Awb 6:7, 6:8): the same rule
-        # as the objection period, counted from the letter's date, the Atw applied.
-        appeal_end = term_compute("objection-period", timezone.localdate()).end_date
-        context["appeal_by"] = long_date(appeal_end, language)
     context.update(_from_request(case, payload or {}, language))
+    if kind in ("objection_decision", "objection_penalty_decision"):
+        # Appeal, or object, within 6 weeks from the day after sending (Awb 6:7, 6:8): the
+        # same rule as the objection period, counted from the day the letter goes out (its
+        # date), the Atw applied.
+        remedy_end = long_date(term_compute("objection-period", dated_on).end_date, language)
+        context["appeal_by" if kind == "objection_decision" else "remedy_by"] = remedy_end
     return context

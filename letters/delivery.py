@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from pypdf import PdfWriter
@@ -26,6 +27,7 @@ from backend.accounts.models import User
 from backend.domain import DomainConflict
 from cases.penalties import objection_decision_sent
 from letters.context import TITLES
+from letters.dispatch import chosen_channel
 from letters.models import (
     Branding,
     DeliveryChannel,
@@ -60,15 +62,17 @@ _EMAIL_TEXT = {
 }
 
 
-def _chosen_channel(recipient: Recipient) -> str:
-    """The recipient's own choice: e-mail when they agreed to it, otherwise post."""
-    return DeliveryChannel.EMAIL if recipient.email_allowed else DeliveryChannel.POST
-
-
 def _has_postal_address(recipient: Recipient) -> bool:
     return recipient.internal or all(
         (recipient.street, recipient.house_number, recipient.postal_code, recipient.city)
     )
+
+
+def _dated_today() -> Q:
+    """A letter goes out on the day it is dated: not before (it waits), not after (it is
+    dated again first, ``letters.services.letters_redate_stale``). Letters from before
+    dating existed carry no date and go out as they are."""
+    return Q(letter__dated_on=timezone.localdate()) | Q(letter__dated_on__isnull=True)
 
 
 def delivery_queue(
@@ -85,7 +89,7 @@ def delivery_queue(
     (no consent for e-mail and no postal address) gets a failed delivery that staff see,
     rather than no delivery at all.
     """
-    chosen = channel or _chosen_channel(recipient)
+    chosen = channel or chosen_channel(recipient)
     if chosen == DeliveryChannel.EMAIL:
         if not recipient.email_allowed:
             raise ValidationError(
@@ -126,7 +130,7 @@ def delivery_resend(
         recipient = recipient_for(letter.case, letter.recipient_key)
     except NoSuchRecipient:
         raise DomainConflict(gettext("The case no longer names this letter's recipient.")) from None
-    chosen = channel or _chosen_channel(recipient)
+    chosen = channel or chosen_channel(recipient)
     if letter.deliveries.filter(channel=chosen, state=DeliveryState.QUEUED).exists():
         raise DomainConflict(gettext("This letter is already waiting to go out this way."))
     current = "\n".join(recipient.postal_lines())
@@ -184,6 +188,7 @@ def deliveries_send_email(*, limit: int = 50) -> int:
             delivery = (
                 LetterDelivery.objects.select_for_update(skip_locked=True)
                 .filter(channel=DeliveryChannel.EMAIL, state=DeliveryState.QUEUED)
+                .filter(_dated_today())
                 .exclude(pk__in=tried)
                 .order_by("created_at", "id")
                 .first()
@@ -222,14 +227,16 @@ def print_batch_create(*, duplex: bool | None = None) -> PrintBatch | None:
     """Collect the letters queued for post into one PDF to print and a list (CSV).
 
     With duplex printing each letter starts on a new sheet (a blank page after a letter
-    with an odd page count). Returns None when nothing waits. Safe to run twice at once:
-    the rows are locked and skipped by a concurrent run.
+    with an odd page count). Only letters dated today go in (see ``letters.dispatch``).
+    Returns None when nothing waits. Safe to run twice at once: the rows are locked and
+    skipped by a concurrent run.
     """
     duplex = settings.PRINT_DUPLEX if duplex is None else duplex
     with transaction.atomic():
         deliveries = list(
             LetterDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(channel=DeliveryChannel.POST, state=DeliveryState.QUEUED)
+            .filter(_dated_today())
             .select_related("letter__case")
             .order_by("created_at", "id")[:MAX_BATCH_LETTERS]
         )

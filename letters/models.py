@@ -109,6 +109,8 @@ class Letter(models.Model):
     language = models.CharField(_("language"), max_length=5)
     template_version = models.CharField(_("template version"), max_length=40)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The day it goes out and is dated on; remedy dates in it count from this day.
+    dated_on = models.DateField(_("dated"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))
     pages = models.PositiveSmallIntegerField(_("pages"))

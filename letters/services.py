@@ -4,6 +4,7 @@ A request names a letter kind and, for some complaint letters, several recipient
 complainant and the person complained about, Awb 9:9-9:11); each gets their own letter.
 """
 
+import datetime
 import hashlib
 import logging
 from typing import Any
@@ -22,7 +23,8 @@ from backend.outbox.services import outbox_publish
 from cases.models import Case, CaseEvent, EventKind
 from letters.context import language_for, letter_context
 from letters.delivery import delivery_queue
-from letters.models import Branding, DeliveryState, Letter
+from letters.dispatch import chosen_channel, dispatch_day
+from letters.models import Branding, DeliveryState, Letter, LetterDelivery
 from letters.recipients import (
     ADDRESSEE,
     PERSON_COMPLAINED_ABOUT,
@@ -81,9 +83,13 @@ def _letter_make(
     created_by: User | None = None,
     branding: Branding | None = None,
     written: list[str] | None = None,
+    dated_on: datetime.date | None = None,
 ) -> Letter:
     language = language_for(case, recipient.key)
-    context = letter_context(case, kind, language, payload, recipient.key, branding=branding)
+    dated_on = dated_on or dispatch_day(chosen_channel(recipient))
+    context = letter_context(
+        case, kind, language, payload, recipient.key, branding=branding, dated_on=dated_on
+    )
     rendered = render(kind, language, context)
     letter = Letter(
         case=case,
@@ -93,6 +99,7 @@ def _letter_make(
         address="\n".join(recipient.postal_lines()),
         language=language,
         template_version=rendered.template_version,
+        dated_on=dated_on,
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         size=len(rendered.pdf),
         pages=rendered.pages,
@@ -291,3 +298,58 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
         dedup_key=dedup_key,
         case=letter.case,
     )
+
+
+def letters_redate_stale(*, channel: str, limit: int = 200) -> int:
+    """Date again the letters that wait past their date on ``channel`` (a print batch that
+    did not run, an e-mail that kept failing), so none goes out with a date - and remedy
+    dates - earlier than the day it is sent (Awb 6:8).
+
+    Each becomes a new letter dated on its new dispatch day that replaces the old one (a
+    letter is never changed); the old delivery is cancelled. Safe to run twice at once:
+    the deliveries are locked and skipped.
+    """
+    today = timezone.localdate()
+    done = 0
+    while done < limit:
+        with transaction.atomic():
+            stale = (
+                LetterDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(channel=channel, state=DeliveryState.QUEUED, letter__dated_on__lt=today)
+                .select_related("letter__case")
+                .order_by("id")
+                .first()
+            )
+            if stale is None:
+                return done
+            old = stale.letter
+            recipient = recipient_for(old.case, old.recipient_key)
+            dated_on = dispatch_day(channel)
+            written: list[str] = []
+            try:
+                new = _letter_make(
+                    case=old.case,
+                    kind=old.kind,
+                    source_key=f"{old.source_key}:dated:{dated_on.isoformat()}",
+                    payload=old.request,
+                    recipient=recipient,
+                    replaces=old,
+                    created_by=old.created_by,
+                    written=written,
+                    dated_on=dated_on,
+                )
+                delivery_queue(new, recipient=recipient, channel=channel)
+            except Exception:
+                _files_delete(written)
+                raise
+            stale.state, stale.last_error = DeliveryState.CANCELLED, f"dated again: letter {new.pk}"
+            stale.save(update_fields=["state", "last_error"])
+            CaseEvent.objects.create(
+                case=old.case,
+                kind=EventKind.NOTE,
+                text=f"Letter {old.pk} waited past its date; letter {new.pk} replaces it, "
+                f"dated {dated_on.isoformat()}.",
+                data={"letter": new.pk, "replaces": old.pk, "dated_on": dated_on.isoformat()},
+            )
+            done += 1
+    return done

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from backend.tasks import enqueue_after_commit
 from letters import delivery, services
+from letters.models import DeliveryChannel
 
 
 @shared_task(acks_late=True, ignore_result=False)
@@ -18,12 +19,16 @@ def letters_render_pending() -> int:
 
 @shared_task(acks_late=True, ignore_result=False)
 def letters_send_email() -> int:
-    """Send queued e-mail deliveries (PDF attached). Safe to run twice at once."""
+    """Send queued e-mail deliveries (PDF attached), each on the day it is dated. Safe to
+    run twice at once."""
+    services.letters_redate_stale(channel=DeliveryChannel.EMAIL)
     return delivery.deliveries_send_email()
 
 
 @shared_task(acks_late=True, ignore_result=False)
 def letters_print_batch() -> int:
-    """Put the day's letters for post into one print batch; the number of letters in it."""
+    """Put the day's letters for post into one print batch; the number of letters in it.
+    Letters that missed their day's batch are dated again first."""
+    services.letters_redate_stale(channel=DeliveryChannel.POST)
     batch = delivery.print_batch_create()
     return batch.letters if batch else 0

@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: one user per role, API clients, a team."""
 
+import datetime
 import time
 
 import pytest
@@ -78,3 +79,14 @@ def client_for():
 @pytest.fixture
 def anon():
     return APIClient()
+
+
+# Tuesday 1 April 2025, 09:00 in the Netherlands: a working day, before the print batch.
+WORKING_MORNING = datetime.datetime(2025, 4, 1, 7, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def working_morning(time_machine):
+    """Letters made now are dated today and go out today (``letters.dispatch``)."""
+    time_machine.move_to(WORKING_MORNING)
+    return WORKING_MORNING

@@ -6,20 +6,31 @@ suspension changes the params, so the date shown is always the one the calculato
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import AppendOnlyError, Case
 
+# A decree's publication: "Stcrt. 2025, 24713" or "Staatscourant 2025, 24713".
+STAATSCOURANT = RegexValidator(
+    r"(Stcrt\.|Staatscourant)\s*\d{4},?\s*(nr\.\s*)?\d+",
+    _("Name the Staatscourant publication, e.g. Stcrt. 2025, 24713."),
+)
+
 
 class DecreeDay(models.Model):
-    """A day equated with a public holiday by royal decree (Atw art. 3(3))."""
+    """A day equated with a public holiday by royal decree (Atw art. 3(3)), with the
+    decree's publication. A year without any is a year whose decree is not entered yet."""
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=120)
     source = models.CharField(
-        _("source"), max_length=200, help_text=_("Publication, e.g. Staatscourant 2025, 12345.")
+        _("source"),
+        max_length=200,
+        validators=[STAATSCOURANT],
+        help_text=_("Publication of the decree, e.g. Stcrt. 2025, 24713."),
     )
 
     class Meta:

@@ -421,6 +421,7 @@ class Objection(Case):
         input=AcceptInput,
         conditions=(is_complete,),
         prepare=effects.prepare_accept,
+        effect=effects.accept,
     )
     def accept(
         self,

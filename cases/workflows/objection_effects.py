@@ -7,13 +7,23 @@ Each step names its effect in ``cases.workflows.objection``."""
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.domain import as_json_value
 from cases import deadlines
 from cases.legal.terms import OBJECTION_POSTPONEMENT_MAX_WEEKS, objection_timeliness
-from cases.models import Case, CaseEvent, ContactOutcome, DeadlineKind, DeadlineState
+from cases.models import (
+    Case,
+    CaseEvent,
+    ContactOutcome,
+    DeadlineKind,
+    DeadlineNotification,
+    DeadlineState,
+    EventKind,
+    NotificationStage,
+)
 from cases.workflows.effects import (
     close_open_deadlines,
     extension_split,
@@ -39,6 +49,40 @@ def prepare_accept(case: Case, data: dict[str, Any]) -> dict[str, Any]:
         cal=deadlines.short_term_calendar(),
     )
     return {**data, "on_time": timeliness.on_time, "timeliness": timeliness.reason}
+
+
+def accept(case: Case, data: dict, by: User, event: CaseEvent) -> None:
+    """Admitted: if the decision term has already passed, or ends within the warning
+    horizon, the handler is warned now, not only when the sweep next runs. That happens
+    to objections admitted although they came after the period (6:9(2) by post, or late
+    and excused, 6:11): their term is counted from receipt (the configured reading,
+    ``Interpretation.decision_term_from_receipt_after_period``), or by the letter of
+    7:10(1) from the period's end, which may lie weeks back."""
+    term = _decision_term(case)
+    if term is None or term.state != DeadlineState.RUNNING:
+        return
+    today = timezone.localdate()
+    left = deadlines.legal_calendar().working_days_left(today, term.due_date)
+    if left > max(settings.DEADLINE_WARNING_DAYS, default=0):
+        return
+    DeadlineNotification.objects.get_or_create(
+        deadline=term,
+        stage=NotificationStage.WARNING,
+        days_before=max(left, 0),
+        defaults={"recipient_id": case.assignee_id or by.pk},
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.DEADLINE_WARNING,
+        actor=by,
+        data={
+            "deadline": term.kind,
+            "due_date": term.due_date.isoformat(),
+            "counted_from": term.start_date.isoformat(),
+            "working_days_left": left,
+            "reason": "admitted with little or none of the decision term left (Awb 7:10)",
+        },
+    )
 
 
 def prepare_request_repair(case: Case, data: dict[str, Any]) -> dict[str, Any]:

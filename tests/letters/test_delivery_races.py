@@ -16,7 +16,7 @@ from tests.cases.test_filing_api import complaint_body
 from tests.conftest import roles_create
 from tests.factories import TeamFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("working_morning")]
 
 
 @pytest.fixture(autouse=True)
