@@ -20,6 +20,7 @@ from backend.accounts.models import User
 from backend.domain import DomainConflict
 from backend.outbox.models import OutboxMessage
 from backend.outbox.services import outbox_publish
+from cases.deadlines import municipal_date
 from cases.models import Case, CaseEvent, EventKind
 from letters.context import language_for, letter_context
 from letters.delivery import delivery_queue
@@ -305,9 +306,10 @@ def letters_redate_stale(*, channel: str, limit: int = 200) -> int:
     did not run, an e-mail that kept failing), so none goes out with a date - and remedy
     dates - earlier than the day it is sent (Awb 6:8).
 
-    Each becomes a new letter dated on its new dispatch day that replaces the old one (a
-    letter is never changed); the old delivery is cancelled. Safe to run twice at once:
-    the deliveries are locked and skipped.
+    Each becomes a new letter that replaces the old one (a letter is never changed),
+    dated on the first working day from today: the sender calls this just before it sends
+    (the e-mail run, the day's print batch). The old delivery is cancelled. Safe to run
+    twice at once: the deliveries are locked and skipped.
     """
     today = timezone.localdate()
     done = 0
@@ -324,7 +326,7 @@ def letters_redate_stale(*, channel: str, limit: int = 200) -> int:
                 return done
             old = stale.letter
             recipient = recipient_for(old.case, old.recipient_key)
-            dated_on = dispatch_day(channel)
+            dated_on = municipal_date(today)
             written: list[str] = []
             try:
                 new = _letter_make(

@@ -389,3 +389,28 @@ def test_working_days_between_inverts_add_working_days(a, n):
 def test_add_working_days_inverts_working_days_between_to_a_working_day(a, b):
     b = NORM.add_working_days(b, 1) if not NORM.is_working_day(b) else b
     assert NORM.add_working_days(a, NORM.working_days_between(a, b)) == b
+
+
+@given(
+    day=st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2030, 12, 31)),
+    closed=st.sets(
+        st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2031, 1, 31)),
+        max_size=20,
+    ),
+)
+def test_a_municipal_date_is_always_a_working_day(day, closed):
+    """LEGAL.md: a date the municipality sets (a repair term's end, a hearing, a pay-by
+    date) is never a Saturday, Sunday, (decree) holiday or closing day, and is the first
+    such day from the day asked for."""
+    from cases.legal.calendar import ServiceNormCalendar
+
+    municipal = ServiceNormCalendar(
+        {d: "dicht" for d in closed}, national=LegalCalendar(decree_days=DECREE_DAYS)
+    )
+    found = municipal.next_working_day(day)
+    assert found >= day
+    assert found.weekday() < 5
+    assert found not in closed
+    assert not LegalCalendar(decree_days=DECREE_DAYS).is_holiday(found)
+    between = [day + datetime.timedelta(days=n) for n in range((found - day).days)]
+    assert not any(municipal.is_working_day(d) for d in between)

@@ -143,3 +143,13 @@ def test_penalty_amount_grows_with_days_up_to_the_maximum(days, received):
     assert amount.total <= penalty_amount(days + 1, received).total
     assert amount.total <= amount.amounts.maximum
     assert sum(line.days for line in amount.bands) == amount.days == min(days, 42)
+
+
+def test_awb_4_17_3_two_weeks_with_the_atw_run_past_ascension_and_its_friday():
+    """The two weeks are a statutory term the Atw covers (4:17(1) excludes only the 42
+    days): received Thursday 15 May 2025, two weeks end on Ascension Day, 30 May is a
+    decree day, then a weekend - the first penalty day is Monday 2 June."""
+    cal = LegalCalendar(decree_days={datetime.date(2025, 5, 30): "Vrijdag na Hemelvaartsdag"})
+    expired, notice = datetime.date(2025, 3, 31), datetime.date(2025, 5, 15)
+    assert penalty_first_day(expired, notice) == datetime.date(2025, 5, 29)
+    assert penalty_first_day(expired, notice, cal) == datetime.date(2025, 6, 2)

@@ -416,3 +416,43 @@ def test_an_extension_never_ends_the_term_before_the_unextended_term():
     default = objection_decision(D(2025, 5, 3), CAL, with_committee=True, suspended_days=1)
     assert default.end_date == D(2025, 7, 28)
     assert default.atw_applied
+
+
+# Suspension before the decision term has started (Awb 7:10(2)) and late objections
+
+
+def test_awb_7_10_2_suspension_before_the_term_started_adds_nothing_by_default():
+    """A repair asked during the objection period: the term that was not yet running
+    has nothing to suspend; only days from its first day count."""
+    first_day = D(2025, 5, 7)
+    assert suspension_days(D(2025, 4, 1), D(2025, 4, 10), term_starts=first_day) == 0
+    assert suspension_days(D(2025, 5, 1), D(2025, 5, 12), term_starts=first_day) == 5
+
+
+def test_awb_7_10_2_suspension_before_the_term_counts_when_configured():
+    reading = Interpretation(suspension_before_term_counts=True)
+    first_day = D(2025, 5, 7)
+    assert suspension_days(D(2025, 4, 1), D(2025, 4, 10), reading, term_starts=first_day) == 8
+    assert suspension_days(D(2025, 5, 1), D(2025, 5, 12), reading, term_starts=first_day) == 10
+
+
+@given(requested=dates, pause=st.integers(0, 60), start=st.integers(-60, 60))
+def test_suspension_inside_the_term_never_exceeds_the_whole_suspension(requested, pause, start):
+    repaired = requested + pause * ONE_DAY
+    whole = suspension_days(requested, repaired)
+    inside = suspension_days(requested, repaired, term_starts=requested + start * ONE_DAY)
+    assert 0 <= inside <= whole
+    if start <= 1:  # the term was running the day after the request
+        assert inside == whole
+
+
+def test_awb_7_10_1_a_late_objection_counts_from_the_day_after_receipt():
+    from cases.legal.terms import decision_term_counted_from
+
+    period = objection_period(D(2025, 1, 6), CAL)  # ends Monday 17 February 2025
+    counted, step = decision_term_counted_from(period, D(2025, 4, 1))
+    assert counted == D(2025, 4, 1)
+    assert "6:11" in step.text
+    by_the_letter = Interpretation(decision_term_from_receipt_after_period=False)
+    assert decision_term_counted_from(period, D(2025, 4, 1), by_the_letter)[0] == D(2025, 2, 17)
+    assert decision_term_counted_from(period, D(2025, 2, 3))[0] == D(2025, 2, 17)  # on time
