@@ -73,6 +73,7 @@ class LetterSerializer(serializers.ModelSerializer):
             "language",
             "template_version",
             "created_at",
+            "dated_on",
             "sha256",
             "size",
             "pages",
