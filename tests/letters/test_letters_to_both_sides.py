@@ -156,8 +156,15 @@ def test_extension_notice_goes_to_both_sides(complaint_about_colleague, users):
 
 
 class TestPenaltyDecisionLetter:
-    def test_days_amount_dates_and_payment(self, client_for, users, team, time_machine):
+    @pytest.mark.parametrize("closed_on_pay_day", [False, True])
+    def test_days_amount_dates_and_payment(
+        self, client_for, users, team, time_machine, closed_on_pay_day
+    ):
+        from cases.models import ClosingDay, PenaltyDecision
         from tests.cases.test_filing_api import objection_body
+
+        if closed_on_pay_day:  # the pay-by date is a day the municipality works
+            ClosingDay.objects.create(date=datetime.date(2025, 11, 7), name="Studiedag")
 
         time_machine.move_to(datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC))
         lawyer, reviewer = users[Role.LEGAL_STAFF], UserFactory(role=Role.LEGAL_STAFF, teams=[team])
@@ -199,7 +206,13 @@ class TestPenaltyDecisionLetter:
         assert "14 dagen \u00d7 € 35,00 € 490,00" in text
         assert "14 dagen \u00d7 € 45,00 € 630,00" in text
         assert "Totaal € 1.442,00" in text
-        assert "vrijdag 7 november 2025" in text  # paid within 6 weeks (Awb 4:87)
+        pay_by = PenaltyDecision.objects.get(case=case).pay_by
+        # Paid within 6 weeks (Awb 4:87): Friday 7 November, or Monday 10 when closed.
+        expected = "maandag 10 november 2025" if closed_on_pay_day else "vrijdag 7 november 2025"
+        assert pay_by == (datetime.date(2025, 11, 10 if closed_on_pay_day else 7))
+        assert expected in text
+        # Object to this decision within 6 weeks after the day it is sent (its date, 6:8).
+        assert "Dat moet uiterlijk op vrijdag 7 november 2025" in text
         assert "4:18" in text
         assert "op uw bankrekening" in text
         # Where to object (Awb 3:45(2)), by a date.
