@@ -218,5 +218,5 @@ class TestPenaltyDecisionLetter:
         assert "op uw bankrekening" in text
         # Where to object (Awb 3:45(2)), by a date.
         assert "Stuur uw bezwaar naar Gemeente Voorbeeld, Postbus 1" in text
-        assert "uiterlijk op vrijdag 7 november 2025" in text
+        assert f"uiterlijk op {expected}" in text  # pay by
         assert letter.deliveries.get().state == DeliveryState.QUEUED  # by post
