@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from backend.accounts.models import User
 from backend.domain import DomainConflict, ensure_not_in_future
 from cases import deadlines
+from cases.dispatch import letter_day
 from cases.legal import penalty
 from cases.models import (
     Case,
@@ -170,7 +171,8 @@ def penalty_decision_take(*, case: Case, by: User, no_penalty_ground: str = "") 
         last_day=status.last_day,
         days=amount.days,
         amount=amount.total,
-        pay_by=deadlines.municipal_date(today + PAY_WITHIN) if owed else None,
+        # Six weeks from the day the decision goes out (its letter's date), a working day.
+        pay_by=deadlines.municipal_date(letter_day(case) + PAY_WITHIN) if owed else None,
         no_penalty_ground=no_penalty_ground,
         decided_by=by,
     )

@@ -278,6 +278,7 @@ def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
     # No select_related here: after waiting for the lock PostgreSQL returns the new case
     # row but the joined assignee from before the wait, which would hide the winner.
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    case_write_check(case=locked, by=by)
     current = locked.assignee
     may_assign = by.has_perm("cases.assign_case")
     if assignee is not None and current is not None and assignee.pk == current.pk:
@@ -399,6 +400,7 @@ def case_rate(*, case: Case, rating: int, comment: str, by: User) -> Satisfactio
     """
     if case.registered_by_id != by.pk and not by.has_perm("cases.log_contact"):
         raise PermissionDenied(gettext("Only the complainant or their handler records the rating."))
+    case_write_check(case=case, by=by)
     if case.closed_at is None:
         raise DomainConflict(gettext("A case can be rated once it is closed."))
     if Satisfaction.objects.filter(case=case).exists():

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from pypdf import PdfWriter
@@ -26,6 +26,7 @@ from pypdf import PdfWriter
 from backend.accounts.models import User
 from backend.domain import DomainConflict
 from cases.penalties import objection_decision_sent
+from cases.workflows.service import case_write_check
 from letters.context import TITLES
 from letters.dispatch import chosen_channel
 from letters.models import (
@@ -68,11 +69,21 @@ def _has_postal_address(recipient: Recipient) -> bool:
     )
 
 
+def sent_before() -> Exists:
+    """The delivery's letter already went out once: sending it again (staff's resend of
+    the same PDF) keeps its date, since its terms ran from that first sending (6:8)."""
+    return Exists(LetterDelivery.objects.filter(letter=OuterRef("letter"), sent_at__isnull=False))
+
+
 def _dated_today() -> Q:
     """A letter goes out on the day it is dated: not before (it waits), not after (it is
-    dated again first, ``letters.services.letters_redate_stale``). Letters from before
-    dating existed carry no date and go out as they are."""
-    return Q(letter__dated_on=timezone.localdate()) | Q(letter__dated_on__isnull=True)
+    dated again first, ``letters.services.letters_redate_stale``), unless it went out
+    before. Letters from before dating existed carry no date and go out as they are."""
+    return (
+        Q(letter__dated_on=timezone.localdate())
+        | Q(letter__dated_on__isnull=True)
+        | Q(sent_before())
+    )
 
 
 def delivery_queue(
@@ -124,6 +135,7 @@ def delivery_resend(
     a delivery already waiting on that channel, a letter that was corrected, or post to
     an address other than the one printed in the letter's window."""
     letter = Letter.objects.select_for_update().select_related("case").get(pk=letter.pk)
+    case_write_check(case=letter.case, by=by)
     if letter.replaced_by.exists():
         raise DomainConflict(gettext("This letter was corrected; send the correction instead."))
     try:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cases.dispatch import addressee, by_email
 from cases.models import Case, Party, PartyRole
 
 ADDRESSEE = "addressee"
@@ -69,7 +70,7 @@ def _from_party(party: Party) -> Recipient:
         postal_code=party.postal_code,
         city=party.city,
         email=party.email,
-        email_allowed=party.letters_by_email and bool(party.email),
+        email_allowed=by_email(party),
         large_print=party.large_print,
     )
 
@@ -81,8 +82,7 @@ def filer_party(case: Case) -> Party:
 
 def addressee_party(case: Case) -> Party:
     """The representative (gemachtigde) when there is one, otherwise the filer."""
-    parties = {party.role: party for party in case.parties.all()}
-    return parties.get(PartyRole.REPRESENTATIVE) or parties[PartyRole.FILER]
+    return addressee(case)
 
 
 def recipient_for(case: Case, key: str = ADDRESSEE) -> Recipient:

@@ -22,8 +22,9 @@ from backend.outbox.models import OutboxMessage
 from backend.outbox.services import outbox_publish
 from cases.deadlines import municipal_date
 from cases.models import Case, CaseEvent, EventKind
+from cases.workflows.service import case_write_check
 from letters.context import language_for, letter_context
-from letters.delivery import delivery_queue
+from letters.delivery import delivery_queue, sent_before
 from letters.dispatch import chosen_channel, dispatch_day
 from letters.models import Branding, DeliveryState, Letter, LetterDelivery
 from letters.recipients import (
@@ -261,6 +262,7 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
     Only the newest version can be corrected, so corrections form one line.
     """
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    case_write_check(case=letter.case, by=by)
     if letter.replaced_by.exists():
         raise DomainConflict(
             gettext("This letter was already corrected; correct the newest version.")
@@ -301,57 +303,79 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
     )
 
 
-def letters_redate_stale(*, channel: str, limit: int = 200) -> int:
+def letters_redate_stale(*, channel: str, limit: int = 2000) -> int:
     """Date again the letters that wait past their date on ``channel`` (a print batch that
     did not run, an e-mail that kept failing), so none goes out with a date - and remedy
-    dates - earlier than the day it is sent (Awb 6:8).
+    dates - earlier than the day it is sent (Awb 6:8). A letter that went out before and
+    is sent again keeps its date (``delivery.sent_before``).
 
     Each becomes a new letter that replaces the old one (a letter is never changed),
     dated on the first working day from today: the sender calls this just before it sends
-    (the e-mail run, the day's print batch). The old delivery is cancelled. Safe to run
-    twice at once: the deliveries are locked and skipped.
+    (the e-mail run, the day's print batch). The old delivery is cancelled. One that cannot
+    be made again (the case no longer names the recipient, consent or address gone) is
+    failed with the reason, for staff to see, and the run goes on. Safe to run twice at
+    once, and beside a correction: the letter row is locked and a corrected letter is
+    left alone.
     """
     today = timezone.localdate()
     done = 0
+    tried: list[int] = []
     while done < limit:
         with transaction.atomic():
             stale = (
                 LetterDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(channel=channel, state=DeliveryState.QUEUED, letter__dated_on__lt=today)
-                .select_related("letter__case")
+                .filter(~sent_before())
+                .exclude(pk__in=tried)
                 .order_by("id")
                 .first()
             )
             if stale is None:
                 return done
-            old = stale.letter
-            recipient = recipient_for(old.case, old.recipient_key)
-            dated_on = municipal_date(today)
+            tried.append(stale.pk)
+            old = Letter.objects.select_for_update().select_related("case").get(pk=stale.letter_id)
+            if old.replaced_by.exists():
+                continue  # corrected meanwhile: the correction cancels what is left of it
             written: list[str] = []
             try:
-                new = _letter_make(
-                    case=old.case,
-                    kind=old.kind,
-                    source_key=f"{old.source_key}:dated:{dated_on.isoformat()}",
-                    payload=old.request,
-                    recipient=recipient,
-                    replaces=old,
-                    created_by=old.created_by,
-                    written=written,
-                    dated_on=dated_on,
-                )
-                delivery_queue(new, recipient=recipient, channel=channel)
-            except Exception:
+                with transaction.atomic():
+                    new = _letter_redated(old, channel, municipal_date(today), written)
+            except Exception as error:  # noqa: BLE001 - shown on the delivery, run goes on
                 _files_delete(written)
-                raise
+                stale.state = DeliveryState.FAILED
+                stale.last_error = f"not dated again: {type(error).__name__}"
+                stale.save(update_fields=["state", "last_error"])
+                logger.warning(
+                    "Letter %s could not be dated again (%s)", old.pk, type(error).__name__
+                )
+                continue
             stale.state, stale.last_error = DeliveryState.CANCELLED, f"dated again: letter {new.pk}"
             stale.save(update_fields=["state", "last_error"])
-            CaseEvent.objects.create(
-                case=old.case,
-                kind=EventKind.NOTE,
-                text=f"Letter {old.pk} waited past its date; letter {new.pk} replaces it, "
-                f"dated {dated_on.isoformat()}.",
-                data={"letter": new.pk, "replaces": old.pk, "dated_on": dated_on.isoformat()},
-            )
             done += 1
     return done
+
+
+def _letter_redated(
+    old: Letter, channel: str, dated_on: datetime.date, written: list[str]
+) -> Letter:
+    recipient = recipient_for(old.case, old.recipient_key)
+    new = _letter_make(
+        case=old.case,
+        kind=old.kind,
+        source_key=f"{old.source_key}:dated:{dated_on.isoformat()}",
+        payload=old.request,
+        recipient=recipient,
+        replaces=old,
+        created_by=old.created_by,
+        written=written,
+        dated_on=dated_on,
+    )
+    delivery_queue(new, recipient=recipient, channel=channel)
+    CaseEvent.objects.create(
+        case=old.case,
+        kind=EventKind.NOTE,
+        text=f"Letter {old.pk} waited past its date; letter {new.pk} replaces it, "
+        f"dated {dated_on.isoformat()}.",
+        data={"letter": new.pk, "replaces": old.pk, "dated_on": dated_on.isoformat()},
+    )
+    return new

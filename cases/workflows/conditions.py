@@ -13,7 +13,8 @@ from cases.workflows.spec import condition
 _OPEN = (DeadlineState.RUNNING, DeadlineState.SUSPENDED)
 
 
-def _reached(case: Case) -> bool:
+def had_conversation(case: Case) -> bool:
+    """A conversation with the resident is logged (a contact moment: reached)."""
     return any(moment.outcome == ContactOutcome.REACHED for moment in case.contact_moments.all())
 
 
@@ -41,7 +42,7 @@ def failed_attempts_at_different_times(case: Case) -> bool:
 )
 def reached_in_conversation(case: Case) -> bool:
     """What a conversation led to can only be confirmed after one took place."""
-    return _reached(case)
+    return had_conversation(case)
 
 
 @condition(
@@ -53,7 +54,7 @@ def reached_in_conversation(case: Case) -> bool:
 )
 def called_first(case: Case) -> bool:
     """The formal route follows a call, or calls that did not get through."""
-    return _reached(case) or _tried_at_different_times(case)
+    return had_conversation(case) or _tried_at_different_times(case)
 
 
 def _term(case: Case, kind: DeadlineKind) -> Deadline | None:

@@ -224,7 +224,10 @@ class ObjectionPlanHearingInput(StrictSerializer):
     invited_on = serializers.DateField(
         required=False,
         validators=[NotInFuture()],
-        help_text=_("The day the invitation went out; default: today."),
+        help_text=_(
+            "The day the invitation goes out; default: the day its letter is sent (today, "
+            "or the next working day's post)."
+        ),
     )
 
 
@@ -337,13 +340,19 @@ class Objection(Case):
         effect=effects.request_repair,
     )
     def request_repair(
-        self, *, missing: list[str], repair_due: datetime.date, term_weeks: int = 2
+        self,
+        *,
+        missing: list[str],
+        requested_on: datetime.date,
+        repair_due: datetime.date,
+        term_weeks: int = 2,
     ) -> None:
-        """Give the objector a term to repair what is missing (6:6), ending on a working
-        day; the decision term is suspended meanwhile (7:10(2))."""
+        """Give the objector a term to repair what is missing (6:6), from the day the
+        request goes out to a working day; the decision term is suspended meanwhile
+        (7:10(2))."""
         details = self._details()
         details.missing_elements = missing
-        details.repair_requested_on = timezone.localdate()
+        details.repair_requested_on = requested_on
         details.repair_due = repair_due
 
     @step(
@@ -473,6 +482,7 @@ class Objection(Case):
         label=_("Plan the hearing"),
         roles=HANDLING,
         input=ObjectionPlanHearingInput,
+        prepare=effects.prepare_plan_hearing,
         effect=effects.plan_hearing,
     )
     def plan_hearing(
@@ -485,7 +495,7 @@ class Objection(Case):
         invited_on: datetime.date | None = None,
     ) -> None:
         """Invite more than 10 days ahead (7:2); documents open a week before (7:4)."""
-        invited_on = invited_on or timezone.localdate()
+        invited_on = invited_on or timezone.localdate()  # the invitation's day (prepare)
         hearing_day = timezone.localtime(at).date()
         ensure_municipal_day("at", hearing_day)
         errors = {}

@@ -13,17 +13,18 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.domain import as_json_value
 from cases import deadlines
+from cases.dispatch import letter_day
 from cases.legal.terms import OBJECTION_POSTPONEMENT_MAX_WEEKS, objection_timeliness
 from cases.models import (
     Case,
     CaseEvent,
-    ContactOutcome,
     DeadlineKind,
     DeadlineNotification,
     DeadlineState,
     EventKind,
     NotificationStage,
 )
+from cases.workflows.conditions import had_conversation
 from cases.workflows.effects import (
     close_open_deadlines,
     extension_split,
@@ -58,17 +59,27 @@ def accept(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     and excused, 6:11): their term is counted from receipt (the configured reading,
     ``Interpretation.decision_term_from_receipt_after_period``), or by the letter of
     7:10(1) from the period's end, which may lie weeks back."""
-    term = _decision_term(case)
-    if term is None or term.state != DeadlineState.RUNNING:
+    term = (
+        case.deadlines.filter(
+            kind=DeadlineKind.OBJECTION_DECISION,
+            state__in=[DeadlineState.RUNNING, DeadlineState.MISSED],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if term is None:
         return
     today = timezone.localdate()
     left = deadlines.legal_calendar().working_days_left(today, term.due_date)
-    if left > max(settings.DEADLINE_WARNING_DAYS, default=0):
+    stages = sorted(settings.DEADLINE_WARNING_DAYS)
+    if term.state == DeadlineState.RUNNING and left > max(stages, default=0):
         return
+    # Recorded as the sweep's stage this falls in, so the sweep does not warn twice.
+    stage = next((days for days in stages if days >= left), 0)
     DeadlineNotification.objects.get_or_create(
         deadline=term,
         stage=NotificationStage.WARNING,
-        days_before=max(left, 0),
+        days_before=stage,
         defaults={"recipient_id": case.assignee_id or by.pk},
     )
     CaseEvent.objects.create(
@@ -86,11 +97,18 @@ def accept(case: Case, data: dict, by: User, event: CaseEvent) -> None:
 
 
 def prepare_request_repair(case: Case, data: dict[str, Any]) -> dict[str, Any]:
-    """The repair term's last day (6:6), a day the municipality works (moved forward from
-    a weekend, holiday or closing day)."""
+    """The objector is asked on the day the request goes out (its letter's date), and the
+    decision term is suspended from the day after (7:10(2)); the repair term (6:6) runs
+    from then and ends on a day the municipality works."""
+    requested = letter_day(case)
     weeks = data.get("term_weeks", 2)
-    due = deadlines.municipal_date(timezone.localdate() + datetime.timedelta(weeks=weeks))
-    return {**data, "repair_due": due}
+    due = deadlines.municipal_date(requested + datetime.timedelta(weeks=weeks))
+    return {**data, "requested_on": requested, "repair_due": due}
+
+
+def prepare_plan_hearing(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    """The invitation counts from the day it goes out (7:2: more than 10 days ahead)."""
+    return {**data, "invited_on": data.get("invited_on") or letter_day(case)}
 
 
 def confirm_receipt(case: Case, data: dict, by: User, event: CaseEvent) -> None:
@@ -105,7 +123,7 @@ def request_repair(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     if term is not None and term.state == DeadlineState.RUNNING:
         deadlines.deadline_suspend(
             deadline=term,
-            on=timezone.localdate(),
+            on=case.objection.repair_requested_on,
             by=by,
             reason="repair requested (Awb 6:6, 7:10(2))",
             letter_reference=f"{case.reference}:objection_repair_request:{event.pk}",
@@ -145,7 +163,7 @@ def repair_lapsed(case: Case, data: dict, by: User, event: CaseEvent) -> None:
 def informal_contact_confirmation(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     """What the call led to, confirmed in writing (seed: "Prettig contact met de overheid");
     when the calls did not get through there is no conversation to confirm."""
-    if not any(m.outcome == ContactOutcome.REACHED for m in case.contact_moments.all()):
+    if not had_conversation(case):
         return
     letter_request(case, event, "objection_informal_contact_confirmation", step=event.data["step"])
 
