@@ -164,6 +164,22 @@ def test_property_a_lapse_recorded_late_never_moves_the_deadline(
     assert decision_due(case) == DUE + datetime.timedelta(days=13)
 
 
+class TestRepairRequestedOnTheDayItGoesOut:
+    """Awb 7:10(2), 6:6: the objector is asked on the day the request is sent; made on a
+    Friday after the print batch, it goes out on Monday, and so does the suspension."""
+
+    def test_after_the_batch_on_friday(self, lawyer, objection, time_machine):
+        time_machine.move_to(at("2025-05-16", 16))
+        body = ok(lawyer, objection, "request_repair", missing=["gronden"])
+        assert body["objection"]["repairRequestedOn"] == "2025-05-19"
+        assert body["objection"]["repairDue"] == "2025-06-02"
+        term = objection.deadlines.get(kind=DeadlineKind.OBJECTION_DECISION)
+        assert term.suspended_since == D("2025-05-19")
+        time_machine.move_to(at("2025-05-22"))
+        ok(lawyer, objection, "record_repair", repairedOn="2025-05-22", grounds="G")
+        assert decision_due(objection) == DUE + datetime.timedelta(days=2)  # 20, 21 May
+
+
 class TestMunicipalDatesFallOnWorkingDays:
     """LEGAL.md: a repair term's end, a hearing and a pay-by date are working days."""
 
@@ -411,6 +427,34 @@ class TestThePersonComplainedAbout:
             assert detail.json()["availableTransitions"] == []
         assert not CaseEvent.objects.filter(case=about, actor=person).exists()
 
+    def test_nor_claims_rates_or_corrects_letters_on_it(self, client_for, users, about):
+        from django.core.exceptions import PermissionDenied
+
+        from letters import services as letters
+        from letters.models import Letter
+
+        lead = users[Role.TEAM_LEAD]
+        ok(client_for(users[Role.CASE_HANDLER]), about, "confirm_receipt")
+        letters.letters_render_pending()
+        ComplaintDetails.objects.filter(case=about).update(employee=lead)
+        client = client_for(lead)
+        base = f"/api/v1/cases/{about.reference}"
+        claim = client.put(f"{base}/assignment", {"assignee": lead.username}, format="json")
+        assert claim.status_code == 403
+        assert "9:7" in claim.json()["detail"]
+        letter = Letter.objects.get(case=about)
+        correction = client.post(f"{base}/letters/{letter.pk}/corrections", {"reason": "x"},
+                                 format="json")  # fmt: skip
+        assert correction.status_code == 403
+        assert "9:7" in correction.json()["detail"]
+        resend = client.post(f"{base}/letters/{letter.pk}/deliveries", {"reason": "x"},
+                             format="json")  # fmt: skip
+        assert resend.status_code == 403
+        assert "9:7" in resend.json()["detail"]
+        about.refresh_from_db()
+        with pytest.raises(PermissionDenied):
+            services.case_rate(case=about, rating=1, comment="", by=lead)
+
     def test_a_colleague_handles_it_as_usual(self, client_for, users, about):
         ComplaintDetails.objects.filter(case=about).update(employee=users[Role.TEAM_LEAD])
         ok(client_for(users[Role.CASE_HANDLER]), about, "confirm_receipt")
@@ -511,6 +555,21 @@ class TestLateObjections:
         assert warning.data["counted_from"] == "2025-04-01"
         notification = DeadlineNotification.objects.get(deadline__case=case)
         assert notification.recipient == lawyer_user
+
+    def test_admitted_after_the_sweep_marked_the_term_missed_warns_too(
+        self, client_for, users, team, time_machine, lawyer, settings
+    ):
+        settings.LEGAL_INTERPRETATION = {"decision_term_from_receipt_after_period": False}
+        time_machine.move_to(at("2025-04-01"))
+        case = objection_filed(client_for(users[Role.RESIDENT]), team, decision_date="2025-01-06")
+        deadlines_sweep()  # the term counted from 17 February ended on 31 March: missed
+        assert case.deadlines.get(kind=DeadlineKind.OBJECTION_DECISION).state == "missed"
+        ok(lawyer, case, "confirm_receipt")
+        ok(lawyer, case, "accept", excusableReason="Ziekenhuisopname tijdens de termijn.")
+        warning = CaseEvent.objects.get(
+            case=case, kind=EventKind.DEADLINE_WARNING, data__deadline="objection_decision"
+        )
+        assert warning.data["due_date"] == "2025-03-31"
 
     def test_admitted_in_good_time_no_warning(self, client_for, users, team, time_machine, lawyer):
         time_machine.move_to(at("2025-04-01"))

@@ -129,3 +129,43 @@ def test_the_preview_shows_the_expected_dispatch_date(client_for, users, decided
     )
     assert response.status_code == 200
     assert "maandag 30 juni 2025" in " ".join(text_of(response.content).split())
+
+
+def test_a_letter_that_cannot_be_dated_again_fails_alone(decided, time_machine):
+    """The objector's address became incomplete: that letter's delivery fails with the
+    reason for staff to see, and the day's batch is made for the rest."""
+    from cases.models import Party
+
+    other = Letter.objects.exclude(case=decided).first()
+    assert other is None  # only this case's letters are waiting
+    Party.objects.filter(case=decided).update(postal_code="")
+    time_machine.move_to(at("2025-05-20", 15))
+    tasks.letters_print_batch()
+    stale = Letter.objects.get(case=decided, kind="objection_decision")
+    delivery_row = stale.deliveries.get()
+    assert delivery_row.state == DeliveryState.FAILED
+    assert delivery_row.last_error.startswith("not dated again")
+    assert not Letter.objects.filter(replaces=stale).exists()
+
+
+def test_a_letter_sent_before_and_sent_again_keeps_its_date(
+    decided, time_machine, client_for, users
+):
+    """Resending the same PDF: its terms ran from the first sending (6:8), so it is not
+    made again with later dates."""
+    time_machine.move_to(at("2025-05-19", 15))
+    tasks.letters_print_batch()
+    letter = Letter.objects.get(case=decided, kind="objection_decision")
+    batch = letter.deliveries.get().batch
+    delivery.print_batch_confirm_posted(batch=batch, by=users[Role.TEAM_LEAD])
+    time_machine.move_to(at("2025-06-10", 10))
+    resent = client_for(users[Role.CASE_HANDLER]).post(
+        f"/api/v1/cases/{decided.reference}/letters/{letter.pk}/deliveries",
+        {"channel": "post", "reason": "Kwijtgeraakt"},
+        format="json",
+    )
+    assert resent.status_code == 201, resent.content
+    time_machine.move_to(at("2025-06-10", 15))
+    tasks.letters_print_batch()
+    assert not Letter.objects.filter(replaces=letter).exists()
+    assert letter.deliveries.filter(state=DeliveryState.BATCHED).count() == 1
