@@ -334,8 +334,11 @@ def letters_redate_stale(*, channel: str, limit: int = 2000) -> int:
                 return done
             tried.append(stale.pk)
             old = Letter.objects.select_for_update().select_related("case").get(pk=stale.letter_id)
-            if old.replaced_by.exists():
-                continue  # corrected meanwhile: the correction cancels what is left of it
+            correcting = OutboxMessage.objects.filter(
+                topic=LETTER_TOPIC, payload__replaces=old.pk, dispatched_at__isnull=True
+            ).exists()
+            if old.replaced_by.exists() or correcting:
+                continue  # corrected, or a correction on its way: that cancels the rest
             written: list[str] = []
             try:
                 with transaction.atomic():

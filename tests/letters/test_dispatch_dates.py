@@ -169,3 +169,22 @@ def test_a_letter_sent_before_and_sent_again_keeps_its_date(
     tasks.letters_print_batch()
     assert not Letter.objects.filter(replaces=letter).exists()
     assert letter.deliveries.filter(state=DeliveryState.BATCHED).count() == 1
+
+
+def test_a_letter_with_a_correction_on_its_way_is_not_dated_again(
+    decided, time_machine, client_for, users
+):
+    letter = Letter.objects.get(case=decided, kind="objection_decision")
+    time_machine.move_to(at("2025-05-20", 9))
+    asked = client_for(users[Role.CASE_HANDLER]).post(
+        f"/api/v1/cases/{decided.reference}/letters/{letter.pk}/corrections",
+        {"reason": "Verkeerde motivering"},
+        format="json",
+    )
+    assert asked.status_code == 202, asked.content
+    services.letters_redate_stale(channel=DeliveryChannel.POST)  # the case's other letters
+    assert not Letter.objects.filter(replaces=letter).exists()
+    services.letters_render_pending()  # the correction, dated today, replaces it
+    correction = Letter.objects.get(replaces=letter)
+    assert correction.dated_on == D("2025-05-20")
+    assert letter.deliveries.get().state == DeliveryState.CANCELLED
