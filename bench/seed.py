@@ -10,6 +10,7 @@ so they never collide with the reference counter of real filings.
 import argparse
 import datetime
 import io
+import json
 import random
 import time
 
@@ -26,12 +27,33 @@ SUBJECTS = [
 NAMES = ["Jansen", "de Vries", "Bakker", "el Amrani", "Yilmaz", "Visser", "Smit", "de Boer"]
 
 
-def _copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _text(value: object) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+
+def _copy(cursor, model, rows: list[dict]) -> None:
+    """COPY ``rows`` into ``model``'s table. Every column the model has is written: the
+    given values (by attribute name), else the field's default - so a new column with a
+    default never breaks the seeder."""
+    fields = [
+        f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])
+    ]
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+        values = [row[f.attname] if f.attname in row else f.get_default() for f in fields]
+        buffer.write("\t".join(_text(v) for v in values) + "\n")
     buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    cursor.copy_expert(f"COPY {model._meta.db_table} ({columns}) FROM STDIN", buffer)
 
 
 def seed_cases(count: int, *, seed: int = 42) -> float:
@@ -40,6 +62,7 @@ def seed_cases(count: int, *, seed: int = 42) -> float:
 
     from backend.accounts.models import Team, User
     from backend.accounts.roles import Role
+    from cases.models import Case, Party
     from tests.factories import UserFactory
 
     rng = random.Random(seed)
@@ -76,40 +99,23 @@ def seed_cases(count: int, *, seed: int = 42) -> float:
             prefix = "BZ" if objection else "KL"
             reference = f"{prefix}-{BENCH_YEAR}-{case_id:07d}"
             description = f"{subject}. Melding {case_id} in de wijk."
-            cases.append((
-                case_id, reference, "objection" if objection else "complaint", "received",
-                subject, description, rng.choice(["web", "phone", "post", "counter"]),
-                received.isoformat(), received.isoformat(), rng.choice(teams).pk,
-                assignee, received.isoformat() if assignee else None, due.isoformat(),
-                closed.isoformat() if closed else None,
-                f"{reference} {subject} {description} {name}",
-            ))  # fmt: skip
-            parties.append((
-                case_id, "filer", "person", name, "", "", "", "", "", "", "NL", "",
-                "+31612345678", "phone", "[]", "nl", "f", "", "f", "", "f",
-            ))  # fmt: skip
-        _copy(
-            cursor,
-            "cases_case",
-            [
-                "id", "reference", "kind", "status", "subject", "description", "channel",
-                "received_at", "registered_at", "team_id", "assignee_id", "assigned_at",
-                "queue_due_date", "closed_at", "search_document",
-            ],
-            cases,
-        )  # fmt: skip
-        _copy(
-            cursor,
-            "cases_party",
-            [
-                "case_id", "role", "party_type", "name", "organisation_name", "street",
-                "house_number", "house_number_addition", "postal_code", "city", "country",
-                "email", "phone", "preferred_channel", "preferred_contact_times", "language",
-                "needs_interpreter", "interpreter_language", "needs_extra_care", "care_note",
-                "letters_by_email",
-            ],
-            parties,
-        )  # fmt: skip
+            cases.append({
+                "id": case_id, "reference": reference,
+                "kind": "objection" if objection else "complaint", "status": "received",
+                "subject": subject, "description": description,
+                "channel": rng.choice(["web", "phone", "post", "counter"]),
+                "received_at": received, "registered_at": received,
+                "team_id": rng.choice(teams).pk, "assignee_id": assignee,
+                "assigned_at": received if assignee else None, "queue_due_date": due,
+                "closed_at": closed,
+                "search_document": f"{reference} {subject} {description} {name}",
+            })  # fmt: skip
+            parties.append({
+                "case_id": case_id, "role": "filer", "party_type": "person", "name": name,
+                "phone": "+31612345678", "preferred_channel": "phone",
+            })  # fmt: skip
+        _copy(cursor, Case, cases)
+        _copy(cursor, Party, parties)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), "
             "(SELECT MAX(id) FROM cases_case))"
