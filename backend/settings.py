@@ -6,6 +6,7 @@ that ``make run`` needs no server; production sets ``DATABASE_URL``,
 ``CELERY_BROKER_URL``, ``EMAIL_URL`` and a secret key.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -14,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
 
 env = environ.Env()
 # ``make run`` writes .env (debug on, a random secret key) so that ``manage.py`` commands
