@@ -343,7 +343,7 @@ def deadline_resume(
     the repair term that lapsed, never the day it is recorded.
 
     The days from the day after the suspension up to but not including ``on`` are added
-    to the term (LEGAL.md default interpretation of 7:10(2)); days before the term's first
+    to the term (the default reading of 7:10(2), docs/legal.md); days before the term's first
     day only when the interpretation says so.
     """
     locked = _locked(deadline, DeadlineState.SUSPENDED)

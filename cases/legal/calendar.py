@@ -1,4 +1,4 @@
-"""Two calendars, kept apart on purpose (shared/docs/LEGAL.md, "Counting terms").
+"""Two calendars, kept apart on purpose (docs/legal.md, "Counting terms").
 
 ``LegalCalendar`` is the calendar of the Algemene termijnenwet (Atw): Saturdays, Sundays and
 the recognised holidays of Atw art. 3, plus the days a royal decree equates with them

@@ -115,7 +115,7 @@ def penalty_first_day(
     termijn … is verstreken en het bestuursorgaan … een schriftelijke ingebrekestelling
     heeft ontvangen". The day after which the two weeks run is the later of the two days,
     which with a valid notice is always the day of receipt R. Two weeks after day R end on
-    R + 14 (same weekday, the counting of LEGAL.md: R itself does not count), and "the day
+    R + 14 (same weekday, the counting of docs/legal.md: R itself does not count), and "the day
     on which" they have passed is read like "the day on which the term has expired" in the
     same sentence: the last day of the term. So the first penalty day is R + 14. Example:
     notice received Monday 3 March 2025 → penalty owed from Monday 17 March 2025.

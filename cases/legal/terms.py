@@ -1,13 +1,13 @@
 """The Awb terms for complaints and objections, with the Algemene termijnenwet (Atw).
 
-Counting (shared/docs/LEGAL.md, "Counting terms"): a term of N weeks after day D ends on
+Counting (docs/legal.md, "Counting terms"): a term of N weeks after day D ends on
 D + 7·N days; D itself does not count. The Atw (art. 1 and 2, see ``LegalCalendar``)
 extends a statutory term that ends on a rest day or holds too few working days, but not a
 term longer than 12 weeks (Atw art. 4).
 
 Where the law is not settled the municipality chooses; ``Interpretation`` holds those
-choices with the defaults of LEGAL.md, and every result explains in its steps which one
-it used. Each function returns a ``TermResult``.
+choices with the defaults in the README ("Legal interpretations"), and every result
+explains in its steps which one it used. Each function returns a ``TermResult``.
 """
 
 import datetime
@@ -44,7 +44,7 @@ class TermResult:
 
 @dataclass(frozen=True)
 class Interpretation:
-    """The municipality's reading where the law is not settled; defaults per LEGAL.md.
+    """The municipality's reading where the law is not settled; defaults in the README.
 
     - ``decision_term_from_extended_period_end``: the objection decision term (Awb 7:10)
       starts the day after the Atw-extended end of the objection period (True), or after

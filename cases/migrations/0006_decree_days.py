@@ -1,11 +1,11 @@
 """Days equated with public holidays by royal decree (Atw art. 3(3)), as listed in
-shared/docs/LEGAL.md. Staff add later ones in the admin (Juridisch > Atw-dagen)."""
+docs/legal.md (the 2023-2028 decrees). Staff add later ones in the admin (Juridisch > Atw-dagen)."""
 
 import datetime
 
 from django.db import migrations
 
-# The publication numbers are not in LEGAL.md; staff complete them in the admin.
+# The publication numbers came later (0023_decree_day_sources). The text below is data:
 SOURCE = "Besluit ex art. 3(3) Algemene termijnenwet (Staatscourant), per shared/docs/LEGAL.md"
 
 DAYS = [

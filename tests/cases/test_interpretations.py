@@ -1,6 +1,6 @@
 """Every configurable legal interpretation changes what cases get, not only what the
-calculator says: for each setting a case is walked under each value (LEGAL.md, "Default
-interpretations"; the README lists them with their sources)."""
+calculator says: for each setting a case is walked under each value (the README, "Legal
+interpretations", lists them with their defaults and sources)."""
 
 import dataclasses
 import datetime

@@ -181,7 +181,7 @@ class TestRepairRequestedOnTheDayItGoesOut:
 
 
 class TestMunicipalDatesFallOnWorkingDays:
-    """LEGAL.md: a repair term's end, a hearing and a pay-by date are working days."""
+    """docs/legal.md: a repair term's end, a hearing and a pay-by date are working days."""
 
     def test_a_repair_term_ending_on_a_decree_day_runs_to_the_next_working_day(
         self, lawyer, objection, time_machine

@@ -1,5 +1,5 @@
 """A letter is dated on the day it goes out and its remedy dates count from that day
-(Awb 6:8: the term starts the day after the letter is sent). LEGAL.md, "Counting terms"."""
+(Awb 6:8: the term starts the day after the letter is sent). docs/legal.md, "Counting terms"."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Amounts in letters: '€ 1.442,00' in Dutch, '€1,442.00' in English (LETTERS.md)."""
+"""Amounts in letters: '€ 1.442,00' in Dutch, '€1,442.00' in English."""
 
 from decimal import Decimal
 

@@ -65,7 +65,7 @@ def test_complaint_receipt_says_what_matters_in_plain_dutch(anon, handler, team,
     text = text_of(pdf)
 
     assert case.reference in text
-    assert "maandag 14 april 2025" in text  # received, written out (LETTERS.md)
+    assert "maandag 14 april 2025" in text  # received, written out in full
     assert "woensdag 16 april 2025" in text  # we call by: service norm, 2 working days
     assert "maandag 26 mei 2025" in text  # handling term end (Awb 9:11)
     assert "9:6" in text

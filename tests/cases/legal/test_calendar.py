@@ -14,7 +14,7 @@ from cases.legal.calendar import ONE_DAY, LegalCalendar, ServiceNormCalendar, St
 
 D = datetime.date
 
-# Atw art. 3(3): days equated with holidays by royal decree, as listed in LEGAL.md.
+# Atw art. 3(3): days equated with holidays by royal decree, as listed in docs/legal.md.
 DECREE_DAYS = {
     D(2023, 4, 28): "Vrijdag na Koningsdag",
     D(2023, 5, 19): "Vrijdag na Hemelvaartsdag",
@@ -399,7 +399,7 @@ def test_add_working_days_inverts_working_days_between_to_a_working_day(a, b):
     ),
 )
 def test_a_municipal_date_is_always_a_working_day(day, closed):
-    """LEGAL.md: a date the municipality sets (a repair term's end, a hearing, a pay-by
+    """docs/legal.md: a date the municipality sets (a repair term's end, a hearing, a pay-by
     date) is never a Saturday, Sunday, (decree) holiday or closing day, and is the first
     such day from the day asked for."""
     from cases.legal.calendar import ServiceNormCalendar
