@@ -86,9 +86,9 @@ RUN mkdir -p /app/var /app/staticfiles /data/media \
 USER 10001:10001
 EXPOSE 8000
 
+# No gunicorn access log: backend.logs writes one line a request without query strings.
 CMD ["gunicorn", "backend.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \
      "--no-control-socket", \
-     "--access-logfile", "-", \
      "--error-logfile", "-"]

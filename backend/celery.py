@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+import backend.logs  # noqa: F401 - the request id travels with every task (its signals)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
 app = Celery("backend")

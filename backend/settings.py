@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.logs.RequestIdMiddleware",
     "backend.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,6 +189,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# The worker logs through LOGGING above (JSON, request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -334,16 +337,45 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Logging --------------------------------------------------------------------------
 # Log lines carry ids and references, never names, addresses or free text (AVG).
+# One JSON object a line in production (LOG_FORMAT=json), readable lines in debug; every
+# line has the request id and who acted (backend.logs), never personal data.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "backend.logs.ContextFilter"},
+        "no_query_string": {"()": "backend.logs.NoQueryString"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(actor)s] %(message)s"
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(actor)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django logs the request line of every 4xx, including query strings (search
-        # terms may hold names): keep those out.
+        # terms may hold names): keep those out; backend.access logs each request.
         "django.request": {"level": "ERROR"},
+        # The development server's own request lines: the path without the query.
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["no_query_string"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
