@@ -69,13 +69,19 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             actor.set(_who(request))
             match = getattr(request, "resolver_match", None)
+            route = f"/{match.route}" if match is not None else "(unmatched)"
+            duration = round((time.perf_counter() - started) * 1000, 1)
             access.info(
-                "request",
+                "%s %s %s %sms",
+                request.method,
+                route,
+                response.status_code,
+                duration,
                 extra={
                     "method": request.method,
-                    "route": f"/{match.route}" if match is not None else "(unmatched)",
+                    "route": route,
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": duration,
                 },
             )
             response[HEADER] = current

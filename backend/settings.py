@@ -175,7 +175,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="klachten-bezwaren@ge
 
 # --- Celery ---------------------------------------------------------------------------
 # redis://, amqp:// or filesystem:// (default: a folder under var/, no server needed).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# (the host names nothing for the filesystem transport; given, kombu does not warn about it)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
@@ -369,11 +370,12 @@ LOGGING = {
         # Django logs the request line of every 4xx, including query strings (search
         # terms may hold names): keep those out; backend.access logs each request.
         "django.request": {"level": "ERROR"},
-        # The development server's own request lines: the path without the query.
+        # The development server's own request lines (backend.access has each request):
+        # only its errors, and then the path without the query.
         "django.server": {
             "handlers": ["console"],
             "filters": ["no_query_string"],
-            "level": "WARNING",
+            "level": "ERROR",
             "propagate": False,
         },
         # WeasyPrint reports every rendering step at INFO.

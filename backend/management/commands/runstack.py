@@ -24,14 +24,29 @@ class Command(BaseCommand):
     def handle(self, *args: object, port: int, host: str, **options: object) -> None:
         python = sys.executable
         commands = {
-            "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+            "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload",
+                    "--skip-checks"],
             "worker": [
-                python, "-m", "celery", "-A", "backend", "worker",
-                "--loglevel=INFO", "--concurrency=2", "--hostname=worker@%h",
+                python, "-m", "celery", "-A", "backend", "--quiet", "worker",
+                "--loglevel=WARNING", "--concurrency=2", "--hostname=worker@%h",
             ],
-            "beat": [python, "-m", "celery", "-A", "backend", "beat", "--loglevel=INFO"],
+            "beat": [python, "-m", "celery", "-A", "backend", "--quiet", "beat",
+                     "--loglevel=WARNING"],
         }  # fmt: skip
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        # A quiet start: what a person needs was printed before (URLs, logins, tokens);
+        # warnings and errors still show. Not the development server's production
+        # warning (this is the embedded setup by design), nor Celery's about running as
+        # root (a developer's container often is).
+        environment = {
+            **os.environ,
+            "DJANGO_RUNSERVER_HIDE_WARNING": "true",
+            "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
+        }
+        processes = {
+            name: subprocess.Popen(cmd, env=environment)  # noqa: S603
+            for name, cmd in commands.items()
+        }
+        self.stdout.write(f"Web, worker and beat started on http://{host}:{port}/ (Ctrl-C stops).")
         stopping = False
 
         def stop(*_: object) -> None:
