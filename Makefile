@@ -12,7 +12,7 @@ ADR_RULESET ?= standards/nlgov-adr-ruleset.yaml
 export PORT
 
 .PHONY: help run test lint format check-format system-deps install install-dev \
-        migrate demo messages openapi lint-api compose-check diagrams bench clean
+        migrate demo messages openapi lint-api compose-check diagrams bench audit upgrade clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -101,5 +101,20 @@ bench: install-dev  ## Queue at 100,000+ cases; sweep at 1,000,000 deadlines; 1,
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.deadlines --deadlines 1000000 --due 1000
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.letters --letters 1000
 
+$(STAMPS)/audit: requirements/audit.txt
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/pip install -q -r requirements/audit.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+audit: $(STAMPS)/audit $(STAMPS)/node  ## Known vulnerabilities in the pinned dependencies (exit 3: could not look)
+	bash scripts/audit.sh
+
+upgrade:  ## Re-lock every requirements file to the newest allowed versions (then make test)
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q pip-tools==7.5.2
+	cd requirements && for name in base dev audit; do \
+	  ../.venv-lock/bin/pip-compile -q --upgrade --no-emit-find-links --no-emit-index-url --strip-extras $$name.in -o $$name.txt; done
+	npm install --package-lock-only --no-audit --no-fund --loglevel=error
+
 clean:  ## Remove the virtualenv, node_modules and local data
-	rm -rf $(VENV) node_modules $(STAMPS) var staticfiles
+	rm -rf $(VENV) .venv-audit .venv-lock node_modules $(STAMPS) var staticfiles
