@@ -42,22 +42,24 @@ $(STAMPS)/node: package.json package-lock.json
 install: $(STAMPS)/base  ## Create .venv and install the pinned runtime dependencies
 install-dev: $(STAMPS)/dev $(STAMPS)/node  ## Also the test and lint tools
 
-# The embedded setup's settings: debug on and a random secret, never committed.
-.env:
+# The embedded setup's settings: debug on and a random secret, never committed. Not
+# ".env": docker compose would read that too and run the production shape in debug.
+# Only manage.py reads it (backend/settings.py), so a bare gunicorn or celery does not.
+embedded.env:
 	@printf 'DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=%s\n' \
-	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
-	@echo "Wrote .env for the embedded setup (debug on)."
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > embedded.env
+	@echo "Wrote embedded.env for the embedded setup (debug on)."
 
 messages: $(STAMPS)/base  ## Compile the Dutch and English translations
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) manage.py compilemessages --ignore=.venv -v 0
 
-migrate: install .env
+migrate: install embedded.env
 	$(PY) manage.py migrate --noinput -v 0
 
 demo: migrate  ## Load demo teams, users (one per role, with tokens) and cases
 	$(PY) manage.py seed_demo
 
-run: install .env messages migrate  ## Start web + Celery worker + beat on 127.0.0.1:$(PORT)
+run: install embedded.env messages migrate  ## Start web + Celery worker + beat on 127.0.0.1:$(PORT)
 	@$(PY) manage.py seed_demo
 	@echo
 	@echo "  API          http://127.0.0.1:$(PORT)/api/v1/cases"

@@ -7,6 +7,7 @@ that ``make run`` needs no server; production sets ``DATABASE_URL``,
 """
 
 import os
+import sys
 from pathlib import Path
 
 import environ
@@ -18,10 +19,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
 
 env = environ.Env()
-# ``make run`` writes .env (debug on, a random secret key) so that ``manage.py`` commands
-# work in the embedded setup; real environment variables always win over it.
-if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").exists():
-    env.read_env(BASE_DIR / ".env")
+# ``make run`` writes embedded.env (debug on, a random secret key) so that ``manage.py``
+# commands work in the embedded setup (runstack's worker and beat inherit it); real
+# environment variables always win over it. Only manage.py reads it: a gunicorn or celery
+# started directly - the production shape - never runs in debug because of it.
+EMBEDDED_ENV = BASE_DIR / "embedded.env"
+if (
+    env.bool("DJANGO_READ_DOT_ENV", default=True)
+    and Path(sys.argv[0]).name == "manage.py"
+    and EMBEDDED_ENV.exists()
+):
+    env.read_env(EMBEDDED_ENV)
 
 # --- Core -----------------------------------------------------------------------------
 # Off unless asked for: a forgotten variable must not expose debug pages in production.
@@ -59,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "backend.logs.RequestIdMiddleware",
+    "backend.security.ContentSecurityPolicyMiddleware",
     "backend.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,7 +177,11 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
 
 # --- E-mail ---------------------------------------------------------------------------
 # smtp://user:pass@host:587 or consolemail:// (default: printed to the console).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# The console only in debug: in production it would put every e-mailed letter, address
+# and PDF in the worker's log. Without EMAIL_URL production tries a local mail relay.
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
 # A hung mail server must not hold a delivery's row lock until the task is killed.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="klachten-bezwaren@gemeente.example")
@@ -220,6 +233,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["backend.api.camel.CamelCaseJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.problems.problem_exception_handler",
+    # The client address for throttling: the connection's own unless this many proxies
+    # that add X-Forwarded-For stand in front (then their last entry). Never the whole
+    # header: a caller could send a new one with each request and never be throttled.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_THROTTLE_RATES": {
         # Anonymous filing through a public form; generous for a shared municipal proxy.
         "anon-filing": env.str("THROTTLE_ANON_FILING", default="30/hour"),
@@ -335,6 +352,21 @@ SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HSTS on HTTPS responses outside debug (a year); behind a TLS-terminating proxy set
+# DJANGO_SECURE_PROXY_SSL_HEADER=true so Django knows the request was HTTPS.
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy for every page (admin, API docs): no inline script or style,
+# nothing from elsewhere (backend.security).
+CONTENT_SECURITY_POLICY = env.str(
+    "DJANGO_CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'",
+)
 
 # --- Logging --------------------------------------------------------------------------
 # Log lines carry ids and references, never names, addresses or free text (AVG).
