@@ -19,6 +19,8 @@ from typing import Any
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.http import HttpRequest, HttpResponse
 
+from backend import metrics
+
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 actor: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="")
 
@@ -70,7 +72,9 @@ class RequestIdMiddleware:
             actor.set(_who(request))
             match = getattr(request, "resolver_match", None)
             route = f"/{match.route}" if match is not None else "(unmatched)"
-            duration = round((time.perf_counter() - started) * 1000, 1)
+            seconds = time.perf_counter() - started
+            metrics.request_observed(request.method or "", route, response.status_code, seconds)
+            duration = round(seconds * 1000, 1)
             access.info(
                 "%s %s %s %sms",
                 request.method,

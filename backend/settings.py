@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "backend.security.ContentSecurityPolicyMiddleware",
     "backend.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin, API docs) from the web process itself, with debug off too.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +154,16 @@ USE_TZ = True
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Outside debug: compressed files with content hashes in their names (collectstatic, run
+# when the image is built), cached for a year by browsers.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 # Attachments and (later) letters; any Django storage backend can replace the default.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
@@ -415,6 +427,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Prometheus scrapes /api/v1/metrics with "Authorization: Bearer <METRICS_TOKEN>"; empty
+# (the default) turns the endpoint off (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Problem details ------------------------------------------------------------------
 # Base URI of the problem types in application/problem+json answers.

@@ -19,3 +19,12 @@ from backend.settings import *  # noqa: F403
 # Hashing passwords properly is slow by design; tests do not need that.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon-filing": "1000/minute"}}  # noqa: F405
+
+# No collectstatic before the tests: static files straight from the apps (WhiteNoise reads
+# them through the finders), without the hashed names of the production manifest.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = tempfile.mkdtemp(prefix="case-static-")  # exists (WhiteNoise checks), stays empty

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
+from backend import metrics
 from backend.api import health, problems
 
 api_v1 = [
     path("health", health.LivenessView.as_view(), name="health"),
     path("health/ready", health.ReadinessView.as_view(), name="health-ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),  # Prometheus, not in OpenAPI
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     # The split view serves its script as a file: the page runs under a CSP without
     # inline scripts.

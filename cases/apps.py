@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.roles import grants_register
+from backend.metrics import register
 
 
 class CasesConfig(AppConfig):
@@ -10,6 +11,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # The workflows are models; they can be imported once the registry is ready.
-        from cases import checks, roles  # noqa: F401 - checks register on import
+        from cases import checks, metrics, roles  # noqa: F401 - checks register on import
 
         grants_register(roles.grants)
+        register(metrics.collect)

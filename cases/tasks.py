@@ -1,16 +1,22 @@
 """Celery entry points: thin, idempotent, calling services. Beat runs the sweep."""
 
+import time
+
 from celery import shared_task
 
+from backend.metrics import duration_record
 from backend.tasks import enqueue_after_commit
 from cases import sweep
+from cases.metrics import SWEEP
 
 
 @shared_task(acks_late=True, ignore_result=False)
 def deadlines_sweep() -> dict[str, int]:
     """Warn before terms end, escalate missed ones. Safe to run twice at once. The
     warnings are recorded first; sending them is a task of its own (retried by beat)."""
+    started = time.perf_counter()
     result = sweep.deadlines_sweep()
+    duration_record(SWEEP, time.perf_counter() - started)
     if result.notification_ids:
         enqueue_after_commit(deadline_notifications_send)
     return {

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.roles import grants_register
+from backend.metrics import register
 from letters import roles
 
 
@@ -10,4 +11,7 @@ class LettersConfig(AppConfig):
     verbose_name = _("Letters")
 
     def ready(self) -> None:
+        from letters import metrics  # models: once the registry is ready
+
         grants_register(roles.grants)
+        register(metrics.collect)

@@ -95,3 +95,18 @@ def test_only_manage_py_reads_the_embedded_settings(embedded_env):
 def test_the_console_e_mail_backend_only_in_debug():
     debug = _settings_in("manage.py", DJANGO_DEBUG="true", DJANGO_READ_DOT_ENV="false")
     assert debug == "True django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/admin/css/base.css",
+        "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
+    ],
+)
+def test_static_files_are_served_with_debug_off(client, settings, path):
+    """The admin and the API docs are styled in the production shape (WhiteNoise)."""
+    assert settings.DEBUG is False
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)
