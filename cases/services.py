@@ -200,15 +200,19 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
 
 @transaction.atomic
 def case_file_once(
-    *, filing: Filing, by: User | None, key: str, fingerprint: str
+    *, filing: Filing, by: User | None, key: str, fingerprint: str, caller: str = ""
 ) -> tuple[Case, bool]:
-    """File once per idempotency key; a retry returns the first case and True.
+    """File once per idempotency key and caller; a retry returns the first case and True.
 
-    The key row is written before the case: a concurrent retry waits on its unique index
-    until the first request commits, then finds its case. The same key with a different
-    body is a conflict.
+    ``caller`` scopes the keys (the API passes the account, or a hash of an anonymous
+    client's address); by default the account, or all anonymous callers together. The key
+    row is written before the case: a concurrent retry waits on its unique index until the
+    first request commits, then finds its case. The same key with a different body is a
+    conflict.
     """
-    principal = f"user:{by.pk}" if by is not None and by.is_authenticated else "anonymous"
+    principal = caller or (
+        f"user:{by.pk}" if by is not None and by.is_authenticated else "anonymous"
+    )
     try:
         with transaction.atomic():
             claim = FilingKey.objects.create(principal=principal, key=key, fingerprint=fingerprint)

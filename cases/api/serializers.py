@@ -311,7 +311,9 @@ class PartySerializer(serializers.ModelSerializer):
             for name in self._CONTACT:
                 data.pop(name, None)
         if not self.context.get("care_note"):
+            # The flag and the note are for handling staff (README), not the resident.
             data.pop("care_note", None)
+            data.pop("needs_extra_care", None)
         return data
 
 

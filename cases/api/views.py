@@ -36,6 +36,16 @@ from cases.api.throttles import AnonFilingThrottle
 from cases.models import Case, CaseKind
 
 
+def _caller(request: Request) -> str:
+    """Whose idempotency keys these are: the signed-in account, or for an anonymous form
+    the client address as the throttle sees it (trusted proxies only), hashed - so one
+    caller's key never answers another's filing, and no address is stored."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    address = AnonFilingThrottle().get_ident(request)
+    return f"anonymous:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
 def _fingerprint(data: Any) -> str:
     canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -109,7 +119,11 @@ class _FilingView(APIView):
                     ]
                 )
             case, replayed = services.case_file_once(
-                filing=filing, by=user, key=key, fingerprint=_fingerprint(request.data)
+                filing=filing,
+                by=user,
+                key=key,
+                fingerprint=_fingerprint(request.data),
+                caller=_caller(request),
             )
         else:
             case = services.case_file(filing=filing, by=user)

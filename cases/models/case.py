@@ -592,7 +592,7 @@ class FilingKey(models.Model):
     that the first request made.
     """
 
-    principal = models.CharField(max_length=80)  # "user:<id>" or "anonymous"
+    principal = models.CharField(max_length=80)  # "user:<id>" or "anonymous:<address hash>"
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")

@@ -54,6 +54,7 @@ class TestDetail:
         )
         assert party["phone"] == "+31612345678"
         assert party["careNote"] == "Doof; via tolk bellen."
+        assert party["needsExtraCare"] is True
 
     def test_administrator_sees_no_personal_data(self, client_for, users, case):
         party = (
@@ -68,10 +69,11 @@ class TestDetail:
 
     def test_resident_sees_own_data_but_not_the_staff_care_note(self, client_for, users, team):
         own = CaseFactory(team=team, registered_by=users[Role.RESIDENT])
-        PartyFactory(case=own, care_note="Intern: heeft eerder gedreigd.")
+        PartyFactory(case=own, needs_extra_care=True, care_note="Intern: heeft eerder gedreigd.")
         body = client_for(users[Role.RESIDENT]).get(f"/api/v1/cases/{own.reference}").json()
         assert body["parties"][0]["phone"] == "+31612345678"
         assert "careNote" not in body["parties"][0]
+        assert "needsExtraCare" not in body["parties"][0]  # a flag for handling staff
 
     def test_unknown_reference_is_a_404_problem(self, client_for, users):
         response = client_for(users[Role.ADMINISTRATOR]).get("/api/v1/cases/KL-2026-999999")

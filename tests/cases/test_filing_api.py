@@ -369,6 +369,22 @@ class TestIdempotencyKey:
         assert mine.status_code == 201
         assert Case.objects.count() == 2
 
+    def test_anonymous_callers_do_not_share_keys(self, anon):
+        """Two forms behind different addresses that happen to pick the same key each
+        file their own case (keys are per client address, stored as a hash)."""
+        from cases.models import FilingKey
+
+        first = anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="1",
+                          REMOTE_ADDR="192.0.2.10")  # fmt: skip
+        other = anon.post("/api/v1/complaints", complaint_body(subject="Iets anders"),
+                          HTTP_IDEMPOTENCY_KEY="1", REMOTE_ADDR="192.0.2.20")  # fmt: skip
+        again = anon.post("/api/v1/complaints", complaint_body(), HTTP_IDEMPOTENCY_KEY="1",
+                          REMOTE_ADDR="192.0.2.10")  # fmt: skip
+        assert (first.status_code, other.status_code, again.status_code) == (201, 201, 201)
+        assert other.json()["reference"] != first.json()["reference"]
+        assert again.json()["reference"] == first.json()["reference"]
+        assert not FilingKey.objects.filter(principal__contains="192.0.2").exists()
+
     def test_invalid_filing_does_not_use_up_the_key(self, anon):
         bad = complaint_body(subject="")
         assert anon.post("/api/v1/complaints", bad, HTTP_IDEMPOTENCY_KEY="k").status_code == 400
