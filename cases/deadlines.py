@@ -61,11 +61,13 @@ def interpretation() -> Interpretation:
     return Interpretation(**settings.LEGAL_INTERPRETATION)
 
 
-def term_compute(term: str, start_date: datetime.date, **params: Any) -> TermResult:
-    """A legal term with the live calendar and the configured interpretation."""
+def term_compute(
+    term: str, start_date: datetime.date, cal: LegalCalendar | None = None, **params: Any
+) -> TermResult:
+    """A legal term with the live calendar (or ``cal``) and the configured interpretation."""
     if term in _INTERPRETED:
         params["interpretation"] = interpretation()
-    return TERMS[term](start_date, legal_calendar(), **params)
+    return TERMS[term](start_date, cal or legal_calendar(), **params)
 
 
 def legal_calendar() -> LegalCalendar:
@@ -119,14 +121,20 @@ def ensure_municipal_day(field: str, day: datetime.date) -> None:
         )
 
 
-def years_without_decree(start: datetime.date, end: datetime.date) -> list[int]:
+def years_without_decree(
+    start: datetime.date, end: datetime.date, cal: LegalCalendar | None = None
+) -> list[int]:
     """The years from ``start`` to ``end`` for which no decree day is entered (Atw art.
-    3(3)). Every decree so far equates at least the Friday after Ascension Day, so a year
-    without any decree day is a year whose decree has not been entered yet."""
+    3(3)); from ``cal``'s decree days when given, else from the database. Every decree so
+    far equates at least the Friday after Ascension Day, so a year without any decree day
+    is a year whose decree has not been entered yet."""
     years = set(range(start.year, end.year + 1))
-    entered = set(
-        DecreeDay.objects.filter(date__year__in=years).values_list("date__year", flat=True)
-    )
+    if cal is not None:
+        entered = {day.year for day in cal.decree_days}
+    else:
+        entered = set(
+            DecreeDay.objects.filter(date__year__in=years).values_list("date__year", flat=True)
+        )
     return sorted(years - entered)
 
 
@@ -139,8 +147,10 @@ def decree_years_missing(today: datetime.date | None = None) -> list[int]:
     return years_without_decree(today, max(latest or today, today))
 
 
-def _decree_check(term: str, start: datetime.date, end: datetime.date) -> list[Step]:
-    missing = years_without_decree(start, end)
+def _decree_check(
+    term: str, start: datetime.date, end: datetime.date, cal: LegalCalendar
+) -> list[Step]:
+    missing = years_without_decree(start, end, cal)
     if not missing:
         return []
     years = ", ".join(str(year) for year in missing)
@@ -171,11 +181,12 @@ def deadline_compute(*, term: str, start_date: datetime.date, params: dict[str, 
         days = int(params["working_days"])
         due = norm_calendar().add_working_days(start_date, days)
         return Computed(due, f"service norm: {days} working days", [])
+    cal = legal_calendar()  # one read of the decree days for the term and its check
     try:
-        result = term_compute(term, start_date, **params)
+        result = term_compute(term, start_date, cal, **params)
     except ValueError as error:
         raise ValidationError({"params": str(error)}) from error
-    steps = [*result.steps, *_decree_check(term, start_date, result.end_date)]
+    steps = [*result.steps, *_decree_check(term, start_date, result.end_date, cal)]
     return Computed(result.end_date, result.legal_basis, steps)
 
 

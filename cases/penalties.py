@@ -19,6 +19,7 @@ from backend.domain import DomainConflict, ensure_not_in_future
 from cases import deadlines
 from cases.dispatch import letter_day
 from cases.legal import penalty
+from cases.legal.calendar import LegalCalendar
 from cases.models import (
     Case,
     CaseEvent,
@@ -67,6 +68,14 @@ def _sent_on(case: Case) -> datetime.date | None:
 
 def penalty_status(case: Case, today: datetime.date | None = None) -> PenaltyStatus | None:
     """The penalty position of an objection, or None before any notice of default."""
+    return penalty_status_on(case, today, deadlines.short_term_calendar())
+
+
+def penalty_status_on(
+    case: Case, today: datetime.date | None, cal: LegalCalendar | None
+) -> PenaltyStatus | None:
+    """``penalty_status`` with the calendar for the two-week terms given (None: counted
+    plainly), so a caller looping over cases reads it once."""
     notices = list(case.notices_of_default.all())
     term = _decision_term(case)
     if case.kind != CaseKind.OBJECTION or term is None or not notices:
@@ -75,7 +84,6 @@ def penalty_status(case: Case, today: datetime.date | None = None) -> PenaltySta
     expired = term.due_date
     counting = [n for n in notices if n.received_on > expired]
     notice = counting[0] if counting else notices[-1]
-    cal = deadlines.short_term_calendar()
     first = penalty.penalty_first_day(expired, notice.received_on, cal) if counting else None
     decided = _sent_on(case)
     until = decided or today

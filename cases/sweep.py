@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
-from cases.deadlines import cases_due_refresh, legal_calendar
+from cases.deadlines import cases_due_refresh, legal_calendar, short_term_calendar
 from cases.legal.calendar import LegalCalendar
 from cases.models import (
     Case,
@@ -33,7 +33,7 @@ from cases.models import (
     EventKind,
     NotificationStage,
 )
-from cases.penalties import penalty_status
+from cases.penalties import penalty_status_on
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +97,9 @@ def _sweep_penalties(today: datetime.date, batch: int, result: SweepResult) -> N
         .prefetch_related("notices_of_default")[:batch]
     )
     created: list[DeadlineNotification] = []
+    cal = short_term_calendar()  # once, not per case
     for case in candidates:
-        status = penalty_status(case, today)
+        status = penalty_status_on(case, today, cal)
         if status is None or not status.accruing:
             continue
         term = case.deadlines.filter(kind="objection_decision").order_by("-created_at").first()
