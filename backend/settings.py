@@ -6,6 +6,7 @@ that ``make run`` needs no server; production sets ``DATABASE_URL``,
 ``CELERY_BROKER_URL``, ``EMAIL_URL`` and a secret key.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "backend",
     "backend.accounts",
     "backend.outbox",
@@ -80,11 +82,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.api.middleware.ApiVersionHeaderMiddleware",
+    # Last, as its documentation asks: answers a locked-out admin login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Roles decide, for a superuser too (backend/accounts/backends.py). Axes first: it refuses
+# a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "backend.accounts.backends.RoleBackend",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The ADR forbid trailing slashes; do not redirect to add one.
 APPEND_SLASH = False
@@ -256,6 +266,21 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Admin logins: a username tried from one address is locked for AXES_COOLOFF_MINUTES after
+# AXES_FAILURE_LIMIT failures (ASVS 2.2.1, BIO 9.4.2). Not per username alone: anyone
+# could then lock a colleague out. Attempts are kept in the database (shared by every
+# web worker); successful logins are not recorded. The log names a client by a keyed
+# hash, never the username or address (backend.security.login_client).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "backend.security.client_address"
+AXES_CLIENT_STR_CALLABLE = "backend.security.login_client"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Klachten en bezwaren API",
     "DESCRIPTION": (
@@ -414,6 +439,8 @@ LOGGING = {
         # Django logs the request line of every 4xx, including query strings (search
         # terms may hold names): keep those out; backend.access logs each request.
         "django.request": {"level": "ERROR"},
+        # Lockouts and repeated failures (a warning each, the client as a keyed hash).
+        "axes": {"level": "WARNING"},
         # The development server's own request lines (backend.access has each request):
         # only its errors, and then the path without the query.
         "django.server": {

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 
 from cases.deadlines import decree_years_missing
+from cases.privacy import PERSONAL_CASE_FIELDS, data_flags
 from cases.models import (
     Attachment,
     Case,
@@ -45,11 +46,32 @@ class EventInline(ReadOnlyInline):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["reference", "kind", "status", "subject", "team", "assignee", "received_at"]
+    """The same rule as the API (cases.privacy): the parties, what the filer wrote and the
+    timeline only for those who see personal data - an administrator, a superuser
+    included, sees references, states, teams and dates."""
+
     list_filter = ["kind", "status", "channel", "team"]
     search_fields = ["reference"]
     list_select_related = ["team", "assignee"]
-    inlines = [PartyInline, AttachmentInline, EventInline]
+
+    def _personal_data(self, request) -> bool:  # noqa: ANN001
+        return data_flags(request.user)["personal_data"]
+
+    def get_list_display(self, request):  # noqa: ANN001, ANN201
+        shown = ["reference", "kind", "status", "team", "assignee", "received_at"]
+        return [*shown[:3], "subject", *shown[3:]] if self._personal_data(request) else shown
+
+    def get_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+        fields = super().get_fields(request, obj)
+        if self._personal_data(request):
+            return fields
+        return [name for name in fields if name not in PERSONAL_CASE_FIELDS]
+
+    def get_inlines(self, request, obj):  # noqa: ANN001, ANN201
+        inlines = [PartyInline, AttachmentInline] if self._personal_data(request) else []
+        if request.user.has_perm("cases.view_events"):
+            inlines.append(EventInline)
+        return inlines
 
     def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return False

@@ -6,7 +6,7 @@ the rest is listed here. ``backend.accounts.roles.roles_sync`` turns them into g
 
 from collections.abc import Iterator
 
-from backend.accounts.roles import Grant, Role
+from backend.accounts.roles import Grant, Role, admin_grants
 from cases.workflows.registry import WORKFLOWS
 from cases.workflows.spec import in_language
 
@@ -40,6 +40,12 @@ CASE_GRANTS: dict[str, frozenset[Role]] = {
 def grants() -> Iterator[Grant]:
     for permission, roles in CASE_GRANTS.items():
         yield Grant(permission=permission, roles=roles)
+    # The admin: calendars are configured there; cases and terms are only looked at
+    # (without parties or timeline, cases/admin.py).
+    yield from admin_grants("cases", "decreeday", "view add change delete")
+    yield from admin_grants("cases", "closingday", "view add change delete")
+    yield from admin_grants("cases", "case")
+    yield from admin_grants("cases", "deadline")
     for workflow in WORKFLOWS.values():
         model = f"{workflow.proxy._meta.app_label}.{workflow.proxy._meta.model_name}"
         for step in workflow.steps.values():

@@ -23,8 +23,9 @@ from rest_framework.views import APIView
 from backend.api.pagination import PAGE_QUERY, chronological, page_schema
 from backend.api.problems import Conflict, problem_responses
 from backend.tasks import enqueue_after_commit
-from cases.api.access import data_flags, visible_case
+from cases.api.access import visible_case
 from cases.models import Case
+from cases.privacy import data_flags
 from letters import delivery, services
 from letters.context import language_for, letter_context
 from letters.models import DeliveryChannel, Letter, LetterDelivery, PrintBatch

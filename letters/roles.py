@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from backend.accounts.roles import Grant, Role
+from backend.accounts.roles import Grant, Role, admin_grants
 
 
 def grants() -> Iterator[Grant]:
@@ -12,3 +12,7 @@ def grants() -> Iterator[Grant]:
     )
     # The mailroom's task: print batches hold every team's letters and addresses.
     yield Grant(permission="letters.print_letters", roles=frozenset({Role.TEAM_LEAD}))
+    # The admin: the letterhead is configured there; letters and batches are records.
+    yield from admin_grants("letters", "branding", "view add change")
+    yield from admin_grants("letters", "letter")
+    yield from admin_grants("letters", "printbatch")

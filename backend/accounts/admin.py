@@ -23,6 +23,19 @@ class UserAdmin(BaseUserAdmin):
         (_("Teams"), {"fields": ["teams"]}),
     )
 
+    # Rights are granted by someone else: nobody widens their own (separation of duties),
+    # and only a superuser makes a superuser. A superuser may give itself a role - the
+    # break-glass route - which the log records (backend.accounts.signals).
+    RIGHTS = ("groups", "user_permissions", "is_superuser", "is_staff")
+
+    def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+        fixed = set(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fixed |= {"is_superuser", "user_permissions"}
+            if obj is not None and obj.pk == request.user.pk:
+                fixed |= set(self.RIGHTS)
+        return sorted(fixed)
+
     @admin.display(description=_("roles"))
     def role_names(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())

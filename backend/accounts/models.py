@@ -1,10 +1,25 @@
 """Users and teams."""
 
+from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.roles import Role
+
+
+def _backends_allow(check: str, user: "User", *args: object) -> bool:
+    """True when a backend allows; a backend that raises PermissionDenied stops the search."""
+    for backend in auth.get_backends():
+        if not hasattr(backend, check):
+            continue
+        try:
+            if getattr(backend, check)(user, *args):
+                return True
+        except PermissionDenied:
+            return False
+    return False
 
 
 class Team(models.Model):
@@ -34,6 +49,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    # No superuser shortcut (Django's PermissionsMixin has one): the backends decide, and
+    # RoleBackend gives a superuser only the administrator's grants (backends.py).
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.is_active and _backends_allow("has_perm", self, perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and _backends_allow("has_module_perms", self, app_label)
 
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role.value).exists()

@@ -7,7 +7,7 @@ every role group hold exactly the permissions granted to it. It runs after every
 migration. Permission names are ``app_label.codename``.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -24,6 +24,7 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = frozenset({Role.CASE_HANDLER, Role.LEGAL_STAFF, Role.TEAM_LEAD})
+ADMINISTRATOR = frozenset({Role.ADMINISTRATOR})
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,24 @@ def role_permissions() -> dict[Role, list[str]]:
         for role in grant.roles:
             found[role].add(grant.permission)
     return {role: sorted(permissions) for role, permissions in found.items()}
+
+
+def admin_grants(app_label: str, model: str, actions: str = "view") -> Iterator[Grant]:
+    """The Django admin's model permissions (``view``, ``add``, ``change``, ``delete``)
+    for the administrator role, who configures the service there."""
+    for action in actions.split():
+        yield Grant(permission=f"{app_label}.{action}_{model}", roles=ADMINISTRATOR)
+
+
+def platform_grants() -> Iterator[Grant]:
+    """The platform's admin pages: accounts and teams, the roles (read-only: they follow
+    the code), the outbox, and the login lockout (an administrator unlocks by deleting an
+    attempt)."""
+    yield from admin_grants("accounts", "user", "view add change")
+    yield from admin_grants("accounts", "team", "view add change")
+    yield from admin_grants("auth", "group")
+    yield from admin_grants("outbox", "outboxmessage")
+    yield from admin_grants("axes", "accessattempt", "view delete")
 
 
 def _declared_permissions_create(apps) -> None:  # noqa: ANN001

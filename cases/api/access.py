@@ -20,17 +20,9 @@ from backend.api.problems import InvalidParams
 from cases import selectors
 from cases.deadlines import legal_calendar, norm_calendar
 from cases.models import Case
+from cases.privacy import data_flags
 
 REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6,}$")
-
-
-def data_flags(user: User, case: Case | None = None) -> dict[str, Any]:
-    """Which personal data the caller sees: staff by role, a filer their own (AVG art. 15)."""
-    own = case is not None and user.is_authenticated and case.registered_by_id == user.pk
-    return {
-        "personal_data": user.has_perm("cases.view_personal_data") or own,
-        "care_note": user.has_perm("cases.view_care_note"),
-    }
 
 
 def detail_context(user: User, case: Case) -> dict[str, Any]:

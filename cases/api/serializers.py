@@ -277,6 +277,9 @@ class PartySerializer(serializers.ModelSerializer):
         "preferred_contact_times",
         "interpreter_language",
     )
+    # Who the party is, null for a caller without personal data (an administrator).
+    name = serializers.CharField(allow_null=True)
+    organisation_name = serializers.CharField(allow_null=True)
 
     class Meta:
         model = Party
@@ -308,6 +311,7 @@ class PartySerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Party) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not self.context.get("personal_data"):
+            data["name"] = data["organisation_name"] = None
             for name in self._CONTACT:
                 data.pop(name, None)
         if not self.context.get("care_note"):
@@ -450,8 +454,10 @@ class _CaseBaseSerializer(serializers.ModelSerializer):
 
 
 class CaseQueueItemSerializer(_CaseBaseSerializer):
-    """A row in a work queue. The filer's name only for roles that see personal data."""
+    """A row in a work queue. The subject and the filer's name only for callers who see the
+    case's personal data (handling staff; a filer their own cases)."""
 
+    subject = serializers.SerializerMethodField()
     filer_name = serializers.SerializerMethodField()
     needs_extra_care = serializers.SerializerMethodField()
 
@@ -476,9 +482,17 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
         filers = getattr(case, "filers", None)
         return filers[0] if filers else None
 
+    def _personal_data(self, case: Case) -> bool:
+        user_pk = self.context.get("user_pk")
+        own = user_pk is not None and case.registered_by_id == user_pk
+        return bool(self.context.get("personal_data")) or own
+
+    def get_subject(self, case: Case) -> str | None:
+        return case.subject if self._personal_data(case) else None
+
     def get_filer_name(self, case: Case) -> str | None:
         filer = self._filer(case)
-        if filer is None or not self.context.get("personal_data"):
+        if filer is None or not self._personal_data(case):
             return None
         return filer.display_name
 
@@ -524,6 +538,11 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     """The whole case for its page. Staff also get the workflow: the steps the caller may
     take now, the contact moments and the timeline."""
 
+    # What the filer wrote and sent: null for a caller without personal data.
+    _PERSONAL = ("subject", "description", "complaint", "objection", "attachments")
+
+    subject = serializers.CharField(allow_null=True)
+    description = serializers.CharField(allow_null=True)
     available_transitions = serializers.SerializerMethodField()
     penalty = serializers.SerializerMethodField()
     contact_moments = serializers.SerializerMethodField()
@@ -531,7 +550,7 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     parties = PartySerializer(many=True)
     complaint = serializers.SerializerMethodField()
     objection = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True)
+    attachments = AttachmentSerializer(many=True, allow_null=True)
     deadlines = DeadlineSerializer(many=True)
 
     class Meta:
@@ -561,6 +580,12 @@ class CaseDetailSerializer(_CaseBaseSerializer):
             "contact_moments",
             "timeline",
         ]
+
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("personal_data"):
+            data.update(dict.fromkeys(self._PERSONAL))
+        return data
 
     def _staff(self) -> bool:
         user = self.context.get("user")

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from backend.api.pagination import PAGE_QUERY, KeysetPagination, chronological, page_schema
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
+from backend.security import client_address
 from cases import selectors, services
 from cases.api import access
 from cases.api import serializers as s
@@ -34,6 +35,7 @@ from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
 from cases.api.queue_params import QueueQuerySerializer
 from cases.api.throttles import AnonFilingThrottle
 from cases.models import Case, CaseKind
+from cases.privacy import data_flags
 
 
 def _caller(request: Request) -> str:
@@ -42,7 +44,7 @@ def _caller(request: Request) -> str:
     caller's key never answers another's filing, and no address is stored."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    address = AnonFilingThrottle().get_ident(request)
+    address = client_address(request)
     return f"anonymous:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
@@ -214,9 +216,8 @@ class CaseQueueView(APIView):
         params.is_valid(raise_exception=True)
         cases: QuerySet[Case] = selectors.case_queue(user=request.user, filters=params.filters())
         rows, links = queue_paginator().paginate(cases, request)
-        results = s.CaseQueueItemSerializer(
-            rows, many=True, context=access.data_flags(request.user)
-        )
+        context = {**data_flags(request.user), "user_pk": request.user.pk}
+        results = s.CaseQueueItemSerializer(rows, many=True, context=context)
         return Response({"results": results.data, **links})
 
 
@@ -318,7 +319,7 @@ class AttachmentDownloadView(APIView):
     )
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
         case = access.visible_case(request, reference)
-        if not access.data_flags(request.user, case)["personal_data"]:
+        if not data_flags(request.user, case)["personal_data"]:
             raise PermissionDenied(gettext("Your role cannot open attachments."))
         try:
             attachment = case.attachments.get(pk=attachment_id)

@@ -409,7 +409,10 @@ class TestThePersonComplainedAbout:
     @pytest.mark.parametrize("role", [Role.CASE_HANDLER, Role.TEAM_LEAD, "superuser"])
     def test_refused_everything_on_that_complaint(self, client_for, team, about, role):
         if role == "superuser":
-            person = UserFactory(username="chef", is_superuser=True, teams=[team])
+            # A superuser with a role (without one it takes no step at all).
+            person = UserFactory(
+                username="chef", is_superuser=True, role=Role.TEAM_LEAD, teams=[team]
+            )
         else:
             person = UserFactory(username="betrokkene", role=role, teams=[team])
         ComplaintDetails.objects.filter(case=about).update(employee=person)

@@ -305,9 +305,13 @@ class TestFourEyes:
         assert {"approve_decision", "reject_decision"} <= set(theirs)
 
     def test_a_superuser_is_held_to_four_eyes(self, client_for, team, file_objection):
-        """A superuser holds every permission, but four eyes is a rule, not a permission."""
-        boss = client_for(UserFactory(username="beheer", is_superuser=True, teams=[team]))
-        other = client_for(UserFactory(username="beheer2", is_superuser=True, teams=[team]))
+        """A superuser given the lawyer's role (break glass) is held to four eyes too."""
+        boss = client_for(
+            UserFactory(username="beheer", is_superuser=True, role=Role.LEGAL_STAFF, teams=[team])
+        )
+        other = client_for(
+            UserFactory(username="beheer2", is_superuser=True, role=Role.LEGAL_STAFF, teams=[team])
+        )
         case = file_objection()
         for name in ("confirm_receipt", "accept", "continue_formally"):
             ok(boss, case, name)

@@ -66,14 +66,19 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
+                # The admin site by its role's model permissions; not a superuser (which
+                # would hold no more, backend/accounts/backends.py, but is the break-glass
+                # account whose every request is logged).
                 user.is_staff = role == Role.ADMINISTRATOR
-                user.is_superuser = role == Role.ADMINISTRATOR
                 user.save()
                 user.groups.add(Group.objects.get(name=role.value))
                 if role in STAFF_ROLES:
                     user.teams.set(
                         [objections] if role == Role.LEGAL_STAFF else [complaints, objections]
                     )
+            elif user.is_superuser:  # made a superuser by an earlier version of this command
+                user.is_superuser = False
+                user.save(update_fields=["is_superuser"])
             users[role] = user
         # Four eyes on objection decisions needs a second lawyer.
         second, created = User.objects.get_or_create(
