@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # Case API image: one image for every role (web, Celery worker, Celery beat, migrate).
-# The role is chosen by the command; the default is the web server (gunicorn, with
-# WEB_CONCURRENCY workers; GUNICORN_CMD_ARGS adds options).
+# The role is chosen by the command; the default is the web server (gunicorn with the
+# settings of gunicorn.conf.py: WEB_CONCURRENCY workers; GUNICORN_CMD_ARGS adds options).
 #
 #   docker build -t case-api .
 #   docker run --rm -e DJANGO_SECRET_KEY=... -e DATABASE_URL=... case-api
@@ -86,9 +86,6 @@ RUN mkdir -p /app/var /app/staticfiles /data/media \
 USER 10001:10001
 EXPOSE 8000
 
-# No gunicorn access log: backend.logs writes one line a request without query strings.
-CMD ["gunicorn", "backend.wsgi:application", \
-     "--bind", "0.0.0.0:8000", \
-     "--worker-tmp-dir", "/dev/shm", \
-     "--no-control-socket", \
-     "--error-logfile", "-"]
+# Workers, timeouts, no access log (backend.logs writes one line a request, without query
+# strings): gunicorn.conf.py, read from the working directory.
+CMD ["gunicorn", "backend.wsgi:application"]

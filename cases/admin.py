@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 
 from cases.deadlines import decree_years_missing
-from cases.privacy import PERSONAL_CASE_FIELDS, data_flags
 from cases.models import (
     Attachment,
     Case,
@@ -16,11 +15,18 @@ from cases.models import (
     DecreeDay,
     Party,
 )
+from cases.privacy import PERSONAL_CASE_FIELDS, data_flags
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Shown on a page the user may view; which inlines a user gets is the page's choice
+    (CaseAdmin.get_inlines), not a model permission per inline."""
+
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return True
 
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False

@@ -45,3 +45,28 @@ def test_seed_demo_is_idempotent(settings, capsys):
         assert Token.objects.get(user=user).key in out
     assert Case.objects.filter(kind="complaint").count() == 2
     assert Case.objects.filter(kind="objection").count() == 2
+
+
+def test_the_demo_administrator_uses_the_admin_by_its_role_not_as_a_superuser(
+    settings, client
+):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    administrator = User.objects.get(username="demo-administrator")
+    assert administrator.is_staff
+    assert not administrator.is_superuser
+    assert not User.objects.filter(username__startswith="demo-", is_superuser=True).exists()
+    client.force_login(administrator)
+    assert client.get("/admin/accounts/team/").status_code == 200
+    case = Case.objects.filter(kind="complaint").first()
+    page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert case.reference in page
+    assert case.subject not in page
+
+
+def test_seed_demo_takes_the_superuser_flag_from_an_earlier_demo_administrator(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    User.objects.filter(username="demo-administrator").update(is_superuser=True)
+    call_command("seed_demo")
+    assert not User.objects.get(username="demo-administrator").is_superuser

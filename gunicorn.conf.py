@@ -1,0 +1,40 @@
+"""Gunicorn settings of the production shape (image, compose, Kubernetes).
+
+Gunicorn reads this file from its working directory (/app in the image) by itself; every
+value can be changed by the environment variable named beside it, or by
+GUNICORN_CMD_ARGS. Why these values (README "Production"):
+
+- sync workers, WEB_CONCURRENCY of them (default 2, for one CPU core; about 2 per core):
+  requests are short database work - rendering and sending letters happens in the
+  Celery worker - so threads or async workers would buy nothing and cost a
+  connection each;
+- timeout 30 s: the longest request is a letter preview (one WeasyPrint render, about a
+  second); a worker stuck longer is killed and replaced, its request answered 502 by
+  the proxy;
+- graceful timeout 30 s: a rolling update lets running requests finish (the Kubernetes
+  pod's terminationGracePeriodSeconds is longer);
+- max requests 2000 (± 200): a worker is replaced now and then, so a slow leak (fonts,
+  PDF libraries) never grows without bound;
+- no access log: backend.logs writes one JSON line a request, without query strings
+  (a search for a name is personal data).
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# The heartbeat files in memory, not on a (read-only, or slow overlay) root filesystem.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")
+accesslog = None
+errorlog = "-"
+# The control socket would be written under the (read-only) home directory.
+control_socket_disable = True
+# Limits on the request line and headers (ASVS 13.1): a URL is never longer than this.
+limit_request_line = 4094
+limit_request_fields = 100
