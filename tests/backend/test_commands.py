@@ -47,9 +47,7 @@ def test_seed_demo_is_idempotent(settings, capsys):
     assert Case.objects.filter(kind="objection").count() == 2
 
 
-def test_the_demo_administrator_uses_the_admin_by_its_role_not_as_a_superuser(
-    settings, client
-):
+def test_the_demo_administrator_uses_the_admin_by_its_role_not_as_a_superuser(settings, client):
     settings.DEBUG = True
     call_command("seed_demo")
     administrator = User.objects.get(username="demo-administrator")
