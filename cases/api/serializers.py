@@ -278,8 +278,14 @@ class PartySerializer(serializers.ModelSerializer):
         "interpreter_language",
     )
     # Who the party is, null for a caller without personal data (an administrator).
-    name = serializers.CharField(allow_null=True)
-    organisation_name = serializers.CharField(allow_null=True)
+    name = serializers.CharField(
+        allow_null=True,
+        help_text="null for a caller who may not see personal data (an administrator).",
+    )
+    organisation_name = serializers.CharField(
+        allow_null=True,
+        help_text="null for a caller who may not see personal data (an administrator).",
+    )
 
     class Meta:
         model = Party
@@ -541,8 +547,14 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     # What the filer wrote and sent: null for a caller without personal data.
     _PERSONAL = ("subject", "description", "complaint", "objection", "attachments")
 
-    subject = serializers.CharField(allow_null=True)
-    description = serializers.CharField(allow_null=True)
+    subject = serializers.CharField(
+        allow_null=True,
+        help_text="null for a caller who may not see personal data (an administrator).",
+    )
+    description = serializers.CharField(
+        allow_null=True,
+        help_text="null for a caller who may not see personal data (an administrator).",
+    )
     available_transitions = serializers.SerializerMethodField()
     penalty = serializers.SerializerMethodField()
     contact_moments = serializers.SerializerMethodField()
@@ -550,7 +562,11 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     parties = PartySerializer(many=True)
     complaint = serializers.SerializerMethodField()
     objection = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, allow_null=True)
+    attachments = AttachmentSerializer(
+        many=True,
+        allow_null=True,
+        help_text="null for a caller who may not see personal data (an administrator).",
+    )
     deadlines = DeadlineSerializer(many=True)
 
     class Meta:

@@ -5,6 +5,7 @@ the demo accounts have published passwords.
 """
 
 import datetime
+import logging
 from argparse import ArgumentParser
 
 from django.conf import settings
@@ -43,10 +44,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--force", action="store_true", help="Also without DEBUG.")
 
-    @transaction.atomic
     def handle(self, *args: object, force: bool, **options: object) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts have known passwords: only with DJANGO_DEBUG=true.")
+        # The demo accounts' roles would each log a "roles changed" warning: not what a
+        # person starting `make run` needs to read.
+        accounts = logging.getLogger("backend.accounts")
+        level = accounts.level
+        accounts.setLevel(logging.ERROR)
+        try:
+            self._seed()
+        finally:
+            accounts.setLevel(level)
+
+    @transaction.atomic
+    def _seed(self) -> None:
         complaints, _ = Team.objects.get_or_create(
             code="klachten", defaults={"name": "Klachtbehandeling", "department": "Publiekszaken"}
         )
