@@ -36,6 +36,13 @@ class UserAdmin(BaseUserAdmin):
                 fixed |= set(self.RIGHTS)
         return sorted(fixed)
 
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        # A superuser's account (its password included) is changed only by a superuser:
+        # otherwise an administrator could take over the break-glass account.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.display(description=_("roles"))
     def role_names(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())

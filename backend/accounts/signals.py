@@ -1,5 +1,6 @@
-"""Changes to who may do what are logged: a role given or taken, by whom (the request's
-actor), never a name (user ids and role names only). Connected in AccountsConfig.ready()."""
+"""Changes to who may do what are logged: a role given or taken, to whom, by user ids and
+role names only (never a name). Who did it: the access line with the same request id,
+and the admin's history. Connected in AccountsConfig.ready()."""
 
 import logging
 from typing import Any

@@ -262,6 +262,14 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["username", "name"]
 
 
+HIDDEN = "null for a caller who may not see personal data (an administrator)."
+
+
+def personal_text() -> serializers.CharField:
+    """Text that is personal data: null for a caller who may not see it."""
+    return serializers.CharField(allow_null=True, help_text=HIDDEN)
+
+
 class PartySerializer(serializers.ModelSerializer):
     """A party; contact details only with ``personal_data``, the care note with ``care_note``."""
 
@@ -278,14 +286,8 @@ class PartySerializer(serializers.ModelSerializer):
         "interpreter_language",
     )
     # Who the party is, null for a caller without personal data (an administrator).
-    name = serializers.CharField(
-        allow_null=True,
-        help_text="null for a caller who may not see personal data (an administrator).",
-    )
-    organisation_name = serializers.CharField(
-        allow_null=True,
-        help_text="null for a caller who may not see personal data (an administrator).",
-    )
+    name = personal_text()
+    organisation_name = personal_text()
 
     class Meta:
         model = Party
@@ -547,14 +549,8 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     # What the filer wrote and sent: null for a caller without personal data.
     _PERSONAL = ("subject", "description", "complaint", "objection", "attachments")
 
-    subject = serializers.CharField(
-        allow_null=True,
-        help_text="null for a caller who may not see personal data (an administrator).",
-    )
-    description = serializers.CharField(
-        allow_null=True,
-        help_text="null for a caller who may not see personal data (an administrator).",
-    )
+    subject = personal_text()
+    description = personal_text()
     available_transitions = serializers.SerializerMethodField()
     penalty = serializers.SerializerMethodField()
     contact_moments = serializers.SerializerMethodField()
@@ -562,11 +558,7 @@ class CaseDetailSerializer(_CaseBaseSerializer):
     parties = PartySerializer(many=True)
     complaint = serializers.SerializerMethodField()
     objection = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(
-        many=True,
-        allow_null=True,
-        help_text="null for a caller who may not see personal data (an administrator).",
-    )
+    attachments = AttachmentSerializer(many=True, allow_null=True, help_text=HIDDEN)
     deadlines = DeadlineSerializer(many=True)
 
     class Meta:

@@ -174,6 +174,21 @@ def test_nobody_widens_their_own_rights_and_only_a_superuser_makes_one(
     assert 'name="is_superuser"' not in other.content.decode()
 
 
+def test_an_administrator_cannot_change_a_superuser_or_its_password(
+    client, administrator, break_glass
+):
+    client.force_login(administrator)
+    edit = client.post(
+        f"/admin/accounts/user/{break_glass.pk}/password/",
+        {"password1": "overgenomen 123!", "password2": "overgenomen 123!"},
+    )
+    assert edit.status_code == 403
+    break_glass.refresh_from_db()
+    assert not break_glass.check_password("overgenomen 123!")
+    page = client.get(f"/admin/accounts/user/{break_glass.pk}/change/").content.decode()
+    assert 'name="username"' not in page  # shown read-only
+
+
 def test_every_request_of_a_superuser_is_logged_as_break_glass(world, caplog):
     callers, places = world
     with caplog.at_level(logging.WARNING, logger="backend.break_glass"):
