@@ -8,7 +8,7 @@ the Algemene termijnenwet) or from the municipality's working-day calendar (serv
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,13 +175,21 @@ class Computed:
     steps: list[Step]
 
 
-def deadline_compute(*, term: str, start_date: datetime.date, params: dict[str, Any]) -> Computed:
-    """The due date a term gives from its start and parameters."""
+def deadline_compute(
+    *,
+    term: str,
+    start_date: datetime.date,
+    params: dict[str, Any],
+    norms: ServiceNormCalendar | None = None,
+    legal: LegalCalendar | None = None,
+) -> Computed:
+    """The due date a term gives from its start and parameters (``norms``, ``legal``: the
+    calendars, when the caller has read them already)."""
     if term == SERVICE_NORM_TERM:
         days = int(params["working_days"])
-        due = norm_calendar().add_working_days(start_date, days)
+        due = (norms or norm_calendar()).add_working_days(start_date, days)
         return Computed(due, f"service norm: {days} working days", [])
-    cal = legal_calendar()  # one read of the decree days for the term and its check
+    cal = legal or legal_calendar()  # one read of the decree days for term and check
     try:
         result = term_compute(term, start_date, cal, **params)
     except ValueError as error:
@@ -190,13 +198,19 @@ def deadline_compute(*, term: str, start_date: datetime.date, params: dict[str, 
     return Computed(result.end_date, result.legal_basis, steps)
 
 
-def _event(case: Case, kind: str, by: User | None, deadline: Deadline, **data: Any) -> None:
-    CaseEvent.objects.create(
+def _event_new(
+    case: Case, kind: str, by: User | None, deadline: Deadline, **data: Any
+) -> CaseEvent:
+    return CaseEvent(
         case=case,
         kind=kind,
         actor=by,
         data={"deadline": deadline.kind, **{k: as_json_value(v) for k, v in data.items()}},
     )
+
+
+def _event(case: Case, kind: str, by: User | None, deadline: Deadline, **data: Any) -> None:
+    _event_new(case, kind, by, deadline, **data).save()
 
 
 def cases_due_refresh(case_ids: Iterable[int]) -> None:
@@ -439,52 +453,96 @@ def deadline_cancel(*, deadline: Deadline, by: User | None, reason: str) -> Dead
     )  # fmt: skip
 
 
-def deadlines_for_new_case(*, case: Case, by: User | None) -> list[Deadline]:
-    """The terms that start when a case is received: the service norms and the legal term.
+def deadlines_for_new_case(
+    *, case: Case, decision_date: datetime.date | None = None
+) -> list[Deadline]:
+    """The terms that start when a case is received, computed but not saved: the service
+    norms and the legal term. The filing sets the case's queue position from them
+    (``queue_due_date_of``) before it inserts the case, then ``deadlines_record`` writes
+    them all at once.
 
-    Complaint: handling term (9:11) from receipt. Objection: decision term (7:10) from
-    the day after the objection period (6:7) of the decision objected to ended.
+    Complaint: handling term (9:11) from receipt. Objection (``decision_date``: of the
+    decision objected to): decision term (7:10) from the day after the objection period
+    (6:7) ended.
     """
     received = timezone.localtime(case.received_at).date()
     norms = settings.SERVICE_NORMS[str(case.kind)]
-    started = [
-        deadline_start(
-            case=case,
-            kind=kind,
-            term=SERVICE_NORM_TERM,
-            start_date=received,
-            params={"working_days": norms[kind]},
-            is_norm=True,
-            by=by,
-        )
+    calendar, legal = norm_calendar(), legal_calendar()
+    starts: list[tuple[DeadlineKind, str, datetime.date, dict[str, Any], bool]] = [
+        (kind, SERVICE_NORM_TERM, received, {"working_days": norms[kind]}, True)
         for kind in (DeadlineKind.RECEIPT_CONFIRMATION, DeadlineKind.FIRST_CONTACT)
     ]
     if case.kind == CaseKind.COMPLAINT:
-        started.append(
-            deadline_start(
-                case=case,
-                kind=DeadlineKind.COMPLAINT_HANDLING,
-                term="complaint-handling",
-                start_date=received,
-                by=by,
-            )
-        )
+        starts.append((DeadlineKind.COMPLAINT_HANDLING, "complaint-handling", received, {}, False))
     else:
-        started.append(
-            deadline_start(
-                case=case,
-                kind=DeadlineKind.OBJECTION_DECISION,
-                term="objection-decision",
-                start_date=objection_decision_counted_from(case),
-                by=by,
+        if decision_date is None:
+            raise ValueError("An objection's terms need the date of the decision objected to.")
+        counted_from = decision_counted_from(decision_date, received, legal)
+        starts.append(
+            (DeadlineKind.OBJECTION_DECISION, "objection-decision", counted_from, {}, False)
+        )
+    deadlines = []
+    for kind, term, start_date, params, is_norm in starts:
+        computed = deadline_compute(
+            term=term, start_date=start_date, params=params, norms=calendar, legal=legal
+        )
+        deadlines.append(
+            Deadline(
+                kind=kind,
+                is_norm=is_norm,
+                term=term,
+                params=params,
+                start_date=start_date,
+                due_date=computed.due_date,
+                legal_basis=computed.legal_basis,
             )
         )
-    return started
+    return deadlines
 
 
-def objection_decision_counted_from(case: Case) -> datetime.date:
-    """The day an objection's decision term is counted from (Awb 7:10(1)), as the
-    configured interpretation reads it (see ``decision_term_counted_from``)."""
-    period = term_compute("objection-period", case.objection.decision_date)
-    received = timezone.localtime(case.received_at).date()
+def queue_due_date_of(deadlines: Iterable[Deadline]) -> datetime.date:
+    """A case's queue position: its soonest running term (as ``cases_due_refresh``)."""
+    running = [d.due_date for d in deadlines if d.state == DeadlineState.RUNNING]
+    return min(running, default=NO_DUE_DATE)
+
+
+def deadlines_record(
+    *, case: Case, deadlines: list[Deadline], by: User | None, events: Sequence[CaseEvent] = ()
+) -> list[Deadline]:
+    """Write a new case's terms, their history and their timeline entries - one INSERT
+    each, with ``events`` (the filing's own) in the same INSERT as the terms' entries. The
+    case is new: no term runs on it yet, so there is nothing to check or to conflict with.
+    """
+    for deadline in deadlines:
+        deadline.case = case
+    Deadline.objects.bulk_create(deadlines)
+    DeadlineChange.objects.bulk_create(
+        DeadlineChange(
+            deadline=deadline,
+            kind=DeadlineChangeKind.STARTED,
+            by=by,
+            due_after=deadline.due_date,
+            params=deadline.params,
+        )
+        for deadline in deadlines
+    )
+    CaseEvent.objects.bulk_create(
+        [
+            *events,
+            *(
+                _event_new(case, EventKind.DEADLINE_STARTED, by, d, due_date=d.due_date)
+                for d in deadlines
+            ),
+        ]
+    )
+    return deadlines
+
+
+def decision_counted_from(
+    decision_date: datetime.date, received: datetime.date, cal: LegalCalendar | None = None
+) -> datetime.date:
+    """The day an objection's decision term is counted from (Awb 7:10(1)), for a decision
+    of ``decision_date`` objected to on ``received``, as the configured interpretation
+    reads it (see ``decision_term_counted_from``)."""
+    period = term_compute("objection-period", decision_date, cal)
     return decision_term_counted_from(period, received, interpretation())[0]

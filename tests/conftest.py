@@ -36,6 +36,21 @@ def roles_create() -> None:
     roles_sync(apps)
 
 
+def reference_sequences_drop() -> None:
+    """Committed filings leave their year's reference sequence behind (a flush does not
+    reset sequences): a transactional test that counts references starts without them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_reference_%%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # A reused test database may have been flushed by a transactional test last run.

@@ -5,13 +5,15 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
-from cases.models import Case, CaseEvent
+from cases import services
+from cases.models import Case, CaseEvent, CaseKind
 from tests.cases.test_filing_api import complaint_body, objection_body
-from tests.conftest import roles_create
+from tests.conftest import reference_sequences_drop, roles_create
 from tests.factories import CaseFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,8 +21,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
-    """Transactional tests start from a flushed database: recreate the roles."""
+    """Transactional tests start from a flushed database: recreate the roles, and count
+    references from 1."""
     roles_create()
+    reference_sequences_drop()
 
 
 def run_at_once(calls):
@@ -62,7 +66,9 @@ def test_two_handlers_claim_at_once_one_wins_one_gets_409():
     assert CaseEvent.objects.filter(case=case, kind="claimed").count() == 5
 
 
-def test_concurrent_filing_gives_unique_gap_free_references():
+def test_concurrent_filing_gives_unique_references_in_order():
+    """Numbers come from a sequence per kind and year (README "References"): unique and
+    in order; with no filing failing, without gaps too."""
     filers = 8
 
     def file(index):
@@ -85,6 +91,48 @@ def test_concurrent_filing_gives_unique_gap_free_references():
             if r.startswith(prefix)
         )
         assert numbers == list(range(1, filers // 2 + 1))
+
+
+def test_a_filing_does_not_wait_for_another_to_commit():
+    """The reference counter's lock is gone: a filing whose transaction stays open (its
+    number taken, its response still being built) does not hold up the next one. (Only
+    the year's first filing, which creates the sequence, is waited for: filed first.)"""
+    assert (
+        APIClient().post("/api/v1/complaints", complaint_body(), format="json").status_code == 201
+    )
+    taken = threading.Event()
+    release = threading.Event()
+
+    def slow_filing():
+        try:
+            with transaction.atomic():
+                year = timezone.localdate().year
+                number = services.reference_allocate(kind=CaseKind.COMPLAINT, year=year)
+                taken.set()
+                release.wait(timeout=30)
+            return number
+        finally:
+            connection.close()
+
+    def quick_filing():
+        try:
+            assert taken.wait(timeout=30)
+            response = APIClient().post("/api/v1/complaints", complaint_body(), format="json")
+            return response.status_code, response.json()["reference"]
+        finally:
+            release.set()
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = pool.submit(slow_filing)
+        quick = pool.submit(quick_filing)
+        # With a lock held to the end of the slow transaction, this would time out.
+        status, reference = quick.result(timeout=20)
+        first = slow.result(timeout=40)
+
+    year = timezone.localdate().year
+    assert status == 201
+    assert (first, reference) == (f"KL-{year}-000002", f"KL-{year}-000003")
 
 
 def test_concurrent_retries_with_one_idempotency_key_file_one_case():

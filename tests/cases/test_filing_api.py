@@ -457,3 +457,41 @@ def test_complaints_have_no_interested_parties(anon):
     response = anon.post("/api/v1/complaints", body)
     assert response.status_code == 400
     assert response.json()["invalidParams"][0]["name"] == "parties"
+
+
+class TestFilingCost:
+    """A filing writes each table once (the case row complete, terms, their history and
+    the timeline in one INSERT each) and takes no lock beyond its statements (README
+    "References")."""
+
+    @pytest.mark.parametrize(
+        ("path", "body"),
+        [("/api/v1/complaints", complaint_body), ("/api/v1/objections", objection_body)],
+    )
+    def test_a_form_filing_takes_eleven_statements(
+        self, anon, path, body, django_assert_max_num_queries
+    ):
+        assert anon.post(path, body()).status_code == 201  # the year's sequence exists
+        # savepoint, next number, 2 calendars, case, parties, details, terms, their
+        # history, timeline, release
+        with django_assert_max_num_queries(11):
+            assert anon.post(path, body()).status_code == 201
+
+    def test_the_first_filing_of_a_year_goes_on_from_an_older_counter(self, anon, time_machine):
+        """An installation that numbered with the counter table keeps its numbers."""
+        from cases.models import ReferenceCounter
+
+        time_machine.move_to(datetime.datetime(2031, 3, 4, 10, 0, tzinfo=datetime.UTC))
+        ReferenceCounter.objects.create(prefix="KL", year=2031, last_number=41)
+        first = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+        second = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+        assert (first, second) == ("KL-2031-000042", "KL-2031-000043")
+
+    def test_the_queue_position_is_the_soonest_term(self, anon):
+        reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+        case = Case.objects.get(reference=reference)
+        assert case.queue_due_date == min(case.deadlines.values_list("due_date", flat=True))
+        assert case.search_document.startswith(reference)
+        assert "Fatima el Amrani" in case.search_document
+        kinds = list(case.events.order_by("id").values_list("kind", flat=True))
+        assert kinds == ["filed", "deadline_started", "deadline_started", "deadline_started"]
