@@ -3,6 +3,7 @@
 #   runtime: WeasyPrint (Pango, HarfBuzz subsetting, fonts); building psycopg2 (libpq, gcc)
 #   gettext: compiling the Dutch/English admin translations
 #   poppler-utils: pdftoppm, PNG pictures of letters kept as test artefacts
+#   wrk: the HTTP load of `make bench` (bench/web.py) and its tiny run in `make test`
 # Usage: scripts/system-deps.sh   (root, or sudo available)
 set -euo pipefail
 
@@ -12,6 +13,7 @@ PACKAGES=(
   libpq-dev gcc python3-dev
   gettext
   poppler-utils
+  wrk
 )
 
 missing=()
