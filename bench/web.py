@@ -166,7 +166,9 @@ def _wrk(url: str, script: Path, seconds: int, connections: int) -> dict:
          "-s", str(script), url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    if len(percentiles) != 3:
+        raise SystemExit(f"wrk printed no latency distribution:\n{out}")
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)$", out, re.MULTILINE)
     return {

@@ -46,6 +46,7 @@ from cases.models import (
     DecreeDay,
     EventKind,
 )
+from cases.selectors import related_cached
 
 logger = logging.getLogger(__name__)
 
@@ -516,7 +517,7 @@ def deadlines_record(
     for deadline in deadlines:
         deadline.case = case
     Deadline.objects.bulk_create(deadlines)
-    DeadlineChange.objects.bulk_create(
+    changes = DeadlineChange.objects.bulk_create(
         DeadlineChange(
             deadline=deadline,
             kind=DeadlineChangeKind.STARTED,
@@ -526,6 +527,8 @@ def deadlines_record(
         )
         for deadline in deadlines
     )
+    for deadline, change in zip(deadlines, changes, strict=True):
+        related_cached(deadline, "changes", [change])
     CaseEvent.objects.bulk_create(
         [
             *events,

@@ -1,12 +1,13 @@
 """Read queries: which cases a user may see, the work queue, one case."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Model, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from backend.accounts.models import Team, User
@@ -144,8 +145,27 @@ def case_detail(*, user: User, reference: str) -> Case:
     )
 
 
+def related_cached(instance: Model, name: str, rows: Iterable[Model]) -> None:
+    """Leave ``instance.<name>.all()`` as ``prefetch_related`` leaves it, from rows already
+    in memory: a case just filed answers with its page without reading back what it
+    wrote."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.field.remote_field.cache_name] = queryset
+
+
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("occurred_at", "id")
 
 
-__all__ = ["NO_DUE_DATE", "QueueFilters", "case_detail", "case_events", "case_queue"]
+__all__ = [
+    "NO_DUE_DATE",
+    "QueueFilters",
+    "case_detail",
+    "case_events",
+    "case_queue",
+    "related_cached",
+]

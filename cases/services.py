@@ -44,6 +44,7 @@ from cases.models import (
     ReferenceCounter,
     Satisfaction,
 )
+from cases.selectors import related_cached
 from cases.workflows.service import case_write_check
 
 
@@ -248,7 +249,12 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         data={"channel": case.channel, "received_at": as_json_value(received_at)},
     )
     deadlines_record(case=case, deadlines=deadlines, by=case.registered_by, events=[filed])
-    _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
+    stored = _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
+    # What the case's page shows is in memory: staff get it without a read back.
+    related_cached(case, "parties", parties)
+    related_cached(case, "attachments", stored)
+    related_cached(case, "contact_moments", [])
+    related_cached(case, "deadlines", sorted(deadlines, key=lambda d: (d.due_date, d.pk)))
     return case
 
 
@@ -290,7 +296,7 @@ def _default_team(kind: CaseKind) -> Team | None:
 
 def _attachments_store(
     *, case: Case, attachments: Sequence[NewAttachment], by: User | None
-) -> None:
+) -> list[Attachment]:
     """Write files last; if one fails, remove those already written (the rows roll back)."""
     stored: list[Attachment] = []
     try:
@@ -310,6 +316,7 @@ def _attachments_store(
         for attachment in stored:
             attachment.file.delete(save=False)
         raise
+    return stored
 
 
 def _can_handle(user: User, case: Case) -> bool:
