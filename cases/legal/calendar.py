@@ -13,6 +13,7 @@ Pure Python: no Django, so the rules can be tested and reused without a database
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -95,7 +96,14 @@ def atw_holidays(year: int, language: str = "nl") -> dict[datetime.date, Holiday
 
     Taken from ``holidays.NL`` and corrected where the Atw differs: 5 May every year, Good
     Friday always (art. 3(2)), and nothing the Atw does not list (Easter Sunday, Whit Sunday).
+    A year's holidays never change: worked out once per process (the library takes
+    milliseconds a year, and every calendar of every request asks).
     """
+    return dict(_atw_holidays(year, language))
+
+
+@functools.lru_cache(maxsize=256)
+def _atw_holidays(year: int, language: str) -> dict[datetime.date, Holiday]:
     found: dict[datetime.date, list[tuple[str, str, str]]] = {}
     for day, entries in _library_names(year, language).items():
         for key, name in entries:

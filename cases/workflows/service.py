@@ -9,6 +9,7 @@ at once runs once and the other gets 409 - and writes the timeline entry and the
 effects in the same transaction.
 """
 
+import copy
 import inspect
 from typing import Any
 
@@ -37,8 +38,21 @@ def step_names(kind: str) -> list[str]:
 
 
 def as_workflow(case: Case) -> Case:
-    """The case as its kind's proxy, with the kind's own data and contact moments loaded."""
+    """The case as its kind's proxy, with the kind's own data and contact moments loaded.
+
+    A case read for its page (``selectors.case_detail``) or just filed holds all that
+    already: it is used as it is, not read again. Otherwise the case is read fresh.
+    """
     workflow = workflow_of(case.kind)
+    prefetched = getattr(case, "_prefetched_objects_cache", {})
+    if (
+        "contact_moments" in prefetched
+        and "deadlines" in prefetched
+        and case._state.fields_cache.get(workflow.details) is not None
+    ):
+        proxied = copy.copy(case)
+        proxied.__class__ = workflow.proxy  # a proxy shares the model's fields and state
+        return proxied
     return (
         workflow.proxy.objects.select_related(workflow.details)
         .prefetch_related("contact_moments", "deadlines")

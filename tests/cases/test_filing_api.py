@@ -509,7 +509,19 @@ class TestFilingCost:
         as a GET right after); only the timeline and the steps are read."""
         handler = client_for(users[Role.CASE_HANDLER])
         assert handler.post(path, body()).status_code == 201
-        with django_assert_max_num_queries(21):
+        with django_assert_max_num_queries(19):
             filed = handler.post(path, body())
         assert filed.status_code == 201
         assert filed.json() == handler.get(filed["Location"]).json()
+
+    def test_the_case_page_reads_the_case_once(
+        self, client_for, users, django_assert_max_num_queries
+    ):
+        """Its steps are worked out from the case as read for the page, not a second read
+        (savepoint, case, parties, attachments, contact moments, terms, their history,
+        2 calendars, timeline, release)."""
+        handler = client_for(users[Role.CASE_HANDLER])
+        location = handler.post("/api/v1/complaints", complaint_body())["Location"]
+        with django_assert_max_num_queries(11):
+            page = handler.get(location)
+        assert page.json()["availableTransitions"]
