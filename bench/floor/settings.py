@@ -20,8 +20,10 @@ DATABASES = {
         "USER": "postgres",
         "HOST": "127.0.0.1",
         "PORT": "5432",
-        # As the service: each request in one transaction.
+        # As the service: each request in one transaction, connections kept for a minute.
         "ATOMIC_REQUESTS": True,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
