@@ -59,11 +59,60 @@ def non_camel_keys(data: Any, path: str = "") -> list[str]:
     return found
 
 
+# No request of this API nests deeper than a filing's parties (4 levels); 32 leaves room
+# and keeps every walk over a body far from Python's recursion limit.
+MAX_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shape_problems(data: Any) -> list[dict[str, str]]:
+    """What makes a parsed body unusable, before anything walks it recursively: nesting
+    deeper than ``MAX_DEPTH``, and text with a lone surrogate (JSON lets ``\\ud800``
+    through; it is no character, and no database or renderer can store it)."""
+    problems: list[dict[str, str]] = []
+    pending: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while pending:
+        value, path, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return [_too_deep(path or "(body)")]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                here = f"{path}.{key}" if path else str(key)
+                if _SURROGATE.search(key):
+                    here = f"{path}.(key)" if path else "(key)"
+                    problems.append(_not_text(here))
+                pending.append((item, here, depth + 1))
+        elif isinstance(value, list):
+            pending.extend(
+                (item, f"{path}.{index}" if path else str(index), depth + 1)
+                for index, item in enumerate(value)
+            )
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            problems.append(_not_text(path or "(body)"))
+    return problems
+
+
+def _too_deep(name: str) -> dict[str, str]:
+    reason = gettext("The body nests deeper than %(depth)s levels.") % {"depth": MAX_DEPTH}
+    return {"name": name, "code": "too_deep", "reason": reason}
+
+
+def _not_text(name: str) -> dict[str, str]:
+    reason = gettext("Contains a code that is not a character (a lone surrogate).")
+    return {"name": name, "code": "invalid_text", "reason": reason}
+
+
 class CamelCaseJSONParser(JSONParser):
     """Parses a JSON body and converts its keys to snake_case."""
 
     def parse(self, stream, media_type=None, parser_context=None):  # noqa: ANN001, ANN201
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:  # nested beyond what the JSON decoder itself can follow
+            raise InvalidParams([_too_deep("(body)")]) from None
+        problems = shape_problems(data)
+        if problems:
+            raise InvalidParams(problems)
         wrong = non_camel_keys(data)
         if wrong:
             # Accepting snake_case silently would let two spellings of one field collide.

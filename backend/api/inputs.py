@@ -90,3 +90,24 @@ class BoundedListSchema(OpenApiSerializerFieldExtension):
         if field.max_length is not None:
             schema["maxItems"] = field.max_length
         return schema
+
+
+# Dates an API caller can mean: from the Awb's entry into force (1 January 1994) to the
+# end of this century. Beyond, term arithmetic would overflow (9999-12-31 plus six weeks)
+# and nothing real is meant.
+EARLIEST_DATE = datetime.date(1994, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+class PlausibleDateField(serializers.DateField):
+    """A date between ``EARLIEST_DATE`` and ``LATEST_DATE`` (400 naming the field)."""
+
+    default_error_messages = {
+        "implausible": _("Give a date between %(earliest)s and %(latest)s."),
+    }
+
+    def to_internal_value(self, value: Any) -> datetime.date:
+        date = super().to_internal_value(value)
+        if not EARLIEST_DATE <= date <= LATEST_DATE:
+            self.fail("implausible", earliest=EARLIEST_DATE, latest=LATEST_DATE)
+        return date

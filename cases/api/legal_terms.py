@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.inputs import StrictQuery
+from backend.api.inputs import PlausibleDateField, StrictQuery
 from backend.api.problems import InvalidParams, problem_responses
 from cases.deadlines import short_term_calendar, term_compute
 from cases.legal import penalty
@@ -39,7 +39,7 @@ def _valid(query: type[StrictQuery], request: Request) -> dict[str, Any]:
 
 
 class TermQuery(StrictQuery):
-    startDate = serializers.DateField(  # noqa: N815
+    startDate = PlausibleDateField(  # noqa: N815
         help_text=(
             "objection-period: the day the decision was made known; objection-decision: the "
             "day the objection period ended; complaint-handling: the day of receipt."
@@ -54,6 +54,8 @@ class TermQuery(StrictQuery):
     extensionWeeks = serializers.IntegerField(  # noqa: N815
         required=False,
         min_value=0,
+        # A postponement is weeks, agreed in writing; two years is beyond any real case.
+        max_value=104,
         help_text="Postponement (9:11(2), 7:10(3)) in weeks; default 0. Only for "
         "objection-decision and complaint-handling.",
     )
@@ -148,10 +150,21 @@ class LegalTermView(APIView):
 
 
 class PenaltyQuery(StrictQuery):
-    termExpired = serializers.DateField(required=False)  # noqa: N815
-    noticeOfDefaultReceived = serializers.DateField(required=False)  # noqa: N815
-    decisionSent = serializers.DateField(required=False)  # noqa: N815
-    days = serializers.IntegerField(required=False, min_value=0)
+    termExpired = PlausibleDateField(required=False)  # noqa: N815
+    noticeOfDefaultReceived = PlausibleDateField(required=False)  # noqa: N815
+    decisionSent = PlausibleDateField(required=False)  # noqa: N815
+    # A penalty runs at most 42 days (Awb 4:17(2)); more give the same amount, up to
+    # what a caller could mean (a late decision's days since 1994).
+    days = serializers.IntegerField(required=False, min_value=0, max_value=40_000)
+
+    def validate_noticeOfDefaultReceived(self, value: datetime.date) -> datetime.date:  # noqa: N802
+        first = min(band.valid_from for band in penalty.BANDS)
+        if value < first:
+            raise serializers.ValidationError(
+                gettext("Penalty payments apply to notices received from %(date)s (Awb 4:17).")
+                % {"date": first.isoformat()}
+            )
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "days" in attrs:

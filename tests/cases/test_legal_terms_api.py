@@ -72,6 +72,23 @@ def test_objection_decision_term(anon):
         ("/legal-terms/penalty-payment?termExpired=2025-01-01", "noticeOfDefaultReceived"),
         ("/legal-terms/penalty-payment?days=-3", "days"),
         ("/legal-terms/penalty-payment?days=3&termExpired=2025-01-01", "days"),
+        # Plausible ranges: no overflow, no dates before the law or the penalty tables.
+        ("/legal-terms/objection-decision?startDate=9999-12-31", "startDate"),
+        ("/legal-terms/objection-period?startDate=0001-01-01", "startDate"),
+        ("/legal-terms/complaint-handling?startDate=2101-01-01", "startDate"),
+        ("/legal-terms/penalty-payment?days=1000000000000000000", "days"),
+        (
+            "/legal-terms/penalty-payment?termExpired=2008-01-01&noticeOfDefaultReceived=2008-03-01",
+            "noticeOfDefaultReceived",
+        ),
+        (
+            "/legal-terms/penalty-payment?termExpired=2025-01-01&noticeOfDefaultReceived=9999-12-31",
+            "noticeOfDefaultReceived",
+        ),
+        (
+            "/legal-terms/objection-decision?startDate=2025-01-01&extensionWeeks=105",
+            "extensionWeeks",
+        ),
     ],
 )
 def test_invalid_input_is_a_400_problem_naming_the_parameter(anon, query, name):
