@@ -466,6 +466,8 @@ def case_rate(*, case: Case, rating: int, comment: str, by: User) -> Satisfactio
     if case.registered_by_id != by.pk and not by.has_perm("cases.log_contact"):
         raise PermissionDenied(gettext("Only the complainant or their handler records the rating."))
     case_write_check(case=case, by=by)
+    # Two ratings at the same moment: the second waits here, then finds the first.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.closed_at is None:
         raise DomainConflict(gettext("A case can be rated once it is closed."))
     if Satisfaction.objects.filter(case=case).exists():

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
 from cases import services
-from cases.models import Case, CaseEvent, CaseKind
+from cases.models import Case, CaseEvent, CaseKind, Satisfaction
 from tests.cases.test_filing_api import complaint_body, objection_body
 from tests.conftest import reference_sequences_drop, roles_create
 from tests.factories import CaseFactory, TeamFactory, UserFactory
@@ -147,3 +147,26 @@ def test_concurrent_retries_with_one_idempotency_key_file_one_case():
     assert {status for status, _ in results} == {201}
     assert len({reference for _, reference in results}) == 1
     assert Case.objects.count() == 1
+
+
+def test_two_ratings_at_once_one_is_recorded_the_other_409():
+    """The complainant on the web and a handler on the phone, the same moment."""
+    team = TeamFactory()
+    resident = UserFactory(role=Role.RESIDENT)
+    handler = UserFactory(role=Role.CASE_HANDLER, teams=[team])
+    case = CaseFactory(team=team, registered_by=resident, closed_at=timezone.now())
+
+    def rate(user, rating):
+        def call():
+            client = APIClient()
+            client.force_authenticate(user)
+            url = f"/api/v1/cases/{case.reference}/satisfaction"
+            return client.post(url, {"rating": rating}, format="json").status_code
+
+        return call
+
+    for _ in range(3):  # repeat: a lucky interleaving must not hide a race
+        Satisfaction.objects.filter(case=case).delete()
+        statuses = run_at_once([rate(resident, 4), rate(handler, 2)])
+        assert sorted(statuses) == [201, 409]
+    assert CaseEvent.objects.filter(case=case, kind="satisfaction").count() == 3
