@@ -225,6 +225,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Publishing (a request enqueuing work, beat) tries the broker once, within a second:
+# kombu would otherwise retry for ~6 s while a web worker waits. What is not enqueued is
+# in the database (outbox, notification rows) and a periodic run picks it up. The
+# worker's own connection keeps retrying (broker_connection_retry).
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
 # The worker logs through LOGGING above (JSON, request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"

@@ -1,6 +1,7 @@
 """Enqueueing Celery work after commit without ever failing the request."""
 
 import logging
+import time
 
 from celery import Task
 from django.db import transaction
@@ -8,17 +9,30 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
+# After a failed publish the broker is not tried again for this long (per process): a
+# request then costs nothing extra while the broker is down, not a connect timeout each.
+BROKER_DOWN_PAUSE_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
 def enqueue_after_commit(task: Task) -> None:
     """Start ``task`` once the transaction commits; if the broker is down, log and go on.
 
     The work is recorded in the database (outbox, notification rows) and a beat task
-    picks up what was not started, so a request never fails because the broker is down.
+    picks up what was not started, so a request never fails because the broker is down,
+    nor waits for it: one try within a second (settings: no publish retries), then no
+    try at all for ``BROKER_DOWN_PAUSE_SECONDS``.
     """
 
     def start() -> None:
+        global _broker_down_until
+        if time.monotonic() < _broker_down_until:
+            logger.info("Broker down: %s left to the periodic run", task.name)
+            return
         try:
             task.apply_async(retry=False)
         except Exception:  # noqa: BLE001 - the broker being down must not fail the caller
+            _broker_down_until = time.monotonic() + BROKER_DOWN_PAUSE_SECONDS
             logger.warning("Could not enqueue %s; the periodic run will pick it up", task.name)
 
     transaction.on_commit(start)
