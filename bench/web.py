@@ -9,9 +9,10 @@ is one model, a create view and a cursor-paginated list without authentication
 (bench/floor). Every figure is a ratio to the floor's create in the same round, so a
 noisy, shared machine moves both.
 
-Scenarios: a resident's form filing (anonymous, the receipt as response), a handler's
-filing (token, the whole case as response). ``--tiny`` is the smoke run ``make test``
-does: one short round, nothing written to bench/results.
+Scenarios: a resident's form filing (anonymous, the receipt as response) and a handler's
+filing (token, the whole case as response), each a ratio to the floor's create; a
+handler's queue page of 50 rows, a ratio to the floor's list of 50. ``--tiny`` is the
+smoke run ``make test`` does: one short round, nothing written to bench/results.
 """
 
 import argparse
@@ -147,8 +148,11 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def _script(directory: Path, name: str, body: dict, headers: dict[str, str]) -> Path:
-    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(json.dumps(body))}"]
+def _script(directory: Path, name: str, body: dict | None, headers: dict[str, str]) -> Path:
+    """A wrk script: a POST of ``body``, or a GET when there is none."""
+    lines = ['wrk.method = "GET"']
+    if body is not None:
+        lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(json.dumps(body))}"]
     lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
     path = directory / f"{name}.lua"
     path.write_text("\n".join(lines) + "\n")
@@ -198,20 +202,35 @@ def main() -> None:
         token = _prepare(var_dir, service_port, floor_port)
         scripts = Path(var_dir)
         json_headers = {"Content-Type": "application/json"}
+        handler = {**json_headers, "Authorization": f"Token {token}"}
+        service = f"http://127.0.0.1:{service_port}/api/v1"
+        # name: (url, script, the floor scenario it is a ratio to). The lists run after
+        # the filings, so there are thousands of rows to page through on both sides.
         scenarios = {
             "floor: create": (
                 f"http://127.0.0.1:{floor_port}/items",
                 _script(scripts, "floor", FLOOR_ITEM, json_headers),
+                "floor: create",
             ),
             "filing, resident's form": (
-                f"http://127.0.0.1:{service_port}/api/v1/complaints",
+                f"{service}/complaints",
                 _script(scripts, "resident", FILING, json_headers),
+                "floor: create",
             ),
             "filing, handler": (
-                f"http://127.0.0.1:{service_port}/api/v1/complaints",
-                _script(
-                    scripts, "handler", FILING, {**json_headers, "Authorization": f"Token {token}"}
-                ),
+                f"{service}/complaints",
+                _script(scripts, "handler", FILING, handler),
+                "floor: create",
+            ),
+            "floor: list, 50 rows": (
+                f"http://127.0.0.1:{floor_port}/items",
+                _script(scripts, "floor-list", None, {}),
+                "floor: list, 50 rows",
+            ),
+            "queue page, handler, 50 rows": (
+                f"{service}/cases?status=received&pageSize=50",
+                _script(scripts, "queue", None, handler),
+                "floor: list, 50 rows",
             ),
         }
         servers = [
@@ -221,11 +240,11 @@ def main() -> None:
         try:
             _wait(f"http://127.0.0.1:{service_port}/api/v1/health", servers[0])
             _wait(f"http://127.0.0.1:{floor_port}/items", servers[1])
-            for url, script in scenarios.values():  # warm up: imports, connections, caches
+            for url, script, _ in scenarios.values():  # warm up: imports, connections
                 _wrk(url, script, 1, args.connections)
             runs: dict[str, list[dict]] = {name: [] for name in scenarios}
             for _ in range(args.rounds):
-                for name, (url, script) in scenarios.items():
+                for name, (url, script, _) in scenarios.items():
                     runs[name].append(_wrk(url, script, args.seconds, args.connections))
         finally:
             for server in servers:
@@ -234,10 +253,10 @@ def main() -> None:
                 server.wait(timeout=30)
             _broker_purge()
 
-    floor = statistics.median(run["rps"] for run in runs["floor: create"])
     rows = []
     for name, measured in runs.items():
         rps = statistics.median(run["rps"] for run in measured)
+        floor = statistics.median(run["rps"] for run in runs[scenarios[name][2]])
         rows.append(
             {
                 "scenario": name,
@@ -265,7 +284,7 @@ def main() -> None:
 def _table(rows: list[dict], args: argparse.Namespace) -> str:
     lines = [
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, median of {args.rounds} round(s); "
-        "gunicorn 2 sync workers each; the floor is bench/floor's create.",
+        "gunicorn 2 sync workers each; each ratio is to the floor scenario of its kind.",
         "",
         "| scenario | req/s | p50 ms | p99 ms | ratio to floor |",
         "|---|---|---|---|---|",
