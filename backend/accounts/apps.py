@@ -1,7 +1,8 @@
-from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.permission_cache import permissions_changed
 from backend.accounts.roles import grants_register, platform_grants, roles_sync_after_migrate
 from backend.accounts.signals import roles_changed_log
 
@@ -14,8 +15,22 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         grants_register(platform_grants)
         post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="roles-sync")
+        user = self.get_model("User")
         m2m_changed.connect(
-            roles_changed_log,
-            sender=self.get_model("User").groups.through,
-            dispatch_uid="roles-changed-log",
+            roles_changed_log, sender=user.groups.through, dispatch_uid="roles-changed-log"
         )
+        # Cached permission sets (permission_cache) go stale on any of these.
+        group = apps.get_model("auth", "Group")
+        for through in (
+            user.groups.through,
+            user.user_permissions.through,
+            group.permissions.through,
+        ):
+            m2m_changed.connect(
+                permissions_changed, sender=through, dispatch_uid=f"permissions-{through.__name__}"
+            )
+        # Deleting a role or a permission removes its rows without an m2m signal.
+        for model in (group, apps.get_model("auth", "Permission")):
+            post_delete.connect(
+                permissions_changed, sender=model, dispatch_uid=f"permissions-{model.__name__}"
+            )

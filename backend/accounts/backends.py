@@ -14,11 +14,21 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from backend.accounts.permission_cache import permissions_cached
 from backend.accounts.roles import Role, role_permissions
 
 
 class RoleBackend(ModelBackend):
-    """ModelBackend without the superuser shortcut."""
+    """ModelBackend without the superuser shortcut, its answers cached per account."""
+
+    def get_all_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = permissions_cached(
+                user_obj, lambda: super(RoleBackend, self).get_all_permissions(user_obj)
+            )
+        return user_obj._perm_cache
 
     def _get_permissions(self, user_obj: Any, obj: object, from_name: str) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
