@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import functools
 import os
 import re
 from typing import Any
@@ -509,6 +510,38 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
         if filer is None or not self.context.get("care_note"):
             return None
         return filer.needs_extra_care
+
+    def to_representation(self, case: Case) -> dict[str, Any]:
+        """The row as the declared fields give it, built directly: a queue page is 50 of
+        these, and DRF's field-by-field walk was a quarter of the page's time. A test
+        holds it equal to the walk (``to_representation_declared``)."""
+        team, assignee = case.team, case.assignee
+        due = case.next_due_date
+        return {
+            "reference": case.reference,
+            "kind": case.kind,
+            "status": case.status,
+            "subject": self.get_subject(case),
+            "channel": case.channel,
+            "received_at": self._received_at.to_representation(case.received_at),
+            "next_due_date": due.isoformat() if due is not None else None,
+            "overdue": self.get_overdue(case),
+            "team": {"code": team.code, "name": team.name} if team is not None else None,
+            "assignee": (
+                {"username": assignee.username, "name": assignee.display_name}
+                if assignee is not None
+                else None
+            ),
+            "filer_name": self.get_filer_name(case),
+            "needs_extra_care": self.get_needs_extra_care(case),
+        }
+
+    def to_representation_declared(self, case: Case) -> dict[str, Any]:
+        return super().to_representation(case)
+
+    @functools.cached_property
+    def _received_at(self) -> serializers.Field:
+        return self.fields["received_at"]
 
 
 class ContactMomentOutSerializer(serializers.ModelSerializer):
