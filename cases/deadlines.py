@@ -251,24 +251,10 @@ def deadline_start(
         raise DomainConflict(
             gettext("A %(kind)s deadline is already running on this case.") % {"kind": kind}
         )
-    deadline = Deadline.objects.create(
-        case=case,
-        kind=kind,
-        is_norm=is_norm,
-        term=term,
-        params=params,
-        start_date=start_date,
-        due_date=computed.due_date,
-        legal_basis=computed.legal_basis,
-    )
-    DeadlineChange.objects.create(
-        deadline=deadline,
-        kind=DeadlineChangeKind.STARTED,
-        by=by,
-        reason=reason,
-        due_after=computed.due_date,
-        params=params,
-    )
+    deadline = _deadline_new(kind, term, start_date, params, is_norm, computed)
+    deadline.case = case
+    deadline.save()
+    _started(deadline, by, reason).save()
     _event(case, EventKind.DEADLINE_STARTED, by, deadline, due_date=computed.due_date)
     case_due_refresh(case)
     return deadline
@@ -487,18 +473,39 @@ def deadlines_for_new_case(
         computed = deadline_compute(
             term=term, start_date=start_date, params=params, norms=calendar, legal=legal
         )
-        deadlines.append(
-            Deadline(
-                kind=kind,
-                is_norm=is_norm,
-                term=term,
-                params=params,
-                start_date=start_date,
-                due_date=computed.due_date,
-                legal_basis=computed.legal_basis,
-            )
-        )
+        deadlines.append(_deadline_new(kind, term, start_date, params, is_norm, computed))
     return deadlines
+
+
+def _deadline_new(
+    kind: DeadlineKind,
+    term: str,
+    start_date: datetime.date,
+    params: dict[str, Any],
+    is_norm: bool,
+    computed: Computed,
+) -> Deadline:
+    return Deadline(
+        kind=kind,
+        is_norm=is_norm,
+        term=term,
+        params=params,
+        start_date=start_date,
+        due_date=computed.due_date,
+        legal_basis=computed.legal_basis,
+    )
+
+
+def _started(deadline: Deadline, by: User | None, reason: str = "") -> DeadlineChange:
+    """The history's first line of a term."""
+    return DeadlineChange(
+        deadline=deadline,
+        kind=DeadlineChangeKind.STARTED,
+        by=by,
+        reason=reason,
+        due_after=deadline.due_date,
+        params=deadline.params,
+    )
 
 
 def queue_due_date_of(deadlines: Iterable[Deadline]) -> datetime.date:
@@ -517,16 +524,7 @@ def deadlines_record(
     for deadline in deadlines:
         deadline.case = case
     Deadline.objects.bulk_create(deadlines)
-    changes = DeadlineChange.objects.bulk_create(
-        DeadlineChange(
-            deadline=deadline,
-            kind=DeadlineChangeKind.STARTED,
-            by=by,
-            due_after=deadline.due_date,
-            params=deadline.params,
-        )
-        for deadline in deadlines
-    )
+    changes = DeadlineChange.objects.bulk_create(_started(deadline, by) for deadline in deadlines)
     for deadline, change in zip(deadlines, changes, strict=True):
         related_cached(deadline, "changes", [change])
     CaseEvent.objects.bulk_create(
