@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
+from backend.outbox.models import OutboxMessage
 from cases import services
 from cases.models import Case, CaseEvent, CaseKind, Satisfaction
 from tests.cases.test_filing_api import complaint_body, objection_body
@@ -170,3 +171,31 @@ def test_two_ratings_at_once_one_is_recorded_the_other_409():
         statuses = run_at_once([rate(resident, 4), rate(handler, 2)])
         assert sorted(statuses) == [201, 409]
     assert CaseEvent.objects.filter(case=case, kind="satisfaction").count() == 3
+
+
+@pytest.mark.faults
+def test_fifty_identical_steps_at_once_one_is_taken_the_rest_409():
+    """A double-clicking handler times fifty: the step is taken once - one timeline
+    entry, one receipt letter requested - and every other request gets 409, none 5xx."""
+    team = TeamFactory()
+    handler = UserFactory(role=Role.CASE_HANDLER, teams=[team])
+    reference = (
+        APIClient().post("/api/v1/complaints", complaint_body(), format="json").json()["reference"]
+    )
+    Case.objects.filter(reference=reference).update(team=team)
+
+    def confirm():
+        client = APIClient()
+        client.force_authenticate(handler)
+        url = f"/api/v1/complaints/{reference}/steps/confirm-receipt"
+        return client.post(url, {}, format="json").status_code
+
+    statuses = run_at_once([confirm] * 50)
+
+    assert sorted(set(statuses)) == [200, 409], statuses
+    assert statuses.count(200) == 1
+    case = Case.objects.get(reference=reference)
+    assert case.status == "awaiting_contact"
+    steps = CaseEvent.objects.filter(case=case, kind="transition", data__step="confirm_receipt")
+    assert steps.count() == 1
+    assert OutboxMessage.objects.filter(case=case, topic="letter.requested").count() == 1
