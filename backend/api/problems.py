@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
@@ -96,13 +96,26 @@ def problem_body(
 RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
 
+# The server ended the session (admin_shutdown, crash_shutdown, cannot_connect_now) or
+# the connection failed (class 08): the open transaction died with it.
+LOST_CONNECTION_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
 def is_retryable_database_error(exc: BaseException) -> bool:
-    """A lock wait ran out or the database chose this transaction to give way: nothing
-    was saved, and the same request may succeed a moment later."""
+    """A lock wait ran out, the database chose this transaction to give way, or the
+    connection was lost (a failover, a restart): nothing was saved - an uncommitted
+    transaction does not outlive its connection - and the same request may succeed a
+    moment later."""
+    if isinstance(exc, InterfaceError):  # the connection was already closed under us
+        return True
     if not isinstance(exc, OperationalError):
         return False
-    cause = exc.__cause__
-    return getattr(cause, "pgcode", None) in RETRYABLE_SQLSTATES or "database is locked" in str(exc)
+    code = getattr(exc.__cause__, "pgcode", None) or ""
+    if code in RETRYABLE_SQLSTATES or code in LOST_CONNECTION_SQLSTATES or code.startswith("08"):
+        return True
+    if getattr(connection.connection, "closed", 0):  # lost without a code ("server closed")
+        return True
+    return "database is locked" in str(exc)
 
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response:
