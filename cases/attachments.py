@@ -26,14 +26,29 @@ def sniff_content_type(content: bytes) -> str | None:
     return None
 
 
+# A real office document unpacks to a few times its size (XML compresses well, images
+# not at all); a zip bomb to thousands of times. Neither limit is reached by a document
+# a resident sends, and the archive's own directory says how far it would unpack
+# before anything is read.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_UNPACK_RATIO = 200
+
+
 def _sniff_zip(content: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == _ODT.encode():
-                return _ODT
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_UNPACK_RATIO * len(content):
+                return None  # no document expands like this: refused, never unpacked
+            names = {member.filename for member in members}
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    # At most the length of the ODF type (the directory could lie).
+                    if member.read(len(_ODT) + 2).strip() == _ODT.encode():
+                        return _ODT
             if "word/document.xml" in names:
                 return _DOCX
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, ValueError):
         return None
     return None
