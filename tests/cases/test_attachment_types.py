@@ -64,3 +64,38 @@ def test_a_filing_with_a_zip_bomb_is_refused_and_stores_nothing(anon):
     assert response.status_code == 400
     assert response.json()["invalidParams"][0]["name"] == "attachments.0.content"
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("klacht.html", b"<html><script>fetch('/api/v1/cases')</script></html>"),
+        ("kaart.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'),
+    ],
+)
+def test_script_sent_as_text_is_only_ever_downloaded_as_text(
+    client_for, users, team, filename, content
+):
+    """HTML or SVG with script is text to the sniffer: kept, but a browser never runs it -
+    served as text/plain, as a download, without type sniffing, under the CSP."""
+    from backend.accounts.roles import Role
+
+    resident = client_for(users[Role.RESIDENT])
+    body = complaint_body(
+        attachments=[{"filename": filename, "content": base64.b64encode(content).decode()}]
+    )
+    reference = resident.post("/api/v1/complaints", body, format="json").json()["reference"]
+    Case.objects.filter(reference=reference).update(team=team)
+    case = Case.objects.get(reference=reference)
+    attachment = case.attachments.get()
+    assert attachment.content_type == "text/plain"
+
+    download = client_for(users[Role.CASE_HANDLER]).get(
+        f"/api/v1/cases/{reference}/attachments/{attachment.pk}"
+    )
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/plain")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in download["Content-Security-Policy"]
