@@ -61,7 +61,8 @@ FILING_RESPONSES = {
             resource_type_field_name=None,
         ),
         description=(
-            "Staff who work queues get the whole case (CaseDetail); anyone else - the "
+            "Staff who work queues get the whole case (CaseDetail) when they may see it; "
+            "anyone else - the "
             "public form, a resident, an integration client - a receipt to refer to it "
             "later (FilingReceipt). The Location header names the case."
         ),
@@ -130,7 +131,13 @@ class _FilingView(APIView):
         else:
             case = services.case_file(filing=filing, by=user)
         location = reverse("case-detail", kwargs={"reference": case.reference})
-        if user is not None and user.has_perm("cases.view_queue"):
+        # The case page for staff who may see the case (a handler filing for another
+        # team gets the receipt, as anyone else: the page would show what a GET refuses).
+        if (
+            user is not None
+            and user.has_perm("cases.view_queue")
+            and selectors.case_visible_to(user).filter(pk=case.pk).exists()
+        ):
             if replayed:  # the first request's case, as it is now
                 case = selectors.case_detail(user=user, reference=case.reference)
             body = s.CaseDetailSerializer(case, context=access.detail_context(user, case)).data

@@ -509,7 +509,7 @@ class TestFilingCost:
         as a GET right after); only the timeline and the steps are read."""
         handler = client_for(users[Role.CASE_HANDLER])
         assert handler.post(path, body()).status_code == 201
-        with django_assert_max_num_queries(19):
+        with django_assert_max_num_queries(20):  # 19, and whether the filer may see it
             filed = handler.post(path, body())
         assert filed.status_code == 201
         assert filed.json() == handler.get(filed["Location"]).json()
@@ -525,3 +525,16 @@ class TestFilingCost:
         with django_assert_max_num_queries(11):
             page = handler.get(location)
         assert page.json()["availableTransitions"]
+
+
+def test_staff_filing_for_a_team_they_cannot_see_get_the_receipt(client_for, users, other_team):
+    """The case page only for those who may see the case: it would show what a GET
+    of the same case refuses (404)."""
+    handler = client_for(users[Role.CASE_HANDLER])
+    body = complaint_body(
+        team=other_team.code, channel="phone", receivedAt="2025-04-01T10:00:00+02:00"
+    )
+    filed = handler.post("/api/v1/complaints", body)
+    assert filed.status_code == 201
+    assert set(filed.json()) == {"reference", "kind", "status", "subject", "receivedAt"}
+    assert handler.get(filed["Location"]).status_code == 404
