@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.roles import grants_register
@@ -11,7 +12,13 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # The workflows are models; they can be imported once the registry is ready.
-        from cases import checks, metrics, roles  # noqa: F401 - checks register on import
+        from cases import checks, deadlines, metrics, roles  # noqa: F401 - checks register
+        from cases.models import ClosingDay, DecreeDay
 
+        for signal in (post_save, post_delete):
+            signal.connect(deadlines.legal_calendar_kept.changed, sender=DecreeDay)
+            signal.connect(deadlines.closing_days_kept.changed, sender=ClosingDay)
+        for kept in (deadlines.legal_calendar_kept, deadlines.closing_days_kept):
+            post_migrate.connect(kept.reset)
         grants_register(roles.grants)
         register(metrics.collect)

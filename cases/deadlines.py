@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict, as_json_value
+from backend.versioned_cache import Versioned
 from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
 from cases.legal.terms import (
     TERMS,
@@ -71,9 +72,21 @@ def term_compute(
     return TERMS[term](start_date, cal or legal_calendar(), **params)
 
 
+# Read on every filing, step and case page, changed a few times a year: kept per process,
+# checked against a version each change bumps (backend/versioned_cache.py; the receivers
+# are connected in CasesConfig.ready()).
+legal_calendar_kept = Versioned(
+    "calendar:legal",
+    lambda: LegalCalendar(decree_days=dict(DecreeDay.objects.values_list("date", "name"))),
+)
+closing_days_kept = Versioned(
+    "calendar:closing-days", lambda: dict(ClosingDay.objects.values_list("date", "name"))
+)
+
+
 def legal_calendar() -> LegalCalendar:
     """The Atw calendar with the decree days staff maintain in the admin."""
-    return LegalCalendar(decree_days=dict(DecreeDay.objects.values_list("date", "name")))
+    return legal_calendar_kept.get()
 
 
 def short_term_calendar() -> LegalCalendar | None:
@@ -85,17 +98,14 @@ def short_term_calendar() -> LegalCalendar | None:
 
 def norm_calendar() -> ServiceNormCalendar:
     """The municipality's working days, for service norms."""
-    return ServiceNormCalendar(closing_days=dict(ClosingDay.objects.values_list("date", "name")))
+    return ServiceNormCalendar(closing_days=closing_days_kept.get())
 
 
 def municipal_calendar() -> ServiceNormCalendar:
     """The days the municipality can set a date on (a repair term's end, a hearing, a
     pay-by date): not a Saturday, Sunday, holiday or decree day (Atw), nor a day it is
     closed."""
-    return ServiceNormCalendar(
-        closing_days=dict(ClosingDay.objects.values_list("date", "name")),
-        national=legal_calendar(),
-    )
+    return ServiceNormCalendar(closing_days=closing_days_kept.get(), national=legal_calendar())
 
 
 def municipal_date(day: datetime.date) -> datetime.date:
