@@ -129,7 +129,7 @@ def case_detail(*, user: User, reference: str) -> Case:
     """One case with everything its page shows; raises Case.DoesNotExist if not visible."""
     return (
         case_visible_to(user)
-        .select_related("team", "assignee", "registered_by", "complaint__employee", "objection")
+        .select_related("team", "assignee", "complaint__employee", "objection")
         .prefetch_related(
             "parties",
             "attachments",
