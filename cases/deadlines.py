@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from backend.accounts.models import User
+from backend.db_rows import rows_insert
 from backend.domain import DomainConflict, as_json_value
 from backend.versioned_cache import Versioned
 from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
@@ -533,11 +534,12 @@ def deadlines_record(
     """
     for deadline in deadlines:
         deadline.case = case
-    Deadline.objects.bulk_create(deadlines)
-    changes = DeadlineChange.objects.bulk_create(_started(deadline, by) for deadline in deadlines)
+    rows_insert(deadlines)
+    changes = [_started(deadline, by) for deadline in deadlines]
+    rows_insert(changes)
     for deadline, change in zip(deadlines, changes, strict=True):
         related_cached(deadline, "changes", [change])
-    CaseEvent.objects.bulk_create(
+    rows_insert(
         [
             *events,
             *(

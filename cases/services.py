@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from backend.accounts.models import Team, User
 from backend.accounts.roles import Role
+from backend.db_rows import rows_insert
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
 from cases.deadlines import (
     deadline_meet,
@@ -236,7 +237,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     case.save()
     for party in parties:
         party.case = case
-    Party.objects.bulk_create(parties)
+    rows_insert(parties)
     if filing.kind == CaseKind.COMPLAINT:
         ComplaintDetails.objects.create(case=case, **complaint)
     else:
