@@ -28,3 +28,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="case-static-")  # exists (WhiteNoise checks), stays empty
+
+# No virus scanner for the suite at large: attachments are stored pending and served (the
+# embedded default without clamd). The scanning tests start their own clamd and turn this
+# on (tests/cases/test_attachment_antivirus.py).
+ATTACHMENT_SCAN_REQUIRED = False
+CLAMD_ADDRESS = ""

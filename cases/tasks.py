@@ -6,7 +6,7 @@ from celery import shared_task
 
 from backend.metrics import duration_record
 from backend.tasks import enqueue_after_commit
-from cases import sweep
+from cases import antivirus, sweep
 from cases.metrics import SWEEP
 
 
@@ -30,3 +30,10 @@ def deadlines_sweep() -> dict[str, int]:
 def deadline_notifications_send() -> int:
     """Send recorded warnings and escalations not yet sent."""
     return sweep.deadline_notifications_send()
+
+
+@shared_task(acks_late=True, ignore_result=False)
+def attachments_scan_pending() -> dict[str, int]:
+    """Scan attachments waiting in quarantine (the scanner was unavailable when they came
+    in): clean ones are served from then on, infected ones are blocked. Beat runs it."""
+    return antivirus.attachments_scan_pending()

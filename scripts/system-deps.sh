@@ -4,6 +4,11 @@
 #   gettext: compiling the Dutch/English admin translations
 #   poppler-utils: pdftoppm, PNG pictures of letters kept as test artefacts
 #   wrk: the HTTP load of `make bench` (bench/web.py) and its tiny run in `make test`
+#   clamav-daemon: clamd, the virus scanner of attachments; the tests start their own
+#     with a signature database they make (tests/cases/test_attachment_antivirus.py).
+#     On a machine with systemd, Debian also starts its clamav-daemon and freshclam
+#     services; the tests do not need them (`systemctl disable --now clamav-daemon
+#     clamav-freshclam` if unwanted).
 # Usage: scripts/system-deps.sh   (root, or sudo available)
 set -euo pipefail
 
@@ -14,6 +19,7 @@ PACKAGES=(
   gettext
   poppler-utils
   wrk
+  clamav-daemon
 )
 
 missing=()

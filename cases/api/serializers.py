@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 from typing import Any
@@ -15,8 +16,10 @@ from rest_framework import serializers
 
 from backend.accounts.models import Team, User
 from backend.api.inputs import BoundedList, NotInFuture, StrictSerializer
+from backend.api.output import PlannedOutput
+from cases import antivirus
 from cases.api.step_links import AvailableStepSerializer, available_steps
-from cases.attachments import sniff_content_type
+from cases.attachments import INFECTED, REFUSAL_MESSAGES, refusal, sniff_content_type
 from cases.models import (
     Attachment,
     Case,
@@ -173,6 +176,17 @@ class AttachmentInputSerializer(StrictSerializer):
                     % {"types": allowed}
                 }
             )
+        # A program, an archive or macros inside; then what the virus scanner finds. A
+        # scanner that cannot answer leaves the file in quarantine (cases.antivirus).
+        refused = refusal(content, content_type)
+        if refused is None:
+            sha256 = hashlib.sha256(content).hexdigest()
+            if antivirus.upload_scan(content, sha256, content_type).verdict == antivirus.INFECTED:
+                refused = INFECTED
+        if refused is not None:
+            raise serializers.ValidationError(
+                {"content": str(REFUSAL_MESSAGES[refused])}, code=refused
+            )
         filename = os.path.basename(attrs["filename"].replace("\\", "/")).strip() or "bijlage"
         return NewAttachment(filename=filename, content=content, content_type=content_type)
 
@@ -240,7 +254,7 @@ class ObjectionFilingSerializer(FilingSerializer):
     objection = ObjectionInputSerializer()
 
 
-class FilingReceiptSerializer(serializers.ModelSerializer):
+class FilingReceiptSerializer(PlannedOutput, serializers.ModelSerializer):
     """What a resident or form gets back: enough to refer to the case later."""
 
     class Meta:
@@ -248,13 +262,13 @@ class FilingReceiptSerializer(serializers.ModelSerializer):
         fields = ["reference", "kind", "status", "subject", "received_at"]
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(PlannedOutput, serializers.ModelSerializer):
     class Meta:
         model = Team
         fields = ["code", "name"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(PlannedOutput, serializers.ModelSerializer):
     name = serializers.CharField(source="display_name")
 
     class Meta:
@@ -270,7 +284,7 @@ def personal_text() -> serializers.CharField:
     return serializers.CharField(allow_null=True, help_text=HIDDEN)
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(PlannedOutput, serializers.ModelSerializer):
     """A party; contact details only with ``personal_data``, the care note with ``care_note``."""
 
     _CONTACT = (
@@ -329,7 +343,7 @@ class PartySerializer(serializers.ModelSerializer):
         return data
 
 
-class ComplaintDetailsSerializer(serializers.Serializer):
+class ComplaintDetailsSerializer(PlannedOutput, serializers.Serializer):
     employee = PersonSerializer(allow_null=True)
     employee_description = serializers.CharField()
     conduct_date = serializers.DateField(allow_null=True)
@@ -353,7 +367,7 @@ class ComplaintDetailsSerializer(serializers.Serializer):
     forwarded_at = serializers.DateTimeField(allow_null=True)
 
 
-class ObjectionDetailsSerializer(serializers.Serializer):
+class ObjectionDetailsSerializer(PlannedOutput, serializers.Serializer):
     decision_reference = serializers.CharField()
     decision_subject = serializers.CharField()
     decision_date = serializers.DateField()
@@ -397,13 +411,14 @@ class ObjectionDetailsSerializer(serializers.Serializer):
     decision_sent_on = serializers.DateField(allow_null=True)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(PlannedOutput, serializers.ModelSerializer):
     class Meta:
         model = Attachment
-        fields = ["id", "filename", "content_type", "size", "sha256", "uploaded_at"]
+        # scanStatus: pending (waiting for the virus scan: not served yet), clean, infected.
+        fields = ["id", "filename", "content_type", "size", "sha256", "uploaded_at", "scan_status"]
 
 
-class DeadlineChangeSerializer(serializers.ModelSerializer):
+class DeadlineChangeSerializer(PlannedOutput, serializers.ModelSerializer):
     by = PersonSerializer(allow_null=True)
 
     class Meta:
@@ -419,7 +434,7 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
         ]
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class DeadlineSerializer(PlannedOutput, serializers.ModelSerializer):
     """A term on the case with the working days left (context: calendars and today)."""
 
     working_days_left = serializers.SerializerMethodField()
@@ -450,7 +465,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         return self.context["legal_calendar"].working_days_left(today, deadline.due_date)
 
 
-class _CaseBaseSerializer(serializers.ModelSerializer):
+class _CaseBaseSerializer(PlannedOutput, serializers.ModelSerializer):
     team = TeamSerializer(allow_null=True)
     assignee = PersonSerializer(allow_null=True)
     next_due_date = serializers.DateField(allow_null=True)
@@ -544,7 +559,7 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
         return super().to_representation(case)
 
 
-class ContactMomentOutSerializer(serializers.ModelSerializer):
+class ContactMomentOutSerializer(PlannedOutput, serializers.ModelSerializer):
     by = PersonSerializer()
 
     class Meta:
@@ -552,7 +567,7 @@ class ContactMomentOutSerializer(serializers.ModelSerializer):
         fields = ["id", "occurred_at", "by", "channel", "outcome", "callback_at", "note"]
 
 
-class PenaltySerializer(serializers.Serializer):
+class PenaltySerializer(PlannedOutput, serializers.Serializer):
     """Penalty position of an objection (Awb 4:17-4:18)."""
 
     term_expired = serializers.DateField()
@@ -567,7 +582,7 @@ class PenaltySerializer(serializers.Serializer):
     fix_amount_by = serializers.DateField(allow_null=True)
 
 
-class CaseEventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(PlannedOutput, serializers.ModelSerializer):
     actor = PersonSerializer(allow_null=True)
 
     class Meta:
@@ -683,7 +698,7 @@ class AssignmentInputSerializer(StrictSerializer):
     )
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(PlannedOutput, serializers.ModelSerializer):
     assignee = PersonSerializer(allow_null=True)
 
     class Meta:

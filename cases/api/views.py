@@ -28,7 +28,7 @@ from backend.api.pagination import PAGE_QUERY, KeysetPagination, chronological, 
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
 from backend.security import client_address
-from cases import selectors, services
+from cases import antivirus, selectors, services
 from cases.api import access
 from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
@@ -311,7 +311,11 @@ class CaseEventsView(APIView):
 
 
 class AttachmentDownloadView(APIView):
-    """Download an attachment. Callers: roles that see personal data, and the filer."""
+    """Download an attachment. Callers: roles that see personal data, and the filer.
+
+    Only once the virus scanner found it clean: 409 while it waits in quarantine (the
+    scanner was unavailable when it came in), 410 once found infected (blocked for good).
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -321,7 +325,8 @@ class AttachmentDownloadView(APIView):
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file."
             ),
-            **problem_responses(400, 401, 403, 404),
+            # 409: waiting for the virus scan (quarantine); 410: found infected, blocked.
+            **problem_responses(400, 401, 403, 404, 409, 410),
         },
         tags=["cases"],
     )
@@ -333,6 +338,8 @@ class AttachmentDownloadView(APIView):
             attachment = case.attachments.get(pk=attachment_id)
         except ObjectDoesNotExist:
             raise NotFound(gettext("This case has no such attachment.")) from None
+        if not antivirus.servable(attachment):
+            raise antivirus.refusal_problem(attachment)
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,

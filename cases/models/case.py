@@ -365,7 +365,18 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A file a party sent in with the case. Type and size limits are settings."""
+    """A file a party sent in with the case. Type and size limits are settings.
+
+    Every file is scanned for viruses (``cases.antivirus``). One the scanner could not
+    check when it came in waits in quarantine (``pending``) until the periodic scan; it is
+    opened only once found clean (unless ``ATTACHMENT_SCAN_REQUIRED`` is off). One found
+    infected later is never served again and its stored file is removed.
+    """
+
+    class ScanStatus(models.TextChoices):
+        PENDING = "pending", _("waiting for the virus scan")
+        CLEAN = "clean", _("scanned: nothing found")
+        INFECTED = "infected", _("harmful content found: blocked")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
@@ -377,13 +388,38 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
+    scan_status = models.CharField(
+        _("virus scan"), max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+    # The scanner's name for what it found (e.g. "Win.Trojan.Agent-123"); never content.
+    scan_signature = models.CharField(_("found by the virus scanner"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        indexes = [
+            # The periodic scan looks for the few that wait, among many clean ones.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(scan_status="pending"),
+                name="attachment_scan_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.reference}/{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.scan_status == self.ScanStatus.PENDING:
+            # The filing's validation scanned these very bytes (same SHA-256) moments ago;
+            # anything the scanner did not see stays pending.
+            from cases import antivirus
+
+            if antivirus.clean_recalled(self.sha256):
+                self.scan_status = self.ScanStatus.CLEAN
+                self.scanned_at = timezone.now()
+        super().save(*args, **kwargs)
 
 
 class EventKind(models.TextChoices):
