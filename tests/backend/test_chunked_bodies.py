@@ -22,7 +22,7 @@ from cases.models import Case
 from tests.cases.test_filing_api import complaint_body
 from tests.conftest import roles_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 20_000
 
