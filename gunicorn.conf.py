@@ -35,6 +35,12 @@ accesslog = None
 errorlog = "-"
 # The control socket would be written under the (read-only) home directory.
 control_socket_disable = True
-# Limits on the request line and headers (ASVS 13.1): a URL is never longer than this.
-limit_request_line = 4094
+# Limits on the request line and headers (ASVS 13.1). Gunicorn answers a request beyond
+# them itself, with an HTML page, before Django sees it. So the request line may be as
+# long as gunicorn allows (8,190 bytes, its maximum): the limit callers meet is Django's
+# MAX_URL_BYTES (4,096), which answers 414 problem+json (backend/api/long_urls.py). Past
+# 8,190 gunicorn's own 414 remains. A header line over 8,190 bytes (its default, stated
+# here) or more than 100 headers: gunicorn's 431, also HTML (README "Production").
+limit_request_line = 8190
 limit_request_fields = 100
+limit_request_field_size = 8190

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.logs.RequestIdMiddleware",
     "backend.security.ContentSecurityPolicyMiddleware",
+    # Before anything reads the request: a URL over MAX_URL_BYTES answers 414 problem+json.
+    "backend.api.long_urls.UrlLengthLimitMiddleware",
     "backend.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (admin, API docs) from the web process itself, with debug off too.
@@ -180,6 +182,9 @@ MEDIA_URL = "media/"
 # Largest request body in bytes (a filing with base64 attachments); larger answers 413.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# Longest URL (path and query) in bytes; longer answers 414 problem+json. Keep it below
+# gunicorn's limit_request_line (8,190, gunicorn.conf.py), which answers its own HTML 414.
+MAX_URL_BYTES = env.int("MAX_URL_BYTES", default=4096)
 # Largest single attachment in bytes.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Most attachments one filing may carry.
@@ -196,6 +201,21 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
         "application/vnd.oasis.opendocument.text",
     ],
 )
+# Virus scanning with ClamAV's clamd (cases/antivirus.py): tcp://host:3310 or
+# unix:///run/clamav/clamd.ctl. Empty: no scanner (attachments wait in quarantine, or
+# are served unscanned when ATTACHMENT_SCAN_REQUIRED is off).
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="")
+# Seconds to connect to clamd, and for each send and its answer (a scan), before an
+# attachment is left in quarantine for the periodic scan.
+CLAMD_CONNECT_TIMEOUT = env.float("CLAMD_CONNECT_TIMEOUT", default=2.0)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=15.0)
+# After clamd failed, a web process leaves it alone this long (filings go to quarantine).
+CLAMD_RETRY_SECONDS = env.int("CLAMD_RETRY_SECONDS", default=30)
+# true: an attachment is served only once the scanner found it clean; false: one not (yet)
+# scanned is served too (no scanner, by choice). One found infected never.
+ATTACHMENT_SCAN_REQUIRED = env.bool("ATTACHMENT_SCAN_REQUIRED", default=True)
+# How often beat scans the attachments waiting in quarantine, in seconds.
+ATTACHMENT_SCAN_RETRY_SECONDS = env.int("ATTACHMENT_SCAN_RETRY_SECONDS", default=60)
 
 # --- E-mail ---------------------------------------------------------------------------
 # smtp://user:pass@host:587 or consolemail:// (default: printed to the console).
@@ -383,6 +403,12 @@ CELERY_BEAT_SCHEDULE["deadline-notifications-send"] = {
     "task": "cases.tasks.deadline_notifications_send",
     "schedule": 5 * 60,
     "options": {"expires": 5 * 60},
+}
+# Attachments the virus scanner could not check when they came in (quarantine).
+CELERY_BEAT_SCHEDULE["attachments-scan-pending"] = {
+    "task": "cases.tasks.attachments_scan_pending",
+    "schedule": ATTACHMENT_SCAN_RETRY_SECONDS,
+    "options": {"expires": ATTACHMENT_SCAN_RETRY_SECONDS},
 }
 # Queue page size by default and at most (pageSize query parameter).
 QUEUE_PAGE_SIZE = env.int("QUEUE_PAGE_SIZE", default=25)
