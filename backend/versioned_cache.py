@@ -11,7 +11,6 @@ resets it (post_migrate).
 """
 
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -28,14 +27,19 @@ class Versioned(Generic[T]):
         self.compute = compute
         self.seconds = seconds
         self._kept: tuple[Any, float, T] | None = None
-        self._pending = threading.local()
 
     def changed(self, **_: Any) -> None:
         """Receiver for post_save and post_delete of the rows the value is derived from."""
-        connection = transaction.get_connection()
-        if connection.in_atomic_block:
-            self._pending.connection = connection
         transaction.on_commit(self._bump)
+
+    def _changing(self) -> bool:
+        """Whether this transaction changed the rows and has not ended: its bump is still
+        waiting for the commit (a rollback, of the transaction or of the savepoint that
+        made the change, drops it)."""
+        connection = transaction.get_connection()
+        return connection.in_atomic_block and any(
+            getattr(entry[1], "__self__", None) is self for entry in connection.run_on_commit
+        )
 
     def reset(self, **_: Any) -> None:
         """Receiver for post_migrate (a migration or a flush changed rows without signals)."""
@@ -43,11 +47,8 @@ class Versioned(Generic[T]):
         self._bump()
 
     def get(self) -> T:
-        pending = getattr(self._pending, "connection", None)
-        if pending is not None:
-            if pending.in_atomic_block:
-                return self.compute()  # this transaction changed the rows: read them
-            self._pending.connection = None  # it ended (committed, or rolled back)
+        if self._changing():
+            return self.compute()  # this transaction changed the rows: read them
         version = cache.get(self.version_key)
         if version is None:
             version = secrets.randbits(31)
@@ -61,7 +62,6 @@ class Versioned(Generic[T]):
         return value
 
     def _bump(self) -> None:
-        self._pending.connection = None
         try:
             cache.incr(self.version_key)
         except ValueError:  # no version yet (or evicted): any new one differs from the last

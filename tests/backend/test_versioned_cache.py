@@ -41,6 +41,9 @@ def test_the_transaction_that_changes_the_days_reads_them_and_a_rollback_leaves_
         change_then_fail()
     assert seen_inside == [True]
     assert DAY not in legal_calendar().decree_days
+    with CaptureQueriesContext(connection) as queries:  # and the cache serves again
+        assert DAY not in legal_calendar().decree_days
+    assert len(queries) == 0
 
 
 @pytest.mark.django_db(transaction=True)
