@@ -15,14 +15,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models import Max, Model, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from backend.accounts.models import User
-from backend.db_rows import rows_insert
+from backend.db_rows import rows_insert, rows_insert_together
 from backend.domain import DomainConflict, as_json_value
 from backend.versioned_cache import Versioned
 from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
@@ -526,28 +526,33 @@ def queue_due_date_of(deadlines: Iterable[Deadline]) -> datetime.date:
 
 
 def deadlines_record(
-    *, case: Case, deadlines: list[Deadline], by: User | None, events: Sequence[CaseEvent] = ()
+    *,
+    case: Case,
+    deadlines: list[Deadline],
+    by: User | None,
+    events: Sequence[CaseEvent] = (),
+    together: Sequence[Sequence[Model]] = (),
 ) -> list[Deadline]:
     """Write a new case's terms, their history and their timeline entries - one INSERT
-    each, with ``events`` (the filing's own) in the same INSERT as the terms' entries. The
-    case is new: no term runs on it yet, so there is nothing to check or to conflict with.
+    each, with ``events`` (the filing's own) in the same INSERT as the terms' entries, and
+    the history, the entries and ``together`` (more new rows of the filing) in one round
+    trip. The case is new: no term runs on it yet, so there is nothing to check or to
+    conflict with.
     """
     for deadline in deadlines:
         deadline.case = case
     rows_insert(deadlines)
     changes = [_started(deadline, by) for deadline in deadlines]
-    rows_insert(changes)
     for deadline, change in zip(deadlines, changes, strict=True):
         related_cached(deadline, "changes", [change])
-    rows_insert(
-        [
-            *events,
-            *(
-                _event_new(case, EventKind.DEADLINE_STARTED, by, d, due_date=d.due_date)
-                for d in deadlines
-            ),
-        ]
-    )
+    entries = [
+        *events,
+        *(
+            _event_new(case, EventKind.DEADLINE_STARTED, by, d, due_date=d.due_date)
+            for d in deadlines
+        ),
+    ]
+    rows_insert_together(changes, entries, *together)
     return deadlines
 
 

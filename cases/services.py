@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from backend.accounts.models import Team, User
+from backend.accounts.permission_cache import team_ids_cached
 from backend.accounts.roles import Role
 from backend.db_rows import rows_insert
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
@@ -234,14 +235,15 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     # Everything the case row holds is known before it is written: one INSERT.
     case.search_document = _search_document(case, parties)
     case.queue_due_date = queue_due_date_of(deadlines)
-    case.save()
+    rows_insert([case])
     for party in parties:
         party.case = case
     rows_insert(parties)
-    if filing.kind == CaseKind.COMPLAINT:
-        ComplaintDetails.objects.create(case=case, **complaint)
-    else:
-        ObjectionDetails.objects.create(case=case, **filing.objection)
+    details = (
+        ComplaintDetails(case=case, **complaint)
+        if filing.kind == CaseKind.COMPLAINT
+        else ObjectionDetails(case=case, **filing.objection)
+    )
     filed = CaseEvent(
         case=case,
         kind=EventKind.FILED,
@@ -249,7 +251,9 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         occurred_at=registered_at,
         data={"channel": case.channel, "received_at": as_json_value(received_at)},
     )
-    deadlines_record(case=case, deadlines=deadlines, by=case.registered_by, events=[filed])
+    deadlines_record(
+        case=case, deadlines=deadlines, by=case.registered_by, events=[filed], together=[[details]]
+    )
     stored = _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
     # What the case's page shows is in memory: staff get it without a read back.
     related_cached(case, "parties", parties)
@@ -331,7 +335,7 @@ def _can_handle(user: User, case: Case) -> bool:
         return True
     if case.kind == CaseKind.OBJECTION and user.has_perm("cases.view_all_objections"):
         return True
-    return user.teams.filter(pk=case.team_id).exists()
+    return case.team_id in team_ids_cached(user)
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backend.db_rows import rows_insert
-from cases.models import CaseEvent, EventKind
+from backend.db_rows import rows_insert, rows_insert_together
+from cases.models import CaseEvent, ComplaintDetails, EventKind
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,18 @@ def test_no_rows_is_no_statement():
     with CaptureQueriesContext(connection) as queries:
         rows_insert([])
     assert len(queries) == 0
+
+
+def test_groups_whose_keys_are_not_read_back_go_in_one_round_trip():
+    """A one-to-one key (the details' case) is written, not left to the database."""
+    case, actor = CaseFactory(kind="complaint"), UserFactory()
+    ComplaintDetails.objects.filter(case=case).delete()
+    details = ComplaintDetails(case=case, employee_description="De baliemedewerker")
+    events = _events(case, actor)
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert_together(events, [], [details])
+    assert len(queries) == 1
+    assert ComplaintDetails.objects.get(case=case).employee_description == "De baliemedewerker"
+    stored = CaseEvent.objects.filter(case=case, text__startswith="Gebeld")
+    assert stored.count() == 1
+    assert not details._state.adding

@@ -470,13 +470,14 @@ class TestFilingCost:
         ("path", "body"),
         [("/api/v1/complaints", complaint_body), ("/api/v1/objections", objection_body)],
     )
-    def test_a_form_filing_takes_nine_statements(
+    def test_a_form_filing_takes_seven_statements(
         self, anon, path, body, django_assert_max_num_queries
     ):
         assert anon.post(path, body()).status_code == 201  # the year's sequence exists
-        # savepoint, next number, case, parties, details, terms, their history, timeline,
-        # release (the calendars are kept: backend/versioned_cache.py)
-        with django_assert_max_num_queries(9):
+        # savepoint, next number, case, parties, terms, then their history, the timeline
+        # and the details in one round trip, release (the calendars are kept:
+        # backend/versioned_cache.py)
+        with django_assert_max_num_queries(7):
             assert anon.post(path, body()).status_code == 201
 
     def test_the_first_filing_of_a_year_goes_on_from_an_older_counter(self, anon, time_machine):
@@ -509,7 +510,7 @@ class TestFilingCost:
         as a GET right after); only the timeline and the steps are read."""
         handler = client_for(users[Role.CASE_HANDLER])
         assert handler.post(path, body()).status_code == 201
-        with django_assert_max_num_queries(16):  # 15, and whether the filer may see it
+        with django_assert_max_num_queries(11):  # 10, and whether the filer may see it
             filed = handler.post(path, body())
         assert filed.status_code == 201
         assert filed.json() == handler.get(filed["Location"]).json()
