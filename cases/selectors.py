@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Model, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from backend.accounts.models import Team, User
+from backend.accounts.permission_cache import team_ids_cached
 from cases.models import (
     NO_DUE_DATE,
     Case,
@@ -37,7 +39,8 @@ def case_visible_to(user: User) -> QuerySet[Case]:
     if user.has_perm("cases.view_all_cases"):
         return cases
     if user.has_perm("cases.view_queue"):
-        visible = Q(team__in=user.teams.values("pk")) | Q(team__isnull=True) | Q(assignee=user)
+        teams = team_ids_cached(user)  # a list, not a subquery: plans as team_id = ANY(...)
+        visible = Q(team_id__in=teams) | Q(team__isnull=True) | Q(assignee=user)
         if user.has_perm("cases.view_all_objections"):
             visible |= Q(kind=CaseKind.OBJECTION)
         return cases.filter(visible)
@@ -80,6 +83,24 @@ class QueueFilters:
     q: str | None = None
 
 
+QUEUE_ROW_FIELDS = (
+    "reference",
+    "kind",
+    "status",
+    "subject",
+    "channel",
+    "received_at",
+    "queue_due_date",
+    "closed_at",
+    "registered_by_id",
+    "team__code",
+    "team__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
 def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
     """The work queue: visible cases, filtered, soonest due first, then oldest received."""
     cases = case_visible_to(user)
@@ -114,12 +135,20 @@ def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
             cases = search_filter(cases, filters.q)
         else:
             cases = cases.filter(reference__iexact=filters.q.strip())
+    # The row reads only what a queue row shows (not the description or the search text),
+    # and the filer from a subquery: one statement, not a second for the parties.
+    # One filer a case (constraint one_filer_per_case), read through that index.
+    filer = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.FILER)
     return (
         cases.select_related("team", "assignee")
-        .prefetch_related(
-            Prefetch(
-                "parties", queryset=Party.objects.filter(role=PartyRole.FILER), to_attr="filers"
-            )
+        .only(*QUEUE_ROW_FIELDS)
+        .annotate(
+            filer_name=Subquery(
+                filer.annotate(
+                    shown=Coalesce(NullIf("organisation_name", Value("")), "name")
+                ).values("shown")[:1]
+            ),
+            filer_needs_extra_care=Subquery(filer.values("needs_extra_care")[:1]),
         )
         .order_by("queue_due_date", "received_at", "id")
     )

@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_delete, post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.permission_cache import permissions_changed
@@ -25,12 +25,15 @@ class AccountsConfig(AppConfig):
             user.groups.through,
             user.user_permissions.through,
             group.permissions.through,
+            user.teams.through,
         ):
             m2m_changed.connect(
                 permissions_changed, sender=through, dispatch_uid=f"permissions-{through.__name__}"
             )
-        # Deleting a role or a permission removes its rows without an m2m signal.
-        for model in (group, apps.get_model("auth", "Permission")):
+        # Deleting a role, a permission or a team removes its rows without an m2m signal.
+        for model in (group, apps.get_model("auth", "Permission"), self.get_model("Team")):
             post_delete.connect(
                 permissions_changed, sender=model, dispatch_uid=f"permissions-{model.__name__}"
             )
+        # A role is known by its group's name (has_role).
+        post_save.connect(permissions_changed, sender=group, dispatch_uid="permissions-group-saved")

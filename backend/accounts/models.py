@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.permission_cache import roles_cached
 from backend.accounts.roles import Role
 
 
@@ -59,7 +60,7 @@ class User(AbstractUser):
         return self.is_active and _backends_allow("has_module_perms", self, app_label)
 
     def has_role(self, role: Role) -> bool:
-        return self.groups.filter(name=role.value).exists()
+        return role.value in roles_cached(self)
 
     @property
     def display_name(self) -> str:

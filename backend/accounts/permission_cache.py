@@ -1,8 +1,8 @@
 """Who may do what, per account, kept in the shared cache (``CACHE_URL``): the two
-permission queries of every request saved.
+permission queries and the team lookup of every request saved.
 
-Any change to an account's roles, a role's permissions or an account's own permissions
-bumps one version, which every entry is checked against (the receivers are connected in
+Any change to an account's roles, a role's permissions, an account's own permissions or
+its teams bumps one version, which every entry is checked against (the receivers are connected in
 AccountsConfig.ready()). With several web processes the cache must be shared (Redis), as
 for the filing throttle: a per-process cache would keep a revoked role for up to
 ``ENTRY_SECONDS`` in the other processes.
@@ -43,7 +43,23 @@ def _fresh_version() -> int:
 def permissions_cached(user: Any, compute: Callable[[], set[str]]) -> set[str]:
     """The account's permissions from the cache, or computed and stored for the version
     read before computing (a change during the computation leaves it stale, not wrong)."""
-    key = f"permissions:{user.pk}:{int(user.is_superuser)}"
+    return set(_account_cached(user, "permissions", lambda: sorted(compute())))
+
+
+def team_ids_cached(user: Any) -> list[int]:
+    """The teams the account works in (what its queue shows), cached as its permissions."""
+    return _account_cached(user, "teams", lambda: sorted(user.teams.values_list("pk", flat=True)))
+
+
+def roles_cached(user: Any) -> list[str]:
+    """The account's roles (group names), cached as its permissions."""
+    return _account_cached(
+        user, "roles", lambda: sorted(user.groups.values_list("name", flat=True))
+    )
+
+
+def _account_cached(user: Any, name: str, compute: Callable[[], list]) -> list:
+    key = f"{name}:{user.pk}:{int(user.is_superuser)}"
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
@@ -52,7 +68,7 @@ def permissions_cached(user: Any, compute: Callable[[], set[str]]) -> set[str]:
         version = cache.get(VERSION_KEY, version)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
-        return set(entry[1])
-    permissions = compute()
-    cache.set(key, (version, sorted(permissions)), ENTRY_SECONDS)
-    return permissions
+        return list(entry[1])
+    value = compute()
+    cache.set(key, (version, value), ENTRY_SECONDS)
+    return value

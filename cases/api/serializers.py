@@ -506,10 +506,6 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
             "needs_extra_care",
         ]
 
-    def _filer(self, case: Case) -> Party | None:
-        filers = getattr(case, "filers", None)
-        return filers[0] if filers else None
-
     def _personal_data(self, case: Case) -> bool:
         user_pk = self.context.get("user_pk")
         own = user_pk is not None and case.registered_by_id == user_pk
@@ -518,17 +514,12 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
     def get_subject(self, case: Case) -> str | None:
         return case.subject if self._personal_data(case) else None
 
+    # filer_name and filer_needs_extra_care: annotations of the queue (selectors.case_queue).
     def get_filer_name(self, case: Case) -> str | None:
-        filer = self._filer(case)
-        if filer is None or not self._personal_data(case):
-            return None
-        return filer.display_name
+        return case.filer_name if self._personal_data(case) else None
 
     def get_needs_extra_care(self, case: Case) -> bool | None:
-        filer = self._filer(case)
-        if filer is None or not self.context.get("care_note"):
-            return None
-        return filer.needs_extra_care
+        return case.filer_needs_extra_care if self.context.get("care_note") else None
 
     def to_representation(self, case: Case) -> dict[str, Any]:
         """The row as the declared fields give it, built directly: a queue page is 50 of

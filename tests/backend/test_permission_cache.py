@@ -6,8 +6,10 @@ from django.contrib.auth.models import Group, Permission
 from rest_framework.test import APIClient
 
 from backend.accounts.models import User
+from backend.accounts.permission_cache import team_ids_cached
 from backend.accounts.roles import Role
-from tests.factories import UserFactory
+from cases.selectors import case_visible_to
+from tests.factories import CaseFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,34 @@ def test_the_api_refuses_a_revoked_handler_on_the_next_request(users):
     client.force_authenticate(fresh(handler))
     response = client.post("/api/v1/cases/KL-2026-000001/notes", {"text": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_a_team_left_or_joined_or_removed_changes_the_queue_at_once(users, team):
+    """The teams an account works in are cached with its permissions (the queue reads no
+    membership table), and go stale with them."""
+    handler = users[Role.CASE_HANDLER]
+    other = TeamFactory(code="wijk-oost")
+    theirs = CaseFactory(team=other)
+    assert not case_visible_to(fresh(handler)).filter(pk=theirs.pk).exists()
+    handler.teams.add(other)
+    assert other.pk in team_ids_cached(fresh(handler))
+    assert case_visible_to(fresh(handler)).filter(pk=theirs.pk).exists()
+    handler.teams.remove(other)
+    assert not case_visible_to(fresh(handler)).filter(pk=theirs.pk).exists()
+    handler.teams.add(other)
+    assert other.pk in team_ids_cached(fresh(handler))
+    theirs.delete()
+    other.delete()
+    assert other.pk not in team_ids_cached(fresh(handler))
+
+
+def test_the_integration_role_is_read_from_the_cache_and_follows_a_change(
+    db, django_assert_num_queries
+):
+    client = UserFactory(role=Role.INTEGRATION_CLIENT)
+    assert fresh(client).has_role(Role.INTEGRATION_CLIENT)
+    again = fresh(client)
+    with django_assert_num_queries(0):
+        assert again.has_role(Role.INTEGRATION_CLIENT)
+    client.groups.clear()
+    assert not fresh(client).has_role(Role.INTEGRATION_CLIENT)
