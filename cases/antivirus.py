@@ -18,7 +18,6 @@ leaves the scanner alone for ``CLAMD_RETRY_SECONDS``, so a scanner that is down 
 filing nothing but the quarantine (the broker is treated the same way, ``backend.tasks``).
 """
 
-import collections
 import logging
 import socket
 import struct
@@ -181,42 +180,17 @@ def scan(content: bytes, *, retry_now: bool = False) -> ScanResult:
     return result
 
 
-# Verdicts handed from the filing's validation to the row it saves, by SHA-256: the
-# service that stores the files knows nothing of scanning. A few minutes, a few hundred.
-_CLEAN_SECONDS = 300
-_CLEAN_KEPT = 256
-_clean: collections.OrderedDict[str, float] = collections.OrderedDict()
-
-
-def clean_remember(sha256: str) -> None:
+def scanner_forget() -> None:
+    """Forget every scanner found down (tests)."""
     with _lock:
-        _clean[sha256] = time.monotonic()
-        _clean.move_to_end(sha256)
-        while len(_clean) > _CLEAN_KEPT:
-            _clean.popitem(last=False)
-
-
-def clean_recalled(sha256: str) -> bool:
-    """Whether these bytes were scanned clean within the last few minutes."""
-    with _lock:
-        stamp = _clean.get(sha256)
-    return stamp is not None and time.monotonic() - stamp < _CLEAN_SECONDS
-
-
-def clean_forget() -> None:
-    """Forget every verdict and every failed scanner (tests)."""
-    with _lock:
-        _clean.clear()
         _down_until.clear()
 
 
-def upload_scan(content: bytes, sha256: str, content_type: str) -> ScanResult:
-    """Scan an attachment being filed. Clean: remembered for the row about to be saved.
-    Infected: logged (type, size, signature; no name, no case: there is none yet)."""
+def upload_scan(content: bytes, content_type: str) -> ScanResult:
+    """Scan an attachment being filed. Infected: logged (type, size, signature; no name,
+    no case: there is none yet)."""
     result = scan(content)
-    if result.verdict == CLEAN:
-        clean_remember(sha256)
-    elif result.verdict == INFECTED:
+    if result.verdict == INFECTED:
         logger.warning(
             "Attachment refused: the virus scanner found %s (%s, %d bytes)",
             result.signature,

@@ -55,6 +55,9 @@ class NewAttachment:
     filename: str
     content: bytes
     content_type: str
+    # The virus scanner found it clean while it was validated; otherwise it waits in
+    # quarantine for the periodic scan (cases.antivirus).
+    scanned_clean: bool = False
 
 
 @dataclass
@@ -313,6 +316,12 @@ def _attachments_store(
                 size=len(item.content),
                 sha256=hashlib.sha256(item.content).hexdigest(),
                 uploaded_by=by,
+                scan_status=(
+                    Attachment.ScanStatus.CLEAN
+                    if item.scanned_clean
+                    else Attachment.ScanStatus.PENDING
+                ),
+                scanned_at=timezone.now() if item.scanned_clean else None,
             )
             attachment.file.save("upload", ContentFile(item.content), save=False)
             stored.append(attachment)

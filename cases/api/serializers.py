@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-import hashlib
 import os
 import re
 from typing import Any
@@ -179,16 +178,20 @@ class AttachmentInputSerializer(StrictSerializer):
         # A program, an archive or macros inside; then what the virus scanner finds. A
         # scanner that cannot answer leaves the file in quarantine (cases.antivirus).
         refused = refusal(content, content_type)
-        if refused is None:
-            sha256 = hashlib.sha256(content).hexdigest()
-            if antivirus.upload_scan(content, sha256, content_type).verdict == antivirus.INFECTED:
-                refused = INFECTED
+        verdict = antivirus.upload_scan(content, content_type).verdict if not refused else None
+        if verdict == antivirus.INFECTED:
+            refused = INFECTED
         if refused is not None:
             raise serializers.ValidationError(
                 {"content": str(REFUSAL_MESSAGES[refused])}, code=refused
             )
         filename = os.path.basename(attrs["filename"].replace("\\", "/")).strip() or "bijlage"
-        return NewAttachment(filename=filename, content=content, content_type=content_type)
+        return NewAttachment(
+            filename=filename,
+            content=content,
+            content_type=content_type,
+            scanned_clean=verdict == antivirus.CLEAN,
+        )
 
 
 class ComplaintInputSerializer(StrictSerializer):

@@ -410,17 +410,6 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return f"{self.case.reference}/{self.pk}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self._state.adding and self.scan_status == self.ScanStatus.PENDING:
-            # The filing's validation scanned these very bytes (same SHA-256) moments ago;
-            # anything the scanner did not see stays pending.
-            from cases import antivirus
-
-            if antivirus.clean_recalled(self.sha256):
-                self.scan_status = self.ScanStatus.CLEAN
-                self.scanned_at = timezone.now()
-        super().save(*args, **kwargs)
-
 
 class EventKind(models.TextChoices):
     FILED = "filed", _("filed")

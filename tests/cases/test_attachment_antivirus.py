@@ -149,9 +149,9 @@ def scanning(settings, clamd):
     settings.CLAMD_ADDRESS = clamd.tcp
     settings.ATTACHMENT_SCAN_REQUIRED = True
     settings.CLAMD_TIMEOUT = 10.0
-    antivirus.clean_forget()
+    antivirus.scanner_forget()
     yield clamd
-    antivirus.clean_forget()
+    antivirus.scanner_forget()
 
 
 @pytest.fixture
@@ -417,7 +417,7 @@ def test_without_a_scanner_attachments_wait_unless_scanning_is_switched_off(
     ATTACHMENT_SCAN_REQUIRED=false serves files not scanned (never infected ones)."""
     settings.CLAMD_ADDRESS = ""
     settings.ATTACHMENT_SCAN_REQUIRED = True
-    antivirus.clean_forget()
+    antivirus.scanner_forget()
     case = filed_for_team(client_for, users, team, ("brief.pdf", PDF))
     attachment = case.attachments.get()
     assert attachment.scan_status == Attachment.ScanStatus.PENDING
