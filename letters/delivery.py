@@ -25,6 +25,7 @@ from pypdf import PdfWriter
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
+from cases.antivirus import servable
 from cases.penalties import objection_decision_sent
 from cases.workflows.service import case_write_check
 from letters.context import TITLES
@@ -179,11 +180,20 @@ def _email_for(delivery: LetterDelivery, branding: Branding) -> EmailMessage:
     with letter.file.open("rb") as pdf:
         message.attach(f"{case.reference}-{letter.kind}.pdf", pdf.read(), "application/pdf")
     if letter.kind == "complaint_copy_to_person_complained_about":
-        # Awb 9:9: the complaint goes with the documents sent with it.
-        for attachment in case.attachments.all():
+        # Awb 9:9: the complaint goes with the documents sent with it - once the virus
+        # scanner has seen them (one it found harmful is blocked and never sent).
+        documents = list(case.attachments.all())
+        if any(document.scan_status == document.ScanStatus.PENDING and not servable(document)
+               for document in documents):  # fmt: skip
+            raise DocumentsScanning
+        for attachment in filter(servable, documents):
             with attachment.file.open("rb") as document:
                 message.attach(attachment.filename, document.read(), attachment.content_type)
     return message
+
+
+class DocumentsScanning(Exception):
+    """The e-mail waits: a document it carries is still waiting for the virus scan."""
 
 
 def deliveries_send_email(*, limit: int = 50) -> int:
@@ -209,9 +219,13 @@ def deliveries_send_email(*, limit: int = 50) -> int:
                 return done
             tried.append(delivery.pk)
             try:
+                message = _email_for(delivery, branding)
+            except DocumentsScanning:
+                continue  # stays queued, no attempt counted: a later run sends it
+            try:
                 # Sent under the row lock: at least once. A worker killed between the
                 # mail server's yes and the commit sends it again - better twice than lost.
-                _email_for(delivery, branding).send()
+                message.send()
             except SoftTimeLimitExceeded:
                 raise  # out of time: the delivery stays queued for the next run
             except Exception as error:  # noqa: BLE001 - counted, retried, then shown

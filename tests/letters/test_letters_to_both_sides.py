@@ -10,6 +10,7 @@ from backend.accounts.roles import Role
 from cases.models import Case, CaseEvent, ComplaintDetails
 from cases.workflows import service as workflow
 from letters import services
+from letters.delivery import deliveries_send_email as email_deliveries_send
 from letters.models import DeliveryChannel, DeliveryState, Letter
 from tests.cases.steps import reached
 from tests.cases.test_filing_api import complaint_body
@@ -220,3 +221,28 @@ class TestPenaltyDecisionLetter:
         assert "Stuur uw bezwaar naar Gemeente Voorbeeld, Postbus 1" in text
         assert f"uiterlijk op {expected}" in text  # pay by
         assert letter.deliveries.get().state == DeliveryState.QUEUED  # by post
+
+
+def test_the_copy_waits_for_the_virus_scan_of_the_documents(
+    complaint_about_colleague, mailoutbox, settings
+):
+    """A document still in quarantine is not mailed unscanned: the copy waits (no attempt
+    counted) and goes with it once the scanner found it clean."""
+    settings.ATTACHMENT_SCAN_REQUIRED = True
+    case = complaint_about_colleague
+    attachment = case.attachments.get()
+    attachment.scan_status = attachment.ScanStatus.PENDING
+    attachment.save(update_fields=["scan_status"])
+    letter = Letter.objects.get(case=case, kind="complaint_copy_to_person_complained_about")
+
+    email_deliveries_send()
+    waiting = letter.deliveries.get()
+    assert (waiting.state, waiting.attempts) == (DeliveryState.QUEUED, 0)
+    assert not [m for m in mailoutbox if m.to == ["p.berg@gemeente.example"]]
+
+    attachment.scan_status = attachment.ScanStatus.CLEAN
+    attachment.save(update_fields=["scan_status"])
+    email_deliveries_send()
+    (mail,) = [m for m in mailoutbox if m.to == ["p.berg@gemeente.example"]]
+    assert [name for name, _content, _type in mail.attachments][1:] == ["foto.pdf"]
+    assert letter.deliveries.get().state == DeliveryState.SENT
