@@ -5,6 +5,7 @@ Unknown fields are an error naming each one, not silently dropped: a typo in a f
 must not lose what the caller meant to send.
 """
 
+import copy
 import datetime
 from typing import Any
 
@@ -18,7 +19,30 @@ from backend.api.errors import InvalidParams
 from backend.domain import in_future
 
 
-class StrictSerializer(serializers.Serializer):
+class _DeclaredOnce(serializers.Serializer):
+    """Fields from a per-class copy of the declarations, each instance a shallow copy of
+    it: DRF deep-copies every declared field for every instance (re-running each field's
+    ``__init__``), a millisecond of every filing. A plain field keeps no state of its own
+    between requests - binding and validating only set attributes on the copy - so a
+    shallow copy is a fresh one; a nested serializer is still copied deeply, as DRF does
+    (its own fields then come the same way)."""
+
+    @classmethod
+    def _declared_once(cls) -> dict[str, serializers.Field]:
+        if "_declared_copy" not in cls.__dict__:
+            cls._declared_copy = copy.deepcopy(cls._declared_fields)
+        return cls._declared_copy
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in self._declared_once().items()
+        }
+
+
+class StrictSerializer(_DeclaredOnce):
     """A serializer that refuses fields it does not know (400, one entry per field)."""
 
     unknown_message = _("Unknown field.")
@@ -34,7 +58,7 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class StrictQuery(serializers.Serializer):
+class StrictQuery(_DeclaredOnce):
     """Query parameters: the same rule, said of parameters, each named exactly as sent
     (a query string has no camelCase parser in front of it)."""
 

@@ -1,0 +1,41 @@
+"""Input serializers copy their declarations once per class (backend/api/inputs.py): each
+instance still has fields of its own, bound to it, and validates as DRF would."""
+
+import pytest
+
+from backend.api.camel import snakeize
+from cases.api.serializers import ComplaintFilingSerializer
+from tests.cases.test_filing_api import complaint_body
+
+pytestmark = pytest.mark.django_db  # the team field looks teams up
+
+
+def _valid(data: dict) -> ComplaintFilingSerializer:
+    serializer = ComplaintFilingSerializer(data=snakeize(data))
+    assert serializer.is_valid(), serializer.errors
+    return serializer
+
+
+def test_each_instance_has_its_own_bound_fields():
+    first, second = ComplaintFilingSerializer(data={}), ComplaintFilingSerializer(data={})
+    for name in ("subject", "parties"):
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first
+        assert second.fields[name].parent is second
+    assert first.fields["parties"].child is not second.fields["parties"].child
+    assert first.fields["parties"].child.root is first
+
+
+def test_instances_validate_independently():
+    body = complaint_body()
+    other = {**complaint_body(), "subject": "Lantaarnpaal kapot"}
+    other["parties"] = [{**body["parties"][0], "name": "Kees Jansen"}]
+    invalid = {**complaint_body(), "subject": ""}
+    a, b = _valid(body), _valid(other)
+    refused = ComplaintFilingSerializer(data=snakeize(invalid))
+    assert not refused.is_valid()
+    assert set(refused.errors) == {"subject"}
+    assert a.validated_data["subject"] == body["subject"]
+    assert b.validated_data["subject"] == "Lantaarnpaal kapot"
+    assert [p["name"] for p in b.validated_data["parties"]] == ["Kees Jansen"]
+    assert _valid(body).validated_data == a.validated_data
