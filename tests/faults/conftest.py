@@ -82,8 +82,14 @@ class Processes:
             os.killpg(process.pid, sig)  # the leader and its children (prefork, gunicorn)
 
     def stop(self, process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 20):
-        """Send ``sig`` to the process group; SIGKILL it if it is not gone in time."""
-        self.signal_group(process, sig)
+        """SIGTERM to the leader, as an orchestrator stops a container (a Celery worker
+        then finishes what its pool runs: a warm shutdown; had the pool processes had it
+        too, they would die mid-task); SIGKILL to the whole group. Whatever is not gone
+        in time is killed."""
+        if sig == signal.SIGKILL:
+            self.signal_group(process, sig)
+        else:
+            process.send_signal(sig)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
