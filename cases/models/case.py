@@ -109,6 +109,30 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 fields=["assignee", "queue_due_date", "received_at", "id"],
                 name="case_assignee_queue",
             ),
+            # The queue shows open cases by default: a few percent of a table that is
+            # mostly history. Without these, a filter that matches few open cases
+            # (team and status) walked the team's closed cases too: 1.4 s at 1,000,000.
+            models.Index(
+                fields=["queue_due_date", "received_at", "id"],
+                condition=models.Q(closed_at__isnull=True),
+                name="case_open_queue",
+            ),
+            models.Index(
+                fields=["team", "queue_due_date", "received_at", "id"],
+                condition=models.Q(closed_at__isnull=True),
+                name="case_open_team_queue",
+            ),
+            models.Index(
+                fields=["assignee", "queue_due_date", "received_at", "id"],
+                condition=models.Q(closed_at__isnull=True),
+                name="case_open_assignee_queue",
+            ),
+            # A team's cases in one state (the new ones, those heard, ...) in queue order.
+            models.Index(
+                fields=["team", "status", "queue_due_date", "received_at", "id"],
+                condition=models.Q(closed_at__isnull=True),
+                name="case_open_team_status_queue",
+            ),
         ]
         permissions = [
             ("file_case", _("Can file a complaint or objection")),

@@ -225,21 +225,34 @@ def test_queries_per_page_do_not_grow_with_page_size(client_for, users, team, pa
     assert len(queries) == 3, [q["sql"] for q in queries.captured_queries]
 
 
-def test_queue_query_uses_the_team_index(client_for, users, team):
-    """With many rows the planner reads the (team, due, received, id) index, not the table."""
+OPEN_TEAM = ("case_open_team_queue ", "case_open_team_status_queue ")
+
+
+@pytest.mark.parametrize(
+    ("filters", "indexes"),
+    [
+        ({}, OPEN_TEAM),  # open cases, the queue's default
+        ({"status": ["received"]}, OPEN_TEAM),
+        ({"open": None}, ("case_team_queue ",)),  # history too
+    ],
+)
+def test_queue_query_uses_the_team_index(client_for, users, team, filters, indexes):
+    """With many rows the planner reads a (team, [status,] due, received, id) index - of
+    the open cases unless the history is asked for - not the table."""
     other = TeamFactory(code="elders")
     CaseFactory.create_batch(30, team=other)
     CaseFactory.create_batch(3, team=team)
     user = UserFactory(role=Role.ADMINISTRATOR)
     from cases.selectors import QueueFilters, case_queue
 
-    queryset = case_queue(user=user, filters=QueueFilters(team=team.code))
+    queryset = case_queue(user=user, filters=QueueFilters(team=team.code, **filters))
     with connection.cursor() as cursor:
         # Fresh statistics: without them the plan depends on what earlier tests left.
         cursor.execute("ANALYZE cases_case")
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset[:25].explain()
-    assert "case_team_queue" in plan
+    assert any(index in plan for index in indexes), plan
+    assert "Seq Scan on cases_case" not in plan
 
 
 @pytest.mark.parametrize("personal_data", [True, False])
