@@ -5,28 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0025_attachment_virus_scan'),
+        ("accounts", "0001_initial"),
+        ("cases", "0025_attachment_virus_scan"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['queue_due_date', 'received_at', 'id'], name='case_open_queue'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=["queue_due_date", "received_at", "id"],
+                name="case_open_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['team', 'queue_due_date', 'received_at', 'id'], name='case_open_team_queue'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=["team", "queue_due_date", "received_at", "id"],
+                name="case_open_team_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['assignee', 'queue_due_date', 'received_at', 'id'], name='case_open_assignee_queue'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=["assignee", "queue_due_date", "received_at", "id"],
+                name="case_open_assignee_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['team', 'status', 'queue_due_date', 'received_at', 'id'], name='case_open_team_status_queue'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=["team", "status", "queue_due_date", "received_at", "id"],
+                name="case_open_team_status_queue",
+            ),
         ),
     ]
