@@ -25,16 +25,13 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.api.errors import Problem
-
-if TYPE_CHECKING:
-    from cases.models import Attachment
+from cases.models import Attachment
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +201,7 @@ def upload_scan(content: bytes, content_type: str) -> ScanResult:
 # --- Quarantine ------------------------------------------------------------------------
 
 
-def servable(attachment: "Attachment") -> bool:
+def servable(attachment: Attachment) -> bool:
     """Found clean; or, with ATTACHMENT_SCAN_REQUIRED off, not (yet) scanned. Never infected."""
     status = attachment.scan_status
     if status == attachment.ScanStatus.CLEAN:
@@ -231,7 +228,7 @@ class AttachmentInfected(Problem):
     )
 
 
-def refusal_problem(attachment: "Attachment") -> Problem:
+def refusal_problem(attachment: Attachment) -> Problem:
     """Why an attachment that is not ``servable`` is not served."""
     extra = {"scan_status": attachment.scan_status}
     if attachment.scan_status == attachment.ScanStatus.INFECTED:
@@ -243,8 +240,6 @@ def attachments_scan_pending(*, batch: int = 100, seconds: float | None = None) 
     """Scan attachments waiting in quarantine, oldest first, for at most ``seconds``
     (default: most of the interval beat runs this at; the next run goes on). Stops at the
     scanner's first failure. Safe to run twice at once: a row changes only while pending."""
-    from cases.models import Attachment
-
     pending = Attachment.ScanStatus.PENDING
     counts = {"clean": 0, "infected": 0, "waiting": 0}
     if not settings.CLAMD_ADDRESS:
@@ -279,8 +274,6 @@ def attachments_scan_pending(*, batch: int = 100, seconds: float | None = None) 
 def _scan_stored(pk: int) -> str | None:
     """Scan one pending attachment's stored file: its verdict, None if there was nothing
     to do (no longer pending, or its file is missing)."""
-    from cases.models import Attachment
-
     pending = Attachment.ScanStatus.PENDING
     attachment = Attachment.objects.filter(pk=pk, scan_status=pending).first()
     if attachment is None:
@@ -305,10 +298,8 @@ def _scan_stored(pk: int) -> str | None:
     return result.verdict
 
 
-def _block(attachment: "Attachment", signature: str) -> None:
+def _block(attachment: Attachment, signature: str) -> None:
     """Mark infected, then remove the stored file: nothing is left to serve or mail."""
-    from cases.models import Attachment
-
     stored_name = attachment.file.name
     blocked = Attachment.objects.filter(
         pk=attachment.pk, scan_status=Attachment.ScanStatus.PENDING
