@@ -152,7 +152,7 @@ _ZIP_ERRORS = (
     EOFError,
     RuntimeError,
     ValueError,
-    NotImplementedError,
+    NotImplementedError,  # zipfile: a compression method or encryption it cannot read
     struct.error,
 )
 
