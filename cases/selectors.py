@@ -1,8 +1,10 @@
 """Read queries: which cases a user may see, the work queue, one case."""
 
 import datetime
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -11,8 +13,10 @@ from django.db.models import Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from backend.accounts.models import Team, User
+from backend.accounts.models import Team, User, person_display_name
 from backend.accounts.permission_cache import team_ids_cached
+from backend.keyset import Window, keyset_bound
+from backend.query_shapes import Given, ShapeCache, Values
 from cases.models import (
     NO_DUE_DATE,
     Attachment,
@@ -24,7 +28,56 @@ from cases.models import (
     DeadlineChange,
     Party,
     PartyRole,
+    due_date_shown,
 )
+
+
+class Sight(enum.Enum):
+    """Which cases a user sees, by role (the branch of ``case_visible_to`` they take)."""
+
+    NONE = "none"
+    ALL = "all"
+    QUEUE = "queue"
+    QUEUE_AND_OBJECTIONS = "queue+objections"
+    OWN = "own"
+
+
+def sight_of(user: User) -> Sight:
+    if not user.is_authenticated:
+        return Sight.NONE
+    if user.has_perm("cases.view_all_cases"):
+        return Sight.ALL
+    if user.has_perm("cases.view_queue"):
+        if user.has_perm("cases.view_all_objections"):
+            return Sight.QUEUE_AND_OBJECTIONS
+        return Sight.QUEUE
+    return Sight.OWN
+
+
+def sight_values(user: User, sight: Sight) -> dict[str, Any]:
+    """The values ``_visible`` reads for this user: their key, and their teams for the
+    queue's sights (a list, not a subquery: it plans as ``team_id = ANY(...)``)."""
+    if sight in (Sight.QUEUE, Sight.QUEUE_AND_OBJECTIONS):
+        return {"user": user.pk, "teams": team_ids_cached(user)}
+    return {"user": user.pk}
+
+
+def _visible(sight: Sight, values: Values) -> QuerySet[Case]:
+    cases = Case.objects.all()
+    if sight is Sight.NONE:
+        return cases.none()
+    if sight is Sight.ALL:
+        return cases
+    if sight is Sight.OWN:
+        return cases.filter(registered_by_id=values.int("user"))
+    visible = (
+        Q(team_id__in=values.ints("teams"))
+        | Q(team__isnull=True)
+        | Q(assignee_id=values.int("user"))
+    )
+    if sight is Sight.QUEUE_AND_OBJECTIONS:
+        visible |= Q(kind=CaseKind.OBJECTION)
+    return cases.filter(visible)
 
 
 def case_visible_to(user: User) -> QuerySet[Case]:
@@ -34,18 +87,23 @@ def case_visible_to(user: User) -> QuerySet[Case]:
     them; legal staff also every objection; administrators everything; residents and
     integration clients only what they filed themselves.
     """
-    cases = Case.objects.all()
-    if not user.is_authenticated:
-        return cases.none()
-    if user.has_perm("cases.view_all_cases"):
-        return cases
-    if user.has_perm("cases.view_queue"):
-        teams = team_ids_cached(user)  # a list, not a subquery: plans as team_id = ANY(...)
-        visible = Q(team_id__in=teams) | Q(team__isnull=True) | Q(assignee=user)
-        if user.has_perm("cases.view_all_objections"):
-            visible |= Q(kind=CaseKind.OBJECTION)
-        return cases.filter(visible)
-    return cases.filter(registered_by=user)
+    sight = sight_of(user)
+    return _visible(sight, Given(sight_values(user, sight)))
+
+
+_visible_key_sql = ShapeCache(
+    lambda shape, values: _visible(shape[0], values)
+    .filter(pk=values.int("case"))
+    .values_list("pk")[:1],
+    lambda shape: {"teams": shape[1]},
+)
+
+
+def case_is_visible_to(user: User, case: Case) -> bool:
+    """Whether ``case_visible_to(user)`` holds this case (one statement, built once)."""
+    sight = sight_of(user)
+    values = sight_values(user, sight) | {"case": case.pk}
+    return bool(_visible_key_sql.rows((sight, len(values.get("teams", ()))), values))
 
 
 def searches_content(user: User) -> bool:
@@ -62,8 +120,10 @@ def search_filter(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     embedded default, falls back to a plain substring match.
     """
     text = text.strip()
-    if not text:
-        return cases
+    return _search(cases, text) if text else cases
+
+
+def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     if connection.vendor == "postgresql":
         vector = SearchVector("search_document", config=settings.SEARCH_CONFIG)
         query = SearchQuery(text, config=settings.SEARCH_CONFIG, search_type="websearch")
@@ -84,6 +144,9 @@ class QueueFilters:
     q: str | None = None
 
 
+# Soonest due first, then oldest received; the id breaks ties (keyset pagination).
+QUEUE_ORDER = ("queue_due_date", "received_at", "id")
+
 QUEUE_ROW_FIELDS = (
     "reference",
     "kind",
@@ -102,57 +165,284 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
-    """The work queue: visible cases, filtered, soonest due first, then oldest received."""
-    cases = case_visible_to(user)
-    if filters.kind:
-        cases = cases.filter(kind=filters.kind)
-    if filters.status:
-        cases = cases.filter(status__in=filters.status)
-    if filters.team:
+@dataclass(frozen=True)
+class QueueShape:
+    """What decides the queue query's SQL; the values that fill it are apart."""
+
+    sight: Sight
+    teams: int = 0  # how many teams the caller is in
+    kind: bool = False
+    statuses: int = 0
+    team: bool = False
+    assignee: str | None = None  # "me", "unassigned", "named"
+    channel: bool = False
+    open: bool | None = True
+    overdue: bool | None = None
+    due_before: bool = False
+    q: str | None = None  # "search" (names and texts) or "reference"
+    cursor: str | None = None  # "after" or "before" the cursor's row
+    rows: int | None = None  # at most this many rows (a page and one more)
+
+
+def queue_shape(
+    user: User, filters: QueueFilters, window: Window | None = None
+) -> tuple[QueueShape, dict[str, Any]]:
+    """The shape of this caller's queue query and the values that fill it."""
+    sight = sight_of(user)
+    values: dict[str, Any] = sight_values(user, sight)
+    values["today"] = timezone.localdate()
+    named = filters.assignee not in (None, "", "me", "unassigned")
+    q = (filters.q or "").strip()
+    values |= {
+        "kind": filters.kind,
+        "statuses": list(filters.status or []),
+        "team": filters.team,
+        "assignee": filters.assignee if named else None,
+        "channel": filters.channel,
+        "due_before": filters.due_before,
+        "q": q,
+    }
+    cursor = None
+    if window is not None and window.after is not None:
+        cursor = "before" if window.backwards else "after"
+        values["cursor"] = window.after
+    shape = QueueShape(
+        sight=sight,
+        teams=len(values.get("teams", ())),
+        kind=bool(filters.kind),
+        statuses=len(values["statuses"]),
+        team=bool(filters.team),
+        assignee="named" if named else (filters.assignee or None),
+        channel=bool(filters.channel),
+        open=filters.open,
+        overdue=filters.overdue,
+        due_before=filters.due_before is not None,
+        q=(("search" if searches_content(user) else "reference") if q else None),
+        cursor=cursor,
+        rows=window.size + 1 if window is not None else None,
+    )
+    return shape, values
+
+
+def _queue_cases(shape: QueueShape, values: Values) -> QuerySet[Case]:
+    """The work queue: visible cases, filtered, in queue order."""
+    cases = _visible(shape.sight, values)
+    if shape.kind:
+        cases = cases.filter(kind=values.text("kind"))
+    if shape.statuses:
+        cases = cases.filter(status__in=values.texts("statuses"))
+    if shape.team:
         # A scalar subquery, not a join: the planner then walks the (team, due, ...) index
         # in queue order instead of sorting the team's cases.
-        team_id = Team.objects.filter(code=filters.team).values("pk")[:1]
+        team_id = Team.objects.filter(code=values.text("team")).values("pk")[:1]
         cases = cases.filter(team_id=Subquery(team_id))
-    if filters.assignee == "me":
-        cases = cases.filter(assignee=user)
-    elif filters.assignee == "unassigned":
+    if shape.assignee == "me":
+        cases = cases.filter(assignee_id=values.int("user"))
+    elif shape.assignee == "unassigned":
         cases = cases.filter(assignee__isnull=True)
-    elif filters.assignee:
-        cases = cases.filter(assignee__username=filters.assignee)
-    if filters.channel:
-        cases = cases.filter(channel=filters.channel)
-    if filters.open is not None:
-        cases = cases.filter(closed_at__isnull=filters.open)
-    today = timezone.localdate()
-    if filters.overdue is True:
-        cases = cases.filter(queue_due_date__lt=today, closed_at__isnull=True)
-    elif filters.overdue is False:
-        cases = cases.exclude(queue_due_date__lt=today, closed_at__isnull=True)
-    if filters.due_before:
-        cases = cases.filter(queue_due_date__lt=filters.due_before)
-    if filters.q:
-        if searches_content(user):
-            cases = search_filter(cases, filters.q)
-        else:
-            cases = cases.filter(reference__iexact=filters.q.strip())
-    # The row reads only what a queue row shows (not the description or the search text),
-    # and the filer from a subquery: one statement, not a second for the parties.
-    # One filer a case (constraint one_filer_per_case), read through that index.
+    elif shape.assignee == "named":
+        cases = cases.filter(assignee__username=values.text("assignee"))
+    if shape.channel:
+        cases = cases.filter(channel=values.text("channel"))
+    if shape.open is not None:
+        cases = cases.filter(closed_at__isnull=shape.open)
+    if shape.overdue is True:
+        cases = cases.filter(queue_due_date__lt=values.date("today"), closed_at__isnull=True)
+    elif shape.overdue is False:
+        cases = cases.exclude(queue_due_date__lt=values.date("today"), closed_at__isnull=True)
+    if shape.due_before:
+        cases = cases.filter(queue_due_date__lt=values.date("due_before"))
+    if shape.q == "search":
+        cases = _search(cases, values.text("q"))
+    elif shape.q == "reference":
+        cases = cases.filter(reference__iexact=values.text("q"))
+    # The row reads the filer from a subquery: one statement, not a second for the
+    # parties. One filer a case (constraint one_filer_per_case), read through that index.
     filer = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.FILER)
-    return (
-        cases.select_related("team", "assignee")
-        .only(*QUEUE_ROW_FIELDS)
-        .annotate(
-            filer_name=Subquery(
-                filer.annotate(
-                    shown=Coalesce(NullIf("organisation_name", Value("")), "name")
-                ).values("shown")[:1]
-            ),
-            filer_needs_extra_care=Subquery(filer.values("needs_extra_care")[:1]),
+    cases = cases.annotate(
+        filer_name=Subquery(
+            filer.annotate(shown=Coalesce(NullIf("organisation_name", Value("")), "name")).values(
+                "shown"
+            )[:1]
+        ),
+        filer_needs_extra_care=Subquery(filer.values("needs_extra_care")[:1]),
+    ).order_by(*QUEUE_ORDER)
+    if shape.cursor is not None:
+        after = [values.date("cursor.0"), values.moment("cursor.1"), values.int("cursor.2")]
+        cases = keyset_bound(cases, QUEUE_ORDER, after, backwards=shape.cursor == "before")
+    return cases[: shape.rows] if shape.rows is not None else cases
+
+
+def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
+    """The work queue as cases (with the filer's name and care flag annotated), reading
+    only what a queue row shows."""
+    shape, values = queue_shape(user, filters)
+    cases = _queue_cases(shape, Given(values))
+    return cases.select_related("team", "assignee").only(*QUEUE_ROW_FIELDS)
+
+
+QUEUE_COLUMNS = (
+    "id",
+    "reference",
+    "kind",
+    "status",
+    "subject",
+    "channel",
+    "received_at",
+    "queue_due_date",
+    "closed_at",
+    "registered_by_id",
+    "team__code",
+    "team__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "filer_name",
+    "filer_needs_extra_care",
+)
+
+
+def _queue_lengths(shape: QueueShape) -> dict[str, int]:
+    return {"teams": shape.teams, "statuses": shape.statuses}
+
+
+_queue_sql = ShapeCache(
+    lambda shape, values: _queue_cases(shape, values).values_list(*QUEUE_COLUMNS),
+    _queue_lengths,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    username: str
+    first_name: str
+    last_name: str
+
+    @property
+    def display_name(self) -> str:
+        return person_display_name(self.first_name, self.last_name, self.username)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A queue row as read: what the row shows, without a model instance per case."""
+
+    id: int
+    reference: str
+    kind: str
+    status: str
+    subject: str
+    channel: str
+    received_at: datetime.datetime
+    queue_due_date: datetime.date
+    closed_at: datetime.datetime | None
+    registered_by_id: int | None
+    team: TeamRow | None
+    assignee: PersonRow | None
+    filer_name: str | None
+    filer_needs_extra_care: bool | None
+
+    @property
+    def next_due_date(self) -> datetime.date | None:
+        return due_date_shown(self.queue_due_date)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+def queue_rows(*, user: User, filters: QueueFilters, window: Window) -> list[QueueRow]:
+    """The rows of one queue page (and one more, to tell whether another page follows),
+    in the order read; the statement's SQL is built once per shape (``ShapeCache``)."""
+    shape, values = queue_shape(user, filters, window)
+    rows = []
+    for row in _queue_sql.rows(shape, _flat(values)):
+        (pk, reference, kind, status, subject, channel, received, due, closed, by) = row[:10]
+        code, team_name, username, first, last, filer_name, care = row[10:]
+        rows.append(
+            QueueRow(
+                pk,
+                reference,
+                kind,
+                status,
+                subject,
+                channel,
+                received,
+                due,
+                closed,
+                by,
+                TeamRow(code, team_name) if code is not None else None,
+                PersonRow(username, first, last) if username is not None else None,
+                filer_name,
+                care,
+            )
         )
-        .order_by("queue_due_date", "received_at", "id")
+    return rows
+
+
+def _flat(values: dict[str, Any]) -> dict[str, Any]:
+    """The cursor's values under the names the builder gives their slots."""
+    cursor = values.pop("cursor", None)
+    if cursor is not None:
+        values |= {f"cursor.{index}": value for index, value in enumerate(cursor)}
+    return values
+
+
+def _detail_case(shape: tuple[Sight, int], values: Values) -> QuerySet[Case]:
+    sight, _teams = shape
+    return (
+        _visible(sight, values)
+        .select_related("team", "assignee", "complaint__employee", "objection")
+        .filter(reference=values.text("reference"))[:1]
     )
+
+
+# The case page's reads, each built once per shape (see ``case_queue``): for a page that
+# reads six tables, building and compiling their SQL was a third of its time.
+_detail_case_sql = ShapeCache(_detail_case, lambda shape: {"teams": shape[1]})
+_deadlines_sql = ShapeCache(
+    lambda _, values: Deadline.objects.filter(case_id=values.int("case")).order_by(
+        "due_date", "id"
+    ),
+    lambda _: {},
+)
+_deadline_changes_sql = ShapeCache(
+    lambda _, values: DeadlineChange.objects.filter(
+        deadline__case_id=values.int("case")
+    ).select_related("by"),
+    lambda _: {},
+)
+_parties_sql = ShapeCache(
+    lambda _, values: Party.objects.filter(case_id=values.int("case")).order_by("id"),
+    lambda _: {},
+)
+_attachments_sql = ShapeCache(
+    lambda _, values: Attachment.objects.filter(case_id=values.int("case")).order_by("id"),
+    lambda _: {},
+)
+_contact_moments_sql = ShapeCache(
+    lambda _, values: (
+        ContactMoment.objects.filter(case_id=values.int("case"))
+        .select_related("by")
+        .order_by("occurred_at", "id")
+    ),
+    lambda _: {},
+)
+_latest_events_sql = ShapeCache(
+    lambda _, values: (
+        CaseEvent.objects.filter(case_id=values.int("case"))
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:LATEST_EVENTS]
+    ),
+    lambda _: {},
+)
+LATEST_EVENTS = 50
 
 
 def case_detail(*, user: User, reference: str) -> Case:
@@ -161,24 +451,32 @@ def case_detail(*, user: User, reference: str) -> Case:
     The related rows are read by the case's key and left as ``prefetch_related`` leaves
     them (``related_cached``), without its per-level machinery (which cost as much
     again as the reads themselves)."""
-    case = (
-        case_visible_to(user)
-        .select_related("team", "assignee", "complaint__employee", "objection")
-        .get(reference=reference)
-    )
-    deadlines = list(Deadline.objects.filter(case_id=case.pk).order_by("due_date", "id"))
+    sight = sight_of(user)
+    values = sight_values(user, sight) | {"reference": reference}
+    found = _detail_case_sql.instances((sight, len(values.get("teams", ()))), values)
+    if not found:
+        raise Case.DoesNotExist(f"no visible case {reference}")
+    case = found[0]
+    key = {"case": case.pk}
+    deadlines = _deadlines_sql.instances(None, key)
     changes: dict[int, list[DeadlineChange]] = {deadline.pk: [] for deadline in deadlines}
-    for change in DeadlineChange.objects.filter(deadline__case_id=case.pk).select_related("by"):
+    for change in _deadline_changes_sql.instances(None, key):
         changes[change.deadline_id].append(change)
     for deadline in deadlines:
         related_cached(deadline, "changes", changes[deadline.pk])
     related_cached(case, "deadlines", deadlines)
-    related_cached(case, "parties", Party.objects.filter(case_id=case.pk))
-    related_cached(case, "attachments", Attachment.objects.filter(case_id=case.pk))
-    related_cached(
-        case, "contact_moments", ContactMoment.objects.filter(case_id=case.pk).select_related("by")
-    )
+    related_cached(case, "parties", _parties_sql.instances(None, key))
+    related_cached(case, "attachments", _attachments_sql.instances(None, key))
+    related_cached(case, "contact_moments", _contact_moments_sql.instances(None, key))
     return case
+
+
+def latest_events(case: Case) -> list[CaseEvent]:
+    """The case's latest timeline entries, oldest first (the page shows these; the
+    whole history is paged at /cases/{reference}/events)."""
+    events = _latest_events_sql.instances(None, {"case": case.pk})
+    events.reverse()
+    return events
 
 
 def related_cached(instance: Model, name: str, rows: Iterable[Model]) -> None:
@@ -202,6 +500,9 @@ __all__ = [
     "QueueFilters",
     "case_detail",
     "case_events",
+    "case_is_visible_to",
     "case_queue",
+    "latest_events",
+    "queue_rows",
     "related_cached",
 ]

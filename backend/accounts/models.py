@@ -64,4 +64,10 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return person_display_name(self.first_name, self.last_name, self.username)
+
+
+def person_display_name(first_name: str, last_name: str, username: str) -> str:
+    """A staff member's name as shown: full name, else the username (also for rows read
+    without a model instance, as the queue's)."""
+    return f"{first_name} {last_name}".strip() or username

@@ -17,14 +17,17 @@ to DRF's own walk (tests/backend/test_planned_output.py).
 """
 
 import contextlib
+import datetime
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models.manager import BaseManager
-from rest_framework import fields, relations, serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, fields, relations, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 
 # Fields whose ``to_representation`` reads only the value: no context, request or parent.
 _PLAIN = (
@@ -49,7 +52,7 @@ _PLAIN = (
 _PLAIN_REPRESENTATIONS = {cls.to_representation for cls in _PLAIN}
 _PLAIN_ATTRIBUTES = {fields.Field.get_attribute, relations.RelatedField.get_attribute}
 
-_VALUE, _METHOD, _ONE, _MANY = range(4)
+_VALUE, _METHOD, _ONE, _MANY, _MOMENT = range(5)
 _switch = threading.local()
 
 
@@ -84,7 +87,25 @@ def _step(field: fields.Field) -> tuple[int, str, Any, Any] | None:
         return (_MANY, name, field, type(child)) if _planned(type(child)) else None
     if isinstance(field, serializers.BaseSerializer):
         return (_ONE, name, field, type(field)) if _planned(type(field)) else None
+    if _plain(field) and _iso_moment(field):
+        return (_MOMENT, name, field, None)
     return (_VALUE, name, field, None) if _plain(field) else None
+
+
+def _iso_moment(field: fields.Field) -> bool:
+    """A timestamp field as DRF writes it by default (ISO 8601 in the current zone)."""
+    return (
+        type(field) is fields.DateTimeField
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+        and not hasattr(field, "timezone")
+    )
+
+
+def timestamp_text(value: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """What DRF's ``DateTimeField`` writes for an aware timestamp by default: ISO 8601 in
+    ``zone`` (the current time zone), ``Z`` for UTC."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _planned(serializer_class: type) -> bool:
@@ -109,7 +130,6 @@ class PlannedOutput(serializers.Serializer):
         plan = type(self).plan()
         if plan is None or getattr(_switch, "off", False):
             return super().to_representation(instance)
-        context = self.context
         data: dict[str, Any] = {}
         for kind, name, field, extra in plan:
             if kind == _METHOD:
@@ -123,10 +143,28 @@ class PlannedOutput(serializers.Serializer):
                 data[name] = None
             elif kind == _VALUE:
                 data[name] = field.to_representation(value)
+            elif kind == _MOMENT:
+                data[name] = timestamp_text(value, self._zone())
             elif kind == _ONE:
-                data[name] = extra(context=context).to_representation(value)
+                data[name] = self._nested(name, extra).to_representation(value)
             else:
                 items = value.all() if isinstance(value, BaseManager) else value
-                represent: Callable[[Any], Any] = extra(context=context).to_representation
+                represent: Callable[[Any], Any] = self._nested(name, extra).to_representation
                 data[name] = [represent(item) for item in items]
         return data
+
+    def _nested(self, name: str, serializer_class: type) -> "PlannedOutput":
+        """One nested serializer per field for all the rows this one represents (same
+        context), not one per row."""
+        nested = self.__dict__.setdefault("_nested_kept", {})
+        found = nested.get(name)
+        if found is None:
+            found = nested[name] = serializer_class(context=self.context)
+        return found
+
+    def _zone(self) -> datetime.tzinfo:
+        """The current time zone, looked up once per serializer."""
+        zone = self.__dict__.get("_zone_kept")
+        if zone is None:
+            zone = self._zone_kept = timezone.get_current_timezone()
+        return zone

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from backend.api.parsing import parse_datetime, parse_int
+from backend.keyset import Window, keyset_bound
 
 
 def _encode(values: Sequence[Any], backwards: bool) -> str:
@@ -32,20 +33,6 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
-
-
-def _after(fields: Sequence[str], values: Sequence[Any], backwards: bool) -> Q:
-    """Rows strictly after (or before) ``values`` in the lexicographic order of fields."""
-    op = "lt" if backwards else "gt"
-    result = Q()
-    for index, name in enumerate(fields):
-        step = Q(**{f"{name}__{op}": values[index]})
-        for prior, prior_value in zip(fields[:index], values[:index], strict=False):
-            step &= Q(**{prior: prior_value})
-        result |= step
-    # The redundant bound on the first column lets the planner use a range scan.
-    first = Q(**{f"{fields[0]}__{'lte' if backwards else 'gte'}": values[0]})
-    return first & result
 
 
 class KeysetPagination:
@@ -96,26 +83,36 @@ class KeysetPagination:
                 {self.cursor_param: gettext("This cursor is not valid.")}
             ) from None
 
-    def paginate(self, queryset: QuerySet, request: Request) -> tuple[list[Any], dict[str, Any]]:
-        """The rows of the requested page and the links around it."""
+    def window(self, request: Request) -> Window:
+        """The page the request asks for (400 for a size or cursor that is not valid)."""
         size = self.page_size(request)
         token = request.query_params.get(self.cursor_param)
-        backwards = False
-        if token:
-            values, backwards = self._decode(token)
-            queryset = queryset.filter(_after(self.fields, values, backwards))
-        if backwards:
-            queryset = queryset.reverse()
-        rows = list(queryset[: size + 1])
-        has_more = len(rows) > size
-        rows = rows[:size]
-        if backwards:
+        if not token:
+            return Window(size)
+        values, backwards = self._decode(token)
+        return Window(size, values, backwards, token)
+
+    def paginate(self, queryset: QuerySet, request: Request) -> tuple[list[Any], dict[str, Any]]:
+        """The rows of the requested page and the links around it."""
+        window = self.window(request)
+        if window.after is not None:
+            queryset = keyset_bound(queryset, self.fields, window.after, window.backwards)
+        return self.page(list(queryset[: window.size + 1]), window, request)
+
+    def page(
+        self, rows: list[Any], window: Window, request: Request
+    ) -> tuple[list[Any], dict[str, Any]]:
+        """The page from the rows read for ``window`` (up to one more than its size, in
+        the order read), and the links around it."""
+        has_more = len(rows) > window.size
+        rows = rows[: window.size]
+        if window.backwards:
             rows.reverse()
         url = request.build_absolute_uri()
         links: dict[str, Any] = {"next": None, "previous": None}
         if rows:
-            forward_more = has_more if not backwards else True
-            backward_more = bool(token) if not backwards else has_more
+            forward_more = has_more if not window.backwards else True
+            backward_more = bool(window.token) if not window.backwards else has_more
             if forward_more:
                 links["next"] = replace_query_param(
                     url, self.cursor_param, _encode(self._key(rows[-1]), False)
@@ -124,7 +121,7 @@ class KeysetPagination:
                 links["previous"] = replace_query_param(
                     url, self.cursor_param, _encode(self._key(rows[0]), True)
                 )
-        elif token:
+        elif window.token:
             links["previous"] = remove_query_param(url, self.cursor_param)
         return rows, links
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -34,7 +33,7 @@ from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
 from cases.api.queue_params import QueueQuerySerializer
 from cases.api.throttles import AnonFilingThrottle
-from cases.models import Case, CaseKind
+from cases.models import CaseKind
 from cases.privacy import data_flags
 
 
@@ -136,7 +135,7 @@ class _FilingView(APIView):
         if (
             user is not None
             and user.has_perm("cases.view_queue")
-            and selectors.case_visible_to(user).filter(pk=case.pk).exists()
+            and selectors.case_is_visible_to(user, case)
         ):
             if replayed:  # the first request's case, as it is now
                 case = selectors.case_detail(user=user, reference=case.reference)
@@ -193,7 +192,7 @@ class ObjectionFilingView(_FilingView):
 
 def queue_paginator() -> KeysetPagination:
     return KeysetPagination(
-        fields=["queue_due_date", "received_at", "id"],
+        fields=list(selectors.QUEUE_ORDER),
         parsers=[parse_date, parse_datetime, parse_int],
         default_size=settings.QUEUE_PAGE_SIZE,
         max_size=settings.QUEUE_MAX_PAGE_SIZE,
@@ -222,8 +221,10 @@ class CaseQueueView(APIView):
     def get(self, request: Request) -> Response:
         params = QueueQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        cases: QuerySet[Case] = selectors.case_queue(user=request.user, filters=params.filters())
-        rows, links = queue_paginator().paginate(cases, request)
+        paginator = queue_paginator()
+        window = paginator.window(request)
+        read = selectors.queue_rows(user=request.user, filters=params.filters(), window=window)
+        rows, links = paginator.page(read, window, request)
         context = {**data_flags(request.user), "user_pk": request.user.pk}
         results = s.CaseQueueItemSerializer(rows, many=True, context=context)
         return Response({"results": results.data, **links})

@@ -30,6 +30,7 @@ from cases.models.case import (
     ReferenceCounter,
     Satisfaction,
     attachment_path,
+    due_date_shown,
 )
 from cases.models.deadline import (
     OPEN_DEADLINE_STATES,
@@ -90,4 +91,5 @@ __all__ = [
     "ReferenceCounter",
     "Satisfaction",
     "attachment_path",
+    "due_date_shown",
 ]

@@ -1,0 +1,137 @@
+"""The queue page read through its SQL built once per shape (``selectors.queue_rows``)
+is the ORM's queue (``selectors.case_queue``): the same rows in the same order, shown the
+same way, for every role, filter and page - and one caller's values never answer
+another's."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from backend.accounts.roles import Role
+from backend.keyset import Window
+from cases import selectors
+from cases.api.serializers import CaseQueueItemSerializer
+from cases.selectors import QueueFilters
+from tests.factories import CaseFactory, PartyFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FILTERS = [
+    QueueFilters(),
+    QueueFilters(open=None),
+    QueueFilters(open=False),
+    QueueFilters(kind="objection"),
+    QueueFilters(status=["received"]),
+    QueueFilters(status=["received", "closed"], open=None),
+    QueueFilters(team="north"),
+    QueueFilters(team="north", status=["received"]),
+    QueueFilters(assignee="me"),
+    QueueFilters(assignee="unassigned"),
+    QueueFilters(assignee="sanne"),
+    QueueFilters(channel="phone"),
+    QueueFilters(overdue=True),
+    QueueFilters(overdue=False, open=None),
+    QueueFilters(due_before=datetime.date(2026, 12, 1)),
+    QueueFilters(q="Korenaar"),
+    QueueFilters(q="  "),
+    QueueFilters(q="KL-2026-777001"),
+]
+
+
+@pytest.fixture
+def spread(users, team, other_team):
+    """Cases of every kind a row can take, in two teams and the shared intake."""
+    north = TeamFactory(code="north")
+    sanne = UserFactory(username="sanne", role=Role.CASE_HANDLER, teams=[north, team])
+    today = timezone.localdate()
+    resident = users[Role.RESIDENT]
+    rows = [
+        dict(team=team, assignee=users[Role.CASE_HANDLER], overdue=True),
+        dict(team=team, channel="phone", queue_due_date=today + datetime.timedelta(days=3)),
+        dict(team=north, assignee=sanne, reference="KL-2026-777001"),
+        dict(team=north, objection=True, queue_due_date=today),
+        dict(team=other_team, objection=True, registered_by=resident),
+        dict(team=None, channel="phone", queue_due_date=today),
+        dict(team=team, closed_at=timezone.now()),
+        dict(team=north, closed_at=timezone.now(), registered_by=resident),
+    ]
+    for index, fields in enumerate(rows):
+        case = CaseFactory(**fields)
+        if index % 3 == 0:
+            PartyFactory(case=case, organisation_name="Bakkerij De Korenaar")
+        elif index % 3 == 1:
+            PartyFactory(case=case, needs_extra_care=True)
+    # Ties on due date and received moment, so the keyset's id decides between them.
+    moment = timezone.now() - datetime.timedelta(days=2)
+    for _ in range(3):
+        CaseFactory(team=team, queue_due_date=today, received_at=moment)
+    return sanne
+
+
+def shown(rows, context):
+    serializer = CaseQueueItemSerializer(context=context)
+    return [serializer.to_representation(row) for row in rows]
+
+
+def walk(user, filters, size, backwards_from=None):
+    """Every page, following the keyset from the start (or back from a position)."""
+    seen, window = [], Window(size, backwards_from, backwards_from is not None)
+    while True:
+        read = selectors.queue_rows(user=user, filters=filters, window=window)
+        more = len(read) > size
+        page = read[:size]
+        if window.backwards:
+            page.reverse()
+            seen = page + seen
+            if not more:
+                return seen
+            first = page[0]
+            window = Window(size, [first.queue_due_date, first.received_at, first.id], True)
+        else:
+            seen += page
+            if not more:
+                return seen
+            last = page[-1]
+            window = Window(size, [last.queue_due_date, last.received_at, last.id], False)
+
+
+@pytest.mark.parametrize("role", [*Role, "superuser", "sanne"])
+def test_every_role_and_filter_reads_the_orm_queue(users, spread, role):
+    if role == "superuser":
+        user = UserFactory(is_superuser=True, is_staff=True)
+    elif role == "sanne":
+        user = spread
+    else:
+        user = users[role]
+    context = {"personal_data": True, "care_note": True, "user_pk": user.pk}
+    checked = 0
+    for filters in FILTERS:
+        expected = list(selectors.case_queue(user=user, filters=filters))
+        full = selectors.queue_rows(user=user, filters=filters, window=Window(100))
+        assert shown(full, context) == shown(expected, context), filters
+        assert [row.id for row in walk(user, filters, 2)] == [case.pk for case in expected]
+        if len(expected) > 2:
+            end = expected[-1]
+            position = [end.queue_due_date, end.received_at, end.pk]
+            back = walk(user, filters, 2, backwards_from=position)
+            assert [row.id for row in back] == [case.pk for case in expected[:-1]]
+        checked += len(expected)
+    assert checked > 0 if role != Role.INTEGRATION_CLIENT else checked == 0
+
+
+def test_callers_of_one_shape_each_get_their_own_cases(users, team, other_team):
+    """Two handlers in different teams share the query's shape, not its values."""
+    ours = CaseFactory(team=team)
+    theirs = CaseFactory(team=other_team)
+    mine = users[Role.CASE_HANDLER]
+    colleague = UserFactory(role=Role.CASE_HANDLER, teams=[other_team])
+    window = Window(50)
+    read = {
+        name: {
+            row.id for row in selectors.queue_rows(user=u, filters=QueueFilters(), window=window)
+        }
+        for name, u in (("mine", mine), ("colleague", colleague), ("mine again", mine))
+    }
+    assert read["mine"] == read["mine again"] == {ours.pk}
+    assert read["colleague"] == {theirs.pk}
