@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from django.db import connection
 from django.db.models import Model
 
+from backend.prepared import execute_prepared, executes_prepared
+
 
 @functools.lru_cache(maxsize=128)
 def _statement(model: type[Model], count: int, returning: bool) -> tuple[str, tuple]:
@@ -54,7 +56,7 @@ def rows_insert(rows: Sequence[Model]) -> None:
         return
     sql, fields = _statement(model, len(rows), returning)
     with connection.cursor() as cursor:
-        cursor.execute(sql, _values(rows, fields))
+        execute_prepared(cursor, sql, _values(rows, fields))
         if returning:
             for row, (key,) in zip(rows, cursor.fetchall(), strict=True):
                 row.pk = key
@@ -69,14 +71,13 @@ def rows_insert_together(*groups: Sequence[Model]) -> None:
         for group in groups:
             rows_insert(group)
         return
-    statements, params = [], []
+    statements = []
     for group in groups:
         sql, fields = _statement(type(group[0]), len(group), False)
-        statements.append(sql)
-        params += _values(group, fields)
+        statements.append((sql, _values(group, fields)))
     if statements:
         with connection.cursor() as cursor:
             # psycopg2 binds the parameters itself: the statements go as one query.
-            cursor.execute(";\n".join(statements), params)
+            executes_prepared(cursor, statements)
     for group in groups:
         _stored(group)

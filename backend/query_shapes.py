@@ -28,6 +28,8 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
+from backend.prepared import execute_prepared
+
 Shape = TypeVar("Shape", bound=Hashable)
 
 # Sentinels: values no request carries (a date in year 1, an integer near the 32-bit
@@ -200,7 +202,7 @@ class ShapeCache(Generic[Shape]):
         for position, parts in compiled.derived:
             params[position] = "".join(_part(part, values) for part in parts)
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            execute_prepared(cursor, compiled.sql, params)
             return cursor.fetchall()
 
     def _compiled(self, shape: Shape) -> _Compiled:

@@ -146,6 +146,9 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
     )
+# The hot reads' SQL, built once per shape, prepared once per connection on PostgreSQL
+# (backend/prepared.py); off behind a pooler in transaction mode.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -92,9 +92,9 @@ def case_visible_to(user: User) -> QuerySet[Case]:
 
 
 _visible_key_sql = ShapeCache(
-    lambda shape, values: _visible(shape[0], values)
-    .filter(pk=values.int("case"))
-    .values_list("pk")[:1],
+    lambda shape, values: (
+        _visible(shape[0], values).filter(pk=values.int("case")).values_list("pk")[:1]
+    ),
     lambda shape: {"teams": shape[1]},
 )
 

@@ -19,6 +19,7 @@ from backend.accounts.permission_cache import team_ids_cached
 from backend.accounts.roles import Role
 from backend.db_rows import rows_insert
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
+from backend.prepared import execute_prepared
 from cases.deadlines import (
     deadline_meet,
     deadlines_for_new_case,
@@ -105,7 +106,8 @@ def _sequence_next(prefix: str, year: int) -> int:
     with connection.cursor() as cursor:
         # One statement: the next number, or NULL while the year's sequence does not
         # exist (the cast to regclass happens at run time, only when it does).
-        cursor.execute(
+        execute_prepared(
+            cursor,
             "SELECT CASE WHEN to_regclass(%s) IS NOT NULL THEN nextval(%s::text::regclass) END",
             [name, name],
         )

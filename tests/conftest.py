@@ -29,6 +29,25 @@ def wait_until(check, timeout: float = 60.0) -> bool:
     return False
 
 
+def sent(queries) -> list[str]:
+    """The statements a request or a call sent, without the once-per-connection
+    preparation of a statement (``PREPARE`` in its savepoint or transaction:
+    backend/prepared.py), which depends on what ran before on the connection."""
+    found = [query["sql"] for query in queries.captured_queries]
+    kept = []
+    for index, sql in enumerate(found):
+        before = found[index - 1] if index else ""
+        after = found[index + 1] if index + 1 < len(found) else ""
+        if sql.startswith("PREPARE "):
+            continue
+        if sql.startswith(("SAVEPOINT", "BEGIN")) and after.startswith("PREPARE "):
+            continue
+        if sql.startswith(("RELEASE SAVEPOINT", "COMMIT")) and before.startswith("PREPARE "):
+            continue
+        kept.append(sql)
+    return kept
+
+
 def roles_create() -> None:
     """The roles come from a data migration; a flushed database has lost them."""
     from django.apps import apps

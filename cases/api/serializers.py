@@ -514,10 +514,22 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
             "needs_extra_care",
         ]
 
+    def _flags(self) -> tuple[int | None, bool, bool]:
+        """The caller's key and whether they see personal data and the care note, read
+        from the context once per serializer (DRF walks up to the root for each read)."""
+        flags = self.__dict__.get("_flags_kept")
+        if flags is None:
+            context = self.context
+            flags = self._flags_kept = (
+                context.get("user_pk"),
+                bool(context.get("personal_data")),
+                bool(context.get("care_note")),
+            )
+        return flags
+
     def _personal_data(self, case: Case) -> bool:
-        user_pk = self.context.get("user_pk")
-        own = user_pk is not None and case.registered_by_id == user_pk
-        return bool(self.context.get("personal_data")) or own
+        user_pk, personal_data, _ = self._flags()
+        return personal_data or (user_pk is not None and case.registered_by_id == user_pk)
 
     def get_subject(self, case: Case) -> str | None:
         return case.subject if self._personal_data(case) else None
@@ -527,7 +539,7 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
         return case.filer_name if self._personal_data(case) else None
 
     def get_needs_extra_care(self, case: Case) -> bool | None:
-        return case.filer_needs_extra_care if self.context.get("care_note") else None
+        return case.filer_needs_extra_care if self._flags()[2] else None
 
     def to_representation(self, case: Case) -> dict[str, Any]:
         """The row as the declared fields give it, built directly: a queue page is 50 of
@@ -535,11 +547,12 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
         holds it equal to the walk (``to_representation_declared``)."""
         team, assignee = case.team, case.assignee
         due = case.next_due_date
+        personal = self._personal_data(case)
         return {
             "reference": case.reference,
             "kind": case.kind,
             "status": case.status,
-            "subject": self.get_subject(case),
+            "subject": case.subject if personal else None,
             "channel": case.channel,
             "received_at": timestamp_text(case.received_at, self._zone()),
             "next_due_date": due.isoformat() if due is not None else None,
@@ -550,7 +563,7 @@ class CaseQueueItemSerializer(_CaseBaseSerializer):
                 if assignee is not None
                 else None
             ),
-            "filer_name": self.get_filer_name(case),
+            "filer_name": case.filer_name if personal else None,
             "needs_extra_care": self.get_needs_extra_care(case),
         }
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backend.db_rows import rows_insert, rows_insert_together
 from cases.models import CaseEvent, ComplaintDetails, EventKind
+from tests.conftest import sent
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_rows_are_stored_as_bulk_create_stores_them_with_their_keys_in_order():
     inserted, created = _events(case, actor), _events(case, actor)
     with CaptureQueriesContext(connection) as queries:
         rows_insert(inserted)
-    assert len(queries) == 1
+    assert len(sent(queries)) == 1
     CaseEvent.objects.bulk_create(created)
     assert all(row.pk is not None and not row._state.adding for row in inserted)
     assert [row.pk for row in inserted] == sorted(row.pk for row in inserted)
@@ -63,7 +64,7 @@ def test_groups_whose_keys_are_not_read_back_go_in_one_round_trip():
     events = _events(case, actor)
     with CaptureQueriesContext(connection) as queries:
         rows_insert_together(events, [], [details])
-    assert len(queries) == 1
+    assert len(sent(queries)) == 1
     assert ComplaintDetails.objects.get(case=case).employee_description == "De baliemedewerker"
     stored = CaseEvent.objects.filter(case=case, text__startswith="Gebeld")
     assert stored.count() == 1
