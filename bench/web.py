@@ -248,8 +248,14 @@ def _peak_rss_mib(process: subprocess.Popen) -> float:
     """The highest resident set of a process's children (gunicorn's or Celery's workers)."""
     peaks = []
     for child in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split():
-        status = Path(f"/proc/{child}/status").read_text()
-        peaks.append(int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1)))
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except FileNotFoundError:
+            continue  # ended between the listing and the read
+        # A child that has just ended (a zombie) has no memory left to report.
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        if found:
+            peaks.append(int(found.group(1)))
     return round(max(peaks, default=0) / 1024, 1)
 
 
