@@ -26,9 +26,9 @@ from cases.models import (
     ContactMoment,
     Deadline,
     DeadlineChange,
+    OpenAndDue,
     Party,
     PartyRole,
-    due_date_shown,
 )
 
 
@@ -146,23 +146,6 @@ class QueueFilters:
 
 # Soonest due first, then oldest received; the id breaks ties (keyset pagination).
 QUEUE_ORDER = ("queue_due_date", "received_at", "id")
-
-QUEUE_ROW_FIELDS = (
-    "reference",
-    "kind",
-    "status",
-    "subject",
-    "channel",
-    "received_at",
-    "queue_due_date",
-    "closed_at",
-    "registered_by_id",
-    "team__code",
-    "team__name",
-    "assignee__username",
-    "assignee__first_name",
-    "assignee__last_name",
-)
 
 
 @dataclass(frozen=True)
@@ -302,6 +285,13 @@ QUEUE_COLUMNS = (
 )
 
 
+# What ``case_queue`` reads of the case and its team and assignee (the filer comes from
+# the annotations).
+QUEUE_ROW_FIELDS = tuple(
+    c for c in QUEUE_COLUMNS if c not in ("id", "filer_name", "filer_needs_extra_care")
+)
+
+
 def _queue_lengths(shape: QueueShape) -> dict[str, int]:
     return {"teams": shape.teams, "statuses": shape.statuses}
 
@@ -330,7 +320,7 @@ class PersonRow:
 
 
 @dataclass(frozen=True, slots=True)
-class QueueRow:
+class QueueRow(OpenAndDue):
     """A queue row as read: what the row shows, without a model instance per case."""
 
     id: int
@@ -347,14 +337,6 @@ class QueueRow:
     assignee: PersonRow | None
     filer_name: str | None
     filer_needs_extra_care: bool | None
-
-    @property
-    def next_due_date(self) -> datetime.date | None:
-        return due_date_shown(self.queue_due_date)
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
 
 
 def queue_rows(*, user: User, filters: QueueFilters, window: Window) -> list[QueueRow]:

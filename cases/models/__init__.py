@@ -23,6 +23,7 @@ from cases.models.case import (
     NoPenaltyGround,
     NoticeOfDefault,
     ObjectionDetails,
+    OpenAndDue,
     Party,
     PartyRole,
     PartyType,
@@ -30,7 +31,6 @@ from cases.models.case import (
     ReferenceCounter,
     Satisfaction,
     attachment_path,
-    due_date_shown,
 )
 from cases.models.deadline import (
     OPEN_DEADLINE_STATES,
@@ -84,6 +84,7 @@ __all__ = [
     "NotificationStage",
     "Objection",
     "ObjectionDetails",
+    "OpenAndDue",
     "Party",
     "PartyRole",
     "PartyType",
@@ -91,5 +92,4 @@ __all__ = [
     "ReferenceCounter",
     "Satisfaction",
     "attachment_path",
-    "due_date_shown",
 ]

@@ -19,9 +19,21 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 NO_DUE_DATE = datetime.date(9999, 12, 31)
 
 
-def due_date_shown(queue_due_date: datetime.date) -> datetime.date | None:
-    """The next due date as the API shows it: null for the no-due-date sentinel."""
-    return None if queue_due_date == NO_DUE_DATE else queue_due_date
+class OpenAndDue:
+    """What a case answers from its closing moment and queue date - the model, and a
+    queue row read without one (``selectors.QueueRow``)."""
+
+    queue_due_date: datetime.date
+    closed_at: datetime.datetime | None
+
+    @property
+    def next_due_date(self) -> datetime.date | None:
+        """The next due date as the API shows it: null for the no-due-date sentinel."""
+        return None if self.queue_due_date == NO_DUE_DATE else self.queue_due_date
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 class CaseKind(models.TextChoices):
@@ -52,7 +64,7 @@ class CaseStatus(models.TextChoices):
     RECEIVED = "received", _("received")
 
 
-class Case(ConcurrentTransitionMixin, models.Model):
+class Case(OpenAndDue, ConcurrentTransitionMixin, models.Model):
     """A complaint or an objection.
 
     ConcurrentTransitionMixin makes a save fail when the status changed underneath it,
@@ -156,14 +168,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def next_due_date(self) -> datetime.date | None:
-        return due_date_shown(self.queue_due_date)
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
 
     @property
     def state_fields(self) -> tuple[FSMField, ...]:
