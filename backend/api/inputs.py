@@ -135,3 +135,19 @@ class PlausibleDateField(serializers.DateField):
         if not EARLIEST_DATE <= date <= LATEST_DATE:
             self.fail("implausible", earliest=EARLIEST_DATE, latest=LATEST_DATE)
         return date
+
+
+class PlausibleDateTimeField(serializers.DateTimeField):
+    """A moment on a day between ``EARLIEST_DATE`` and ``LATEST_DATE``: every date or
+    moment a caller gives has a range (a call in the year 377 is a typing error, and
+    would be written back in a local mean time no RFC 3339 reader accepts)."""
+
+    default_error_messages = {
+        "implausible": _("Give a moment between %(earliest)s and %(latest)s."),
+    }
+
+    def to_internal_value(self, value: Any) -> datetime.datetime:
+        moment = super().to_internal_value(value)
+        if not EARLIEST_DATE <= timezone.localtime(moment).date() <= LATEST_DATE:
+            self.fail("implausible", earliest=EARLIEST_DATE, latest=LATEST_DATE)
+        return moment

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from backend.api.inputs import StrictQuery
+from backend.api.inputs import PlausibleDateField, StrictQuery
 from cases.models import CaseKind, Channel
 from cases.selectors import QueueFilters
 
@@ -18,7 +18,7 @@ class QueueQuerySerializer(StrictQuery):
     assignee = serializers.CharField(required=False, help_text="`me`, `unassigned`, or a username.")
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    dueBefore = serializers.DateField(required=False, help_text="Next due date before this day.")  # noqa: N815
+    dueBefore = PlausibleDateField(required=False, help_text="Next due date before this day.")  # noqa: N815
     open = serializers.BooleanField(
         required=False, default=True, help_text="true (default): open cases; false: closed cases."
     )

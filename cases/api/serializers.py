@@ -15,7 +15,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.accounts.models import Team, User
-from backend.api.inputs import BoundedList, NotInFuture, StrictSerializer
+from backend.api.inputs import (
+    BoundedList,
+    NotInFuture,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+    StrictSerializer,
+)
 from backend.api.output import PlannedOutput, timestamp_text
 from cases import antivirus
 from cases.api.step_links import AvailableStepSerializer, available_steps
@@ -204,15 +210,13 @@ class ComplaintInputSerializer(StrictSerializer):
         help_text="Staff intake only: username of the employee complained about (Awb 9:7).",
     )
     employee_description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    conduct_date = serializers.DateField(
-        required=False, allow_null=True, validators=[NotInFuture()]
-    )
+    conduct_date = PlausibleDateField(required=False, allow_null=True, validators=[NotInFuture()])
 
 
 class ObjectionInputSerializer(StrictSerializer):
     decision_reference = serializers.CharField(max_length=80)
     decision_subject = serializers.CharField(max_length=200)
-    decision_date = serializers.DateField(
+    decision_date = PlausibleDateField(
         validators=[NotInFuture()], help_text="The day the decision was made known."
     )
     decision_department = serializers.CharField(max_length=120, required=False, allow_blank=True)
@@ -226,7 +230,7 @@ class FilingSerializer(StrictSerializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    received_at = serializers.DateTimeField(
+    received_at = PlausibleDateTimeField(
         required=False,
         help_text="Staff intake only (phone, counter, post, e-mail): when it came in.",
     )

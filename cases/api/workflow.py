@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
-from backend.api.inputs import StrictSerializer
+from backend.api.inputs import PlausibleDateField, PlausibleDateTimeField, StrictSerializer
 from backend.api.problems import problem_responses
 from cases import penalties, services
 from cases.api import access
@@ -74,10 +74,10 @@ class CaseTransitionView(APIView):
 
 
 class ContactMomentInput(StrictSerializer):
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = PlausibleDateTimeField(required=False)
     channel = serializers.ChoiceField(choices=ContactMomentChannel.choices, default="phone")
     outcome = serializers.ChoiceField(choices=ContactOutcome.choices)
-    callback_at = serializers.DateTimeField(required=False, allow_null=True)
+    callback_at = PlausibleDateTimeField(required=False, allow_null=True)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
@@ -164,7 +164,7 @@ class SatisfactionView(APIView):
 
 
 class NoticeOfDefaultInput(StrictSerializer):
-    received_on = serializers.DateField(help_text="The day the notice of default came in.")
+    received_on = PlausibleDateField(help_text="The day the notice of default came in.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.accounts.roles import Role
-from backend.api.inputs import InFuture, NotInFuture, StrictSerializer
+from backend.api.inputs import InFuture, NotInFuture, PlausibleDateTimeField, StrictSerializer
 from cases.deadlines import ensure_municipal_day
 from cases.legal.terms import COMPLAINT_POSTPONEMENT_MAX_WEEKS
 from cases.models import Case, CaseKind, ContactMomentChannel
@@ -143,13 +143,13 @@ class ResolveInformallyInput(StrictSerializer):
         choices=ContactMomentChannel.choices,
         help_text=_("How the complainant said they are satisfied (Awb 9:5)."),
     )
-    confirmed_at = serializers.DateTimeField(
+    confirmed_at = PlausibleDateTimeField(
         validators=[NotInFuture()], help_text=_("When they said so; not in the future.")
     )
 
 
 class ComplaintPlanHearingInput(StrictSerializer):
-    at = serializers.DateTimeField(
+    at = PlausibleDateTimeField(
         validators=[InFuture()], help_text=_("Date and time of the hearing, in the future.")
     )
     location = serializers.CharField(max_length=300, help_text=_("Place or video link."))

@@ -43,7 +43,13 @@ from django_fsm import RETURN_VALUE
 from rest_framework import serializers
 
 from backend.accounts.roles import Role
-from backend.api.inputs import InFuture, NotInFuture, StrictSerializer
+from backend.api.inputs import (
+    InFuture,
+    NotInFuture,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+    StrictSerializer,
+)
 from cases.deadlines import ensure_municipal_day
 from cases.legal.terms import OBJECTION_POSTPONEMENT_MAX_WEEKS
 from cases.models import Case, CaseKind, PartyRole
@@ -161,7 +167,7 @@ class RequestRepairInput(StrictSerializer):
 
 
 class RecordRepairInput(StrictSerializer):
-    repaired_on = serializers.DateField(
+    repaired_on = PlausibleDateField(
         validators=[NotInFuture()],
         help_text=_(
             "The day what was missing came in (not the day it is recorded): the decision "
@@ -183,7 +189,7 @@ class RecordRepairInput(StrictSerializer):
 
 
 class AcceptInput(StrictSerializer):
-    posted_on = serializers.DateField(
+    posted_on = PlausibleDateField(
         required=False,
         allow_null=True,
         validators=[NotInFuture()],
@@ -207,21 +213,21 @@ class ChangedDecisionInput(StrictSerializer):
 
 
 class ObjectionPlanHearingInput(StrictSerializer):
-    at = serializers.DateTimeField(
+    at = PlausibleDateTimeField(
         validators=[InFuture()],
         help_text=_(
             "Date and time, on a working day; more than 10 days after the invitation (Awb 7:2)."
         ),
     )
     location = serializers.CharField(max_length=300, help_text=_("Place or video link."))
-    inspection_from = serializers.DateField(
+    inspection_from = PlausibleDateField(
         help_text=_(
             "Documents open for inspection from this day: at least a week before the "
             "hearing (Awb 7:4)."
         )
     )
     inspection_place = serializers.CharField(max_length=300)
-    invited_on = serializers.DateField(
+    invited_on = PlausibleDateField(
         required=False,
         validators=[NotInFuture()],
         help_text=_(

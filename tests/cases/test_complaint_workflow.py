@@ -291,6 +291,23 @@ class TestRules:
         late = hc.post(url, {"outcome": "reached", "occurredAt": future}, format="json")
         assert late.json()["invalidParams"][0]["name"] == "occurredAt"
 
+    def test_a_contact_moment_centuries_away_is_refused_and_nothing_stored(self, hc, complaint):
+        """Found by the fuzz pass: a call in the year 377 was stored and written back with
+        Amsterdam's local mean time offset (+00:19:32), which is no RFC 3339 moment."""
+        url = f"/api/v1/cases/{complaint.reference}/contact-moments"
+        for body in (
+            {"outcome": "wrong_number", "occurredAt": "0377-08-02T09:09:19Z"},
+            {"outcome": "voicemail", "callbackAt": "0002-07-21T16:49:02Z"},
+            {"outcome": "callback_requested", "callbackAt": "6677-11-03T21:03:48Z"},
+        ):
+            response = hc.post(url, body, format="json")
+            assert response.status_code == 400, response.content
+            assert response["Content-Type"] == "application/problem+json"
+            [param] = response.json()["invalidParams"]
+            assert param["name"] == next(key for key in body if key != "outcome")
+            assert param["code"] == "implausible"
+        assert not complaint.contact_moments.exists()
+
 
 def source_state_for(name):
     """The steps that bring a fresh complaint to a state where ``name`` is possible."""
