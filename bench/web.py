@@ -201,6 +201,13 @@ def _seed(var_dir: str, port: int, cases: int) -> dict:
     env = {**_service_env(var_dir, port), "BENCH_DATABASE": SERVICE_DATABASE}
     env.pop("DJANGO_SETTINGS_MODULE")
     out = _run([sys.executable, "-m", "bench.seed", "--cases", str(cases)], env)
+    # The seed leaves gigabytes of dirty pages; a checkpoint now writes them before the
+    # first scenario rather than in the middle of it (a filing's p95 of 661 ms, once).
+    connection = psycopg2.connect(f"{SERVER}/{SERVICE_DATABASE}")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+    connection.close()
     return {"cases": cases, "report": out.strip().splitlines()[-1] if out.strip() else ""}
 
 
