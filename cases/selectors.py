@@ -62,6 +62,14 @@ def sight_values(user: User, sight: Sight) -> dict[str, Any]:
     return {"user": user.pk}
 
 
+def _seen_by(user: User) -> tuple[tuple[Sight, int], dict[str, Any]]:
+    """The visibility part of a shaped read's key (the sight and how many teams) and the
+    values that fill it."""
+    sight = sight_of(user)
+    values = sight_values(user, sight)
+    return (sight, len(values.get("teams", ()))), values
+
+
 def _visible(sight: Sight, values: Values) -> QuerySet[Case]:
     cases = Case.objects.all()
     if sight is Sight.NONE:
@@ -101,9 +109,8 @@ _visible_key_sql = ShapeCache(
 
 def case_is_visible_to(user: User, case: Case) -> bool:
     """Whether ``case_visible_to(user)`` holds this case (one statement, built once)."""
-    sight = sight_of(user)
-    values = sight_values(user, sight) | {"case": case.pk}
-    return bool(_visible_key_sql.rows((sight, len(values.get("teams", ()))), values))
+    shape, values = _seen_by(user)
+    return bool(_visible_key_sql.rows(shape, values | {"case": case.pk}))
 
 
 def searches_content(user: User) -> bool:
@@ -171,8 +178,7 @@ def queue_shape(
     user: User, filters: QueueFilters, window: Window | None = None
 ) -> tuple[QueueShape, dict[str, Any]]:
     """The shape of this caller's queue query and the values that fill it."""
-    sight = sight_of(user)
-    values: dict[str, Any] = sight_values(user, sight)
+    (sight, teams), values = _seen_by(user)
     values["today"] = timezone.localdate()
     named = filters.assignee not in (None, "", "me", "unassigned")
     q = (filters.q or "").strip()
@@ -191,7 +197,7 @@ def queue_shape(
         values["cursor"] = window.after
     shape = QueueShape(
         sight=sight,
-        teams=len(values.get("teams", ())),
+        teams=teams,
         kind=bool(filters.kind),
         statuses=len(values["statuses"]),
         team=bool(filters.team),
@@ -433,9 +439,8 @@ def case_detail(*, user: User, reference: str) -> Case:
     The related rows are read by the case's key and left as ``prefetch_related`` leaves
     them (``related_cached``), without its per-level machinery (which cost as much
     again as the reads themselves)."""
-    sight = sight_of(user)
-    values = sight_values(user, sight) | {"reference": reference}
-    found = _detail_case_sql.instances((sight, len(values.get("teams", ()))), values)
+    shape, values = _seen_by(user)
+    found = _detail_case_sql.instances(shape, values | {"reference": reference})
     if not found:
         raise Case.DoesNotExist(f"no visible case {reference}")
     case = found[0]
