@@ -6,14 +6,15 @@ before a row is sent. Here the statement text is built once per model and row co
 only the values are prepared: each field's own ``pre_save`` and ``get_db_prep_save``, as
 ``bulk_create`` does. Like ``bulk_create`` it sends no signals: use it for models whose
 ``save()`` adds nothing (the append-only timeline's guard is for changes, not inserts).
-The primary keys come back with RETURNING and are set on the rows; rows whose keys are
-not needed can go together in one round trip (``rows_insert_together``).
+The primary keys come back with RETURNING and are set on the rows; several groups can go
+together in one round trip (``rows_insert_together``), the keys of one of them coming back.
 """
 
+import datetime
 import functools
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
 
 from backend.prepared import execute_prepared, executes_prepared
@@ -35,8 +36,58 @@ def _statement(model: type[Model], count: int, returning: bool) -> tuple[str, tu
     return insert, fields
 
 
+# Django's own field classes whose value PostgreSQL takes as it is, when it is already of
+# the type named: their preparation would return it unchanged (a test holds each equal to
+# Django's). A subclass (an encrypted field, say) may prepare differently: never taken.
+_AS_IS: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.EmailField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.DateField: (datetime.date,),
+    models.DateTimeField: (datetime.datetime,),
+}
+
+
+@functools.lru_cache(maxsize=128)
+def _plain(fields: tuple) -> tuple:
+    """Per field, the types whose values go as they are (``None`` included), or () when
+    the field's own preparation must run: a key prepares as the field it points to; a
+    date or moment filled in on save (``auto_now``) is left to the field."""
+    kinds = []
+    for field in fields:
+        target = field.target_field if field.is_relation else field
+        automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        types = _AS_IS.get(type(target), ())
+        if isinstance(target, models.AutoField | models.BigAutoField):
+            types = (int,)
+        kinds.append(() if automatic or not types else (*types, type(None)))
+    return tuple(kinds)
+
+
 def _values(rows: Sequence[Model], fields: tuple) -> list:
-    return [f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields]
+    """Each field's value as ``bulk_create`` prepares it (``pre_save``, then
+    ``get_db_prep_save``), without the calls where that returns the value unchanged: on
+    PostgreSQL an aware moment, a date, a string, a number or None of a plain field."""
+    if connection.vendor != "postgresql":
+        return [
+            f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields
+        ]
+    values = []
+    for row in rows:
+        for field, plain in zip(fields, _plain(fields), strict=True):
+            value = getattr(row, field.attname)
+            if type(value) in plain and not (
+                type(value) is datetime.datetime and value.tzinfo is None
+            ):
+                values.append(value)
+            else:
+                values.append(field.get_db_prep_save(field.pre_save(row, True), connection))
+    return values
 
 
 def _stored(rows: Sequence[Model]) -> None:
@@ -63,21 +114,27 @@ def rows_insert(rows: Sequence[Model]) -> None:
     _stored(rows)
 
 
-def rows_insert_together(*groups: Sequence[Model]) -> None:
-    """Insert several groups of new rows (each of one model) whose keys nobody reads back
-    in this request: on PostgreSQL in one round trip, elsewhere a statement a group."""
+def rows_insert_together(*groups: Sequence[Model], keyed: Sequence[Model] = ()) -> None:
+    """Insert several groups of new rows (each of one model) - on PostgreSQL in one round
+    trip, elsewhere a statement a group. Only the rows of ``keyed`` get their keys back
+    (their INSERT goes last: a round trip answers with its last statement's rows)."""
     groups = tuple(group for group in groups if group)
     if connection.vendor != "postgresql":
         for group in groups:
             rows_insert(group)
+        rows_insert(keyed)
         return
+    returning = bool(keyed) and type(keyed[0])._meta.pk.db_returning
     statements = []
-    for group in groups:
-        sql, fields = _statement(type(group[0]), len(group), False)
+    for group in (*groups, keyed) if keyed else groups:
+        sql, fields = _statement(type(group[0]), len(group), returning and group is keyed)
         statements.append((sql, _values(group, fields)))
     if statements:
         with connection.cursor() as cursor:
             # psycopg2 binds the parameters itself: the statements go as one query.
             executes_prepared(cursor, statements)
-    for group in groups:
+            if returning:
+                for row, (key,) in zip(keyed, cursor.fetchall(), strict=True):
+                    row.pk = key
+    for group in (*groups, keyed):
         _stored(group)

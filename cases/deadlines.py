@@ -534,10 +534,10 @@ def deadlines_record(
     together: Sequence[Sequence[Model]] = (),
 ) -> list[Deadline]:
     """Write a new case's terms, their history and their timeline entries - one INSERT
-    each, with ``events`` (the filing's own) in the same INSERT as the terms' entries, and
-    the history, the entries and ``together`` (more new rows of the filing) in one round
-    trip. The case is new: no term runs on it yet, so there is nothing to check or to
-    conflict with.
+    each, with ``events`` (the filing's own, all it has so far) in the same INSERT as the
+    terms' entries, and the history, ``together`` (more new rows of the filing) and the
+    entries in one round trip. The case is new: no term runs on it yet, so there is
+    nothing to check or to conflict with.
     """
     for deadline in deadlines:
         deadline.case = case
@@ -552,7 +552,9 @@ def deadlines_record(
             for d in deadlines
         ),
     ]
-    rows_insert_together(changes, entries, *together)
+    rows_insert_together(changes, *together, keyed=entries)
+    # These are all of the new case's timeline: its page shows them without a read back.
+    related_cached(case, "events", entries)
     return deadlines
 
 

@@ -461,6 +461,9 @@ def case_detail(*, user: User, reference: str) -> Case:
 def latest_events(case: Case) -> list[CaseEvent]:
     """The case's latest timeline entries, oldest first (the page shows these; the
     whole history is paged at /cases/{reference}/events)."""
+    written = related_in_memory(case, "events")
+    if written is not None:  # a case just filed: what the filing wrote
+        return sorted(written, key=lambda event: (event.occurred_at, event.pk))[-LATEST_EVENTS:]
     events = _latest_events_sql.instances(None, {"case": case.pk})
     events.reverse()
     return events
@@ -478,6 +481,14 @@ def related_cached(instance: Model, name: str, rows: Iterable[Model]) -> None:
     cache[manager.field.remote_field.cache_name] = queryset
 
 
+def related_in_memory(instance: Model, name: str) -> list[Model] | None:
+    """The rows ``related_cached`` (or ``prefetch_related``) left for ``instance.<name>``,
+    or None when they would be read."""
+    cache_name = getattr(type(instance), name).field.remote_field.cache_name
+    cached = instance.__dict__.get("_prefetched_objects_cache", {}).get(cache_name)
+    return None if cached is None else list(cached)
+
+
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("occurred_at", "id")
 
@@ -492,4 +503,5 @@ __all__ = [
     "latest_events",
     "queue_rows",
     "related_cached",
+    "related_in_memory",
 ]

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backend.db_rows import rows_insert, rows_insert_together
-from cases.models import CaseEvent, ComplaintDetails, EventKind
+from backend.db_rows import _statement, _values, rows_insert, rows_insert_together
+from cases.models import Case, CaseEvent, Channel, ComplaintDetails, DeadlineChange, EventKind
+from tests.cases.test_filing_api import complaint_body, objection_body
 from tests.conftest import sent
 from tests.factories import CaseFactory, UserFactory
 
@@ -69,3 +70,64 @@ def test_groups_whose_keys_are_not_read_back_go_in_one_round_trip():
     stored = CaseEvent.objects.filter(case=case, text__startswith="Gebeld")
     assert stored.count() == 1
     assert not details._state.adding
+
+
+def test_the_keyed_group_gets_its_keys_back_in_the_same_round_trip():
+    case, actor = CaseFactory(kind="complaint"), UserFactory()
+    ComplaintDetails.objects.filter(case=case).delete()
+    details = ComplaintDetails(case=case, employee_description="De baliemedewerker")
+    events = _events(case, actor)
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert_together([details], keyed=events)
+    assert len(sent(queries)) == 1
+    keys = [row.pk for row in events]
+    assert None not in keys
+    assert keys == sorted(keys)
+    stored = CaseEvent.objects.filter(pk__in=keys).order_by("pk")
+    assert [(row.pk, row.kind, row.text) for row in stored] == [
+        (row.pk, row.kind, row.text) for row in events
+    ]
+    assert not details._state.adding
+    assert not any(row._state.adding for row in events)
+
+
+def _django_values(rows, fields) -> list:
+    return [f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields]
+
+
+def _comparable(values: list) -> list:
+    """JSON goes wrapped for the driver; the wrappers compare by what they hold."""
+    return [(type(v), getattr(v, "adapted", v)) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/api/v1/complaints", complaint_body), ("/api/v1/objections", objection_body)],
+)
+def test_values_are_prepared_as_django_prepares_them(anon, path, body):
+    """The shortcut for values PostgreSQL takes as they are gives what each field's own
+    preparation gives, for every model a filing writes (strings, enum members, numbers,
+    booleans, dates, aware moments, None, JSON, keys)."""
+    reference = anon.post(path, body()).json()["reference"]
+    case = Case.objects.get(reference=reference)
+    written = [
+        [case],
+        list(case.parties.all()),
+        list(case.deadlines.all()),
+        list(DeadlineChange.objects.filter(deadline__case=case)),
+        list(case.events.all()),
+        [case.complaint if case.kind == "complaint" else case.objection],
+    ]
+    for rows in written:
+        assert rows
+        _sql, fields = _statement(type(rows[0]), len(rows), False)
+        assert _comparable(_values(rows, fields)) == _comparable(_django_values(rows, fields))
+    # Values of other types than the shortcut takes, on the same fields.
+    case.received_at = datetime.datetime(2026, 3, 2, 9, 30)  # naive: made aware, warned
+    case.channel = Channel.PHONE  # an enum member
+    case.extensions = True  # a bool in a number field: int(True)
+    _sql, fields = _statement(Case, 1, False)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        expected = _django_values([case], fields)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        assert _comparable(_values([case], fields)) == _comparable(expected)
