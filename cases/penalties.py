@@ -76,9 +76,12 @@ def penalty_status_on(
 ) -> PenaltyStatus | None:
     """``penalty_status`` with the calendar for the two-week terms given (None: counted
     plainly), so a caller looping over cases reads it once."""
+    if case.kind != CaseKind.OBJECTION:
+        return None
     notices = list(case.notices_of_default.all())
-    term = _decision_term(case)
-    if case.kind != CaseKind.OBJECTION or term is None or not notices:
+    # Most objections have no notice of default: their term is not read.
+    term = _decision_term(case) if notices else None
+    if term is None:
         return None
     today = today or timezone.localdate()
     expired = term.due_date

@@ -264,6 +264,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     related_cached(case, "parties", parties)
     related_cached(case, "attachments", stored)
     related_cached(case, "contact_moments", [])
+    related_cached(case, "notices_of_default", [])
     related_cached(case, "deadlines", sorted(deadlines, key=lambda d: (d.due_date, d.pk)))
     return case
 
