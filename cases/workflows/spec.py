@@ -124,6 +124,12 @@ class Step:
         return self.input is not NoInput
 
     def labels(self) -> dict[str, str]:
+        return dict(self._labels)
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        # Worked out once: switching the language per label took a fifth of the steps'
+        # part of a case page, and the catalogs do not change while a process runs.
         return {code: in_language(self.label, code) for code, _name in settings.LANGUAGES}
 
 
