@@ -39,3 +39,16 @@ def test_instances_validate_independently():
     assert b.validated_data["subject"] == "Lantaarnpaal kapot"
     assert [p["name"] for p in b.validated_data["parties"]] == ["Kees Jansen"]
     assert _valid(body).validated_data == a.validated_data
+
+
+def test_a_nested_serializers_fields_are_its_own_too():
+    """The list's child is a fresh copy, not the template's: its fields are made for it
+    and reach the instance they serve through it."""
+    first, second = ComplaintFilingSerializer(data={}), ComplaintFilingSerializer(data={})
+    one, other = first.fields["parties"].child, second.fields["parties"].child
+    assert one.parent is first.fields["parties"]
+    assert one.fields["name"] is not other.fields["name"]
+    assert one.fields["name"].root is first
+    assert other.fields["name"].root is second
+    template = ComplaintFilingSerializer._declared_once()["parties"].child
+    assert "fields" not in template.__dict__  # the template is never used itself
