@@ -48,7 +48,7 @@ from cases.models import (
     DecreeDay,
     EventKind,
 )
-from cases.selectors import related_cached
+from cases.selectors import rows_written
 
 logger = logging.getLogger(__name__)
 
@@ -544,7 +544,7 @@ def deadlines_record(
     rows_insert(deadlines)
     changes = [_started(deadline, by) for deadline in deadlines]
     for deadline, change in zip(deadlines, changes, strict=True):
-        related_cached(deadline, "changes", [change])
+        rows_written(deadline, "changes", [change])
     entries = [
         *events,
         *(
@@ -554,7 +554,7 @@ def deadlines_record(
     ]
     rows_insert_together(changes, *together, keyed=entries)
     # These are all of the new case's timeline: its page shows them without a read back.
-    related_cached(case, "events", entries)
+    rows_written(case, "events", entries)
     return deadlines
 
 

@@ -481,6 +481,23 @@ def related_cached(instance: Model, name: str, rows: Iterable[Model]) -> None:
     cache[manager.field.remote_field.cache_name] = queryset
 
 
+def rows_written(instance: Model, name: str, rows: Iterable[Model]) -> None:
+    """Keep the rows a use case has just written for ``instance.<name>``: the page of a
+    case just filed is built from them without reading them back
+    (``rows_written_cached``), and a filing that answers with a receipt pays nothing for
+    them (a related queryset costs as much to make as a row to write)."""
+    instance.__dict__.setdefault("_rows_written", {})[name] = list(rows)
+
+
+def rows_written_cached(instance: Model) -> None:
+    """What ``rows_written`` kept, on the instance and on those rows, left as
+    ``prefetch_related`` leaves it (``related_cached``)."""
+    for name, rows in instance.__dict__.pop("_rows_written", {}).items():
+        for row in rows:
+            rows_written_cached(row)
+        related_cached(instance, name, rows)
+
+
 def related_in_memory(instance: Model, name: str) -> list[Model] | None:
     """The rows ``related_cached`` (or ``prefetch_related``) left for ``instance.<name>``,
     or None when they would be read."""
@@ -504,4 +521,6 @@ __all__ = [
     "queue_rows",
     "related_cached",
     "related_in_memory",
+    "rows_written",
+    "rows_written_cached",
 ]

@@ -47,7 +47,7 @@ from cases.models import (
     ReferenceCounter,
     Satisfaction,
 )
-from cases.selectors import related_cached
+from cases.selectors import rows_written
 from cases.workflows.service import case_write_check
 
 
@@ -261,11 +261,11 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     )
     stored = _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
     # What the case's page shows is in memory: staff get it without a read back.
-    related_cached(case, "parties", parties)
-    related_cached(case, "attachments", stored)
-    related_cached(case, "contact_moments", [])
-    related_cached(case, "notices_of_default", [])
-    related_cached(case, "deadlines", sorted(deadlines, key=lambda d: (d.due_date, d.pk)))
+    rows_written(case, "parties", parties)
+    rows_written(case, "attachments", stored)
+    rows_written(case, "contact_moments", [])
+    rows_written(case, "notices_of_default", [])
+    rows_written(case, "deadlines", sorted(deadlines, key=lambda d: (d.due_date, d.pk)))
     return case
 
 

@@ -139,6 +139,8 @@ class _FilingView(APIView):
         ):
             if replayed:  # the first request's case, as it is now
                 case = selectors.case_detail(user=user, reference=case.reference)
+            else:  # as the filing wrote it
+                selectors.rows_written_cached(case)
             body = s.CaseDetailSerializer(case, context=access.detail_context(user, case)).data
         else:
             body = s.FilingReceiptSerializer(case).data
