@@ -1,7 +1,11 @@
 """How the case detail offers each step the caller may take now: its code, labels, and
 a link to its own operation and request schema (see ``cases.api.steps``)."""
 
-from django.urls import reverse
+import functools
+from urllib.parse import quote
+
+from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from rest_framework import serializers
 
 from cases.workflows.spec import Step, Workflow
@@ -11,8 +15,25 @@ def operation_id(workflow: Workflow, step: Step) -> str:
     return workflow.kind + "".join(part.title() for part in step.name.split("_"))
 
 
+# Stands in for the reference while a step's path is reversed once: a value the path's
+# converter takes and that nothing else in a path can contain.
+_SLOT = "REFERENCE-SLOT"
+
+
 def step_href(workflow: Workflow, step: Step, reference: str) -> str:
-    return reverse(f"{workflow.kind}-step-{step.slug}", kwargs={"reference": reference})
+    """The step's path for this case: ``reverse`` once per step (and script prefix), the
+    reference filled in as ``reverse`` would quote it."""
+    name = f"{workflow.kind}-step-{step.slug}"
+    if "/" in reference:  # no path takes it: reverse says so
+        return reverse(name, kwargs={"reference": reference})
+    return _step_path(name, get_script_prefix()).replace(
+        _SLOT, quote(reference, safe=RFC3986_SUBDELIMS + "/~:@")
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _step_path(name: str, _prefix: str) -> str:
+    return reverse(name, kwargs={"reference": _SLOT})
 
 
 def input_schema_name(step: Step) -> str | None:
