@@ -214,7 +214,32 @@ def queue_shape(
 
 
 def _queue_cases(shape: QueueShape, values: Values) -> QuerySet[Case]:
-    """The work queue: visible cases, filtered, in queue order."""
+    """The work queue: visible cases, filtered, in queue order, each with its filer; a
+    page of it (``shape.rows``) chosen first by itself, then joined to what its rows show.
+    Chosen together, the planner could misjudge how many cases a filter keeps (a team
+    given by code, a state) and join and sort all of them for a page of 50: 2.5 ms of the
+    database's time a page at 1,000,000 cases, against 0.2 ms for the page alone."""
+    cases = _queue_filtered(shape, values)
+    if shape.rows is not None:
+        page = cases[: shape.rows].values("pk")
+        cases = Case.objects.filter(pk__in=page).order_by(*QUEUE_ORDER)
+        if shape.cursor == "before":
+            cases = cases.reverse()
+    # The row reads the filer from a subquery: one statement, not a second for the
+    # parties. One filer a case (constraint one_filer_per_case), read through that index.
+    filer = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.FILER)
+    return cases.annotate(
+        filer_name=Subquery(
+            filer.annotate(shown=Coalesce(NullIf("organisation_name", Value("")), "name")).values(
+                "shown"
+            )[:1]
+        ),
+        filer_needs_extra_care=Subquery(filer.values("needs_extra_care")[:1]),
+    )
+
+
+def _queue_filtered(shape: QueueShape, values: Values) -> QuerySet[Case]:
+    """The visible cases the filters keep, in queue order, after the cursor."""
     cases = _visible(shape.sight, values)
     if shape.kind:
         cases = cases.filter(kind=values.text("kind"))
@@ -245,21 +270,11 @@ def _queue_cases(shape: QueueShape, values: Values) -> QuerySet[Case]:
         cases = _search(cases, values.text("q"))
     elif shape.q == "reference":
         cases = cases.filter(reference__iexact=values.text("q"))
-    # The row reads the filer from a subquery: one statement, not a second for the
-    # parties. One filer a case (constraint one_filer_per_case), read through that index.
-    filer = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.FILER)
-    cases = cases.annotate(
-        filer_name=Subquery(
-            filer.annotate(shown=Coalesce(NullIf("organisation_name", Value("")), "name")).values(
-                "shown"
-            )[:1]
-        ),
-        filer_needs_extra_care=Subquery(filer.values("needs_extra_care")[:1]),
-    ).order_by(*QUEUE_ORDER)
+    cases = cases.order_by(*QUEUE_ORDER)
     if shape.cursor is not None:
         after = [values.date("cursor.0"), values.moment("cursor.1"), values.int("cursor.2")]
         cases = keyset_bound(cases, QUEUE_ORDER, after, backwards=shape.cursor == "before")
-    return cases[: shape.rows] if shape.rows is not None else cases
+    return cases
 
 
 def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
