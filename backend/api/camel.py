@@ -7,9 +7,11 @@ import functools
 import re
 from typing import Any
 
+import orjson
 from django.utils.translation import gettext
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils import encoders
 
 from backend.api.errors import InvalidParams
 
@@ -33,13 +35,18 @@ def to_snake(name: str) -> str:
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
+@functools.lru_cache(maxsize=4096)
+def _camel_keys(keys: tuple) -> tuple:
+    """The camelCase keys of a dict with these keys (remembered: the rows of a page all
+    have the same ones)."""
+    return tuple(to_camel(k) if isinstance(k, str) else k for k in keys)
+
+
 def camelize(data: Any) -> Any:
     """Convert every dict key in a JSON-like structure to camelCase."""
     if isinstance(data, dict):
-        return {
-            to_camel(k) if isinstance(k, str) else k: v if type(v) in _LEAVES else camelize(v)
-            for k, v in data.items()
-        }
+        values = [v if type(v) in _LEAVES else camelize(v) for v in data.values()]
+        return dict(zip(_camel_keys(tuple(data)), values, strict=True))
     if isinstance(data, (list, tuple)):
         return [item if type(item) in _LEAVES else camelize(item) for item in data]
     return data
@@ -139,11 +146,31 @@ class CamelCaseJSONParser(JSONParser):
         return snakeize(data)
 
 
+_ENCODER = encoders.JSONEncoder()
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+_JS_LINE_BREAKS = (("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
+
+
 class CamelCaseJSONRenderer(JSONRenderer):
-    """Renders data with camelCase keys."""
+    """Renders data with camelCase keys.
+
+    The bytes are DRF's (compact, UTF-8, its encoder for moments, decimals and lazy
+    text, U+2028 and U+2029 escaped), written by orjson in C: the standard library's
+    encoder took a fifth of a queue page. A request for indented JSON (``Accept:
+    application/json; indent=4``) gets DRF's own. Unlike the standard library, orjson
+    writes a float NaN as null rather than refusing it: this API writes no floats.
+    """
 
     def render(self, data, accepted_media_type=None, renderer_context=None):  # noqa: ANN001, ANN201
-        return super().render(camelize(data), accepted_media_type, renderer_context)
+        data = camelize(data)
+        indent = self.get_indent(accepted_media_type, renderer_context or {})
+        if data is None or indent is not None or self.ensure_ascii:
+            return super().render(data, accepted_media_type, renderer_context)
+        written = orjson.dumps(data, default=_ENCODER.default, option=_OPTIONS)
+        for line_break, escaped in _JS_LINE_BREAKS:
+            if line_break in written:
+                written = written.replace(line_break, escaped)
+        return written
 
 
 class ProblemJSONRenderer(CamelCaseJSONRenderer):
