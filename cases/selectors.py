@@ -2,6 +2,8 @@
 
 import datetime
 import enum
+import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -70,22 +72,33 @@ def _seen_by(user: User) -> tuple[tuple[Sight, int], dict[str, Any]]:
     return (sight, len(values.get("teams", ()))), values
 
 
-def _visible(sight: Sight, values: Values) -> QuerySet[Case]:
-    cases = Case.objects.all()
+def _visibility(sight: Sight, values: Values) -> tuple[tuple[str, Any], ...] | bool:
+    """The one statement of who sees which cases: the lookups a visible case meets any
+    one of (``True``: every case; ``False``: none). Read as SQL by ``_visible`` and, for
+    a case in memory, by ``case_is_visible_to``."""
     if sight is Sight.NONE:
-        return cases.none()
+        return False
     if sight is Sight.ALL:
-        return cases
+        return True
     if sight is Sight.OWN:
-        return cases.filter(registered_by_id=values.int("user"))
-    visible = (
-        Q(team_id__in=values.ints("teams"))
-        | Q(team__isnull=True)
-        | Q(assignee_id=values.int("user"))
+        return (("registered_by_id", values.int("user")),)
+    terms: tuple[tuple[str, Any], ...] = (
+        ("team_id__in", values.ints("teams")),
+        ("team_id__isnull", True),
+        ("assignee_id", values.int("user")),
     )
     if sight is Sight.QUEUE_AND_OBJECTIONS:
-        visible |= Q(kind=CaseKind.OBJECTION)
-    return cases.filter(visible)
+        terms += (("kind", CaseKind.OBJECTION),)
+    return terms
+
+
+def _visible(sight: Sight, values: Values) -> QuerySet[Case]:
+    terms = _visibility(sight, values)
+    if terms is True:
+        return Case.objects.all()
+    if terms is False:
+        return Case.objects.none()
+    return Case.objects.filter(functools.reduce(operator.or_, (Q(term) for term in terms)))
 
 
 def case_visible_to(user: User) -> QuerySet[Case]:
@@ -99,18 +112,27 @@ def case_visible_to(user: User) -> QuerySet[Case]:
     return _visible(sight, Given(sight_values(user, sight)))
 
 
-_visible_key_sql = ShapeCache(
-    lambda shape, values: (
-        _visible(shape[0], values).filter(pk=values.int("case")).values_list("pk")[:1]
-    ),
-    lambda shape: {"teams": shape[1]},
-)
-
-
 def case_is_visible_to(user: User, case: Case) -> bool:
-    """Whether ``case_visible_to(user)`` holds this case (one statement, built once)."""
-    shape, values = _seen_by(user)
-    return bool(_visible_key_sql.rows(shape, values | {"case": case.pk}))
+    """Whether ``case_visible_to(user)`` holds this case as it is in memory (a case just
+    filed: no statement to ask the database what it was just told)."""
+    sight = sight_of(user)
+    terms = _visibility(sight, Given(sight_values(user, sight)))
+    if isinstance(terms, bool):
+        return terms
+    return any(_holds(case, lookup, value) for lookup, value in terms)
+
+
+def _holds(case: Case, lookup: str, value: Any) -> bool:
+    """One of ``_visibility``'s lookups, on a case in memory (the lookups it uses)."""
+    name, _, operator_name = lookup.partition("__")
+    actual = getattr(case, name)
+    if operator_name == "in":
+        return actual in value
+    if operator_name == "isnull":
+        return (actual is None) is value
+    if operator_name:
+        raise ValueError(f"no reading in memory of the lookup {lookup!r}")
+    return actual == value
 
 
 def searches_content(user: User) -> bool:

@@ -153,3 +153,28 @@ def test_a_page_is_chosen_among_the_cases_alone_before_its_rows_are_joined(users
     assert 'FROM "cases_case"' in page
     assert " JOIN " not in page
     assert sql.count("LIMIT 51") == 1
+
+
+@pytest.mark.parametrize("role", [*Role, "superuser", "sanne", "anonymous"])
+def test_a_case_in_memory_is_visible_to_whom_the_query_shows_it(users, spread, role):
+    """``case_is_visible_to`` reads the same rule (``_visibility``) as the queries do, on
+    the case as it is in memory: it agrees with the database for every case and caller."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cases.models import Case
+
+    if role == "superuser":
+        user = UserFactory(is_superuser=True, is_staff=True)
+    elif role == "sanne":
+        user = spread
+    elif role == "anonymous":
+        user = AnonymousUser()
+    else:
+        user = users[role]
+    for case in CaseFactory.create_batch(2, kind="objection", team=None):
+        case.assignee = spread
+        case.save(update_fields=["assignee"])
+    cases = list(Case.objects.all())
+    assert len(cases) > 10
+    shown = set(selectors.case_visible_to(user).values_list("pk", flat=True))
+    assert {case.pk for case in cases if selectors.case_is_visible_to(user, case)} == shown
