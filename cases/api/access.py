@@ -55,6 +55,20 @@ def not_found() -> NotFound:
     return NotFound(gettext("There is no case with this reference, or you may not see it."))
 
 
+def case_for_step(request: Request, reference: str, kind: str | None = None) -> Case:
+    """``visible_case``, read as its page reads it (``selectors.case_detail``: its kind's
+    details, terms and contact moments with it, each statement built once): a step's
+    checks run on it without reading the case again."""
+    reference_check(reference)
+    try:
+        case = selectors.case_detail(user=request.user, reference=reference)
+    except ObjectDoesNotExist:
+        raise not_found() from None
+    if kind is not None and case.kind != kind:
+        raise not_found()
+    return case
+
+
 def visible_case(request: Request, reference: str, kind: str | None = None) -> Case:
     """The case if this caller may see it (and it is of ``kind``, when given), else 404."""
     reference_check(reference)

@@ -59,7 +59,7 @@ class CaseTransitionView(APIView):
         deprecated=True,
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = access.visible_case(request, reference)
+        case = access.case_for_step(request, reference)
         body = TransitionInput(data=request.data)
         body.is_valid(raise_exception=True)
         name = body.validated_data["name"]

@@ -37,27 +37,31 @@ def step_names(kind: str) -> list[str]:
     return list(workflow.steps) if workflow is not None else []
 
 
-def as_workflow(case: Case) -> Case:
+def as_workflow(case: Case, *, lock: bool = False) -> Case:
     """The case as its kind's proxy, with the kind's own data and contact moments loaded.
 
     A case read for its page (``selectors.case_detail``) or just filed holds all that
-    already: it is used as it is, not read again. Otherwise the case is read fresh.
+    already: it is used as it is, not read again. Otherwise the case is read fresh; with
+    ``lock``, always, its row locked until the transaction ends (the lock and the read
+    are one statement, so what is read is what the step changes).
     """
     workflow = workflow_of(case.kind)
     prefetched = getattr(case, "_prefetched_objects_cache", {})
     if (
-        "contact_moments" in prefetched
+        not lock
+        and "contact_moments" in prefetched
         and "deadlines" in prefetched
         and case._state.fields_cache.get(workflow.details) is not None
     ):
         proxied = copy.copy(case)
         proxied.__class__ = workflow.proxy  # a proxy shares the model's fields and state
         return proxied
-    return (
-        workflow.proxy.objects.select_related(workflow.details)
-        .prefetch_related("contact_moments", "deadlines")
-        .get(pk=case.pk)
+    cases = workflow.proxy.objects.select_related(workflow.details).prefetch_related(
+        "contact_moments", "deadlines"
     )
+    if lock:
+        cases = cases.select_for_update(of=("self",))  # the case's row, not its details'
+    return cases.get(pk=case.pk)
 
 
 def steps_available(case: Case, user: User) -> list[Step]:
@@ -146,12 +150,11 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def case_transition(*, case: Case, name: str, data: dict[str, Any], by: User) -> Case:
-    """Take one workflow step with its (validated) data."""
-    Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
-    step_check(case=case, name=name, by=by)
+    """Take one workflow step with its (validated) data, on the case read once, locked."""
+    proxied = as_workflow(case, lock=True)
+    step_check(case=proxied, name=name, by=by)
     workflow = workflow_of(case.kind)
     spec = workflow.steps[name]
-    proxied = as_workflow(case)
     before = proxied.status
     if spec.prepare is not None:
         data = spec.prepare(proxied, data)
