@@ -8,23 +8,18 @@ web server, as the image runs it (``gunicorn.conf.py``).
 
 import json
 import logging
-import os
 import socket
-import subprocess
-import sys
 import tempfile
-import time
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.served import free_port, gunicorn, service_environment
 
 # Every test has the test database: the server below is pointed at it (none of these
 # requests reaches it).
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[2]
 MARKER = "jansen"  # stands for a name searched for: must never reach a log
 GUNICORN_MAX_LINE = 8190  # gunicorn's largest limit_request_line (gunicorn.conf.py)
 
@@ -76,52 +71,18 @@ def test_the_limit_counts_the_url_as_sent(client, settings):
 
 
 @pytest.fixture(scope="module")
-def gunicorn(django_db_setup, django_db_blocker):
-    """The project's gunicorn (its gunicorn.conf.py) on a free loopback port; its log in
-    a file the tests read."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def served(django_db_setup, django_db_blocker):
+    """The project's gunicorn on a free loopback port; its log in a file the tests read."""
+    port = free_port()
     with django_db_blocker.unblock():
-        database = connection.settings_dict
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "backend.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "long-urls-test-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_READ_DOT_ENV": "false",
-        "CELERY_BROKER_URL": "memory://",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        "LOG_LEVEL": "DEBUG",
-    }
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            [str(Path(sys.executable).parent / "gunicorn"), "backend.wsgi:application"],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        environment = service_environment(port, LOG_LEVEL="DEBUG")
+    with tempfile.TemporaryFile() as log, gunicorn(port, environment, output=log):
 
         def logs() -> str:
             log.seek(0)
             return log.read().decode(errors="replace")
 
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                assert process.poll() is None, logs()[-3000:]
-                time.sleep(0.2)
         yield port, logs
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def exchange(port: int, url: str, headers: dict[str, str] | None = None) -> tuple:
@@ -157,8 +118,8 @@ def dechunk(data: bytes) -> bytes:
         body, data = body + data[:length], data[length + 2 :]
 
 
-def test_through_gunicorn_5000_bytes_answer_414_problem_json(gunicorn):
-    port, logs = gunicorn
+def test_through_gunicorn_5000_bytes_answer_414_problem_json(served):
+    port, logs = served
     status, headers, body = exchange(port, target(5000))
     assert status == 414
     assert headers["content-type"] == "application/problem+json"
@@ -169,17 +130,17 @@ def test_through_gunicorn_5000_bytes_answer_414_problem_json(gunicorn):
     assert MARKER not in logs()
 
 
-def test_through_gunicorn_a_url_under_the_limit_is_served(gunicorn):
-    port, _ = gunicorn
+def test_through_gunicorn_a_url_under_the_limit_is_served(served):
+    port, _ = served
     status, headers, _ = exchange(port, target(4000))
     assert status == 401
     assert headers["content-type"] == "application/problem+json"
 
 
-def test_beyond_gunicorns_maximum_its_own_414_not_a_dropped_connection(gunicorn):
+def test_beyond_gunicorns_maximum_its_own_414_not_a_dropped_connection(served):
     """Past 8,190 bytes of request line gunicorn answers before Django: a plain HTML 414
     and the connection closed (README "Production"). Still a 4xx, with a whole answer."""
-    port, logs = gunicorn
+    port, logs = served
     status, headers, body = exchange(port, target(8500))
     assert status == 414
     assert headers["content-type"] == "text/html"
@@ -187,9 +148,9 @@ def test_beyond_gunicorns_maximum_its_own_414_not_a_dropped_connection(gunicorn)
     assert MARKER not in logs()  # gunicorn logs the sizes only
 
 
-def test_a_header_over_gunicorns_field_limit_answers_431(gunicorn):
+def test_a_header_over_gunicorns_field_limit_answers_431(served):
     """A header line over limit_request_field_size (8,190 bytes): gunicorn's 431, HTML."""
-    port, _ = gunicorn
+    port, _ = served
     status, headers, _ = exchange(port, "/api/v1/cases", {"X-Padding": "x" * 9000})
     assert status == 431
     assert headers["content-type"] == "text/html"
@@ -197,8 +158,8 @@ def test_a_header_over_gunicorns_field_limit_answers_431(gunicorn):
     assert status == 401  # within the limit: the API answered
 
 
-def test_more_headers_than_gunicorn_allows_answer_431(gunicorn):
-    port, _ = gunicorn
+def test_more_headers_than_gunicorn_allows_answer_431(served):
+    port, _ = served
     many = {f"X-Header-{n}": "1" for n in range(120)}  # limit_request_fields = 100
     status, headers, _ = exchange(port, "/api/v1/cases", many)
     assert status == 431

@@ -2,14 +2,12 @@
 its first request, and a replaced worker is a fork of a master that loaded the app."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-from django.db import connection
+from tests.served import free_port, gunicorn, service_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,39 +35,12 @@ def test_replaced_workers_are_forks_of_a_master_that_loaded_the_app(db):
     """gunicorn.conf.py preloads: the master holds the app (WeasyPrint's Pango is mapped
     into it), workers are replaced every few requests here, and each replacement answers
     with the database at once - no connection of the master's is shared with it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "backend.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "preload-test-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_READ_DOT_ENV": "false",
-        "CELERY_BROKER_URL": "memory://",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_MAX_REQUESTS": "3",
-        "GUNICORN_MAX_REQUESTS_JITTER": "0",
-    }
-    master = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [str(Path(sys.executable).parent / "gunicorn"), "backend.wsgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
+    port = free_port()
+    environment = service_environment(
+        port, WEB_CONCURRENCY="2", GUNICORN_MAX_REQUESTS="3", GUNICORN_MAX_REQUESTS_JITTER="0"
+    )
+    with gunicorn(port, environment) as master:
         url = f"http://127.0.0.1:{port}/api/v1/health/ready"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
-            except OSError:
-                assert master.poll() is None, master.stderr.read().decode()[-3000:]
-                time.sleep(0.2)
         assert "libpango" in Path(f"/proc/{master.pid}/maps").read_text()
         first = _workers(master.pid)
         answers = []
@@ -78,6 +49,3 @@ def test_replaced_workers_are_forks_of_a_master_that_loaded_the_app(db):
                 answers.append(response.status)
         assert answers == [200] * 20  # the readiness check reads the database
         assert not first & _workers(master.pid)  # every worker has been replaced
-    finally:
-        master.terminate()
-        master.wait(timeout=30)
