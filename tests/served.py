@@ -22,25 +22,38 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def service_environment(port: int, **overrides: str) -> dict[str, str]:
-    """The environment of the service on ``port``, on the test database, production
-    settings (no debug), an in-memory broker; ``overrides`` on top."""
+def database_url() -> str:
+    """The test database, as a process started by a test reaches it."""
     database = connection.settings_dict
+    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
+    return (
+        f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}/"
+        f"{database['NAME']}"
+    )
+
+
+def production_environment(**overrides: str) -> dict[str, str]:
+    """What production gives the service's processes (no debug, no .env), pointing at
+    the test database and an in-memory broker; ``overrides`` on top."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "backend.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}",
+        "DATABASE_URL": database_url(),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "served-test-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_READ_DOT_ENV": "false",
         "CELERY_BROKER_URL": "memory://",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
         "LOG_LEVEL": "WARNING",
         **overrides,
     }
+
+
+def service_environment(port: int, **overrides: str) -> dict[str, str]:
+    """``production_environment`` for one gunicorn worker on ``port``."""
+    return production_environment(
+        **{"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", **overrides}
+    )
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ from django.db import connection
 
 from backend import tasks
 from tests.conftest import reference_sequences_drop, roles_create
+from tests.served import production_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -240,27 +241,19 @@ def fresh_database(transactional_db, monkeypatch):
 def service_environment(broker: Broker, folder: Path, **extra: str) -> dict[str, str]:
     """The environment production gives web, worker and beat, pointing at the test
     database, the test's broker and media folder."""
-    database = connection.settings_dict
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "backend.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}{password}@{database['HOST']}:"
-        f"{database['PORT']}/{database['NAME']}",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "faults-test-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_READ_DOT_ENV": "false",
-        "DJANGO_VAR_DIR": str(folder / "var"),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_BROKER_URL": broker.url,
-        "CELERY_RESULT_BACKEND": "",
-        "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
-        **extra,
-    }
+    return production_environment(
+        **{
+            "DJANGO_VAR_DIR": str(folder / "var"),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "CELERY_BROKER_URL": broker.url,
+            "CELERY_RESULT_BACKEND": "",
+            "EMAIL_URL": "dummymail://",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
+            **extra,
+        }
+    )
 
 
 def worker_start(processes: Processes, environment: dict[str, str], name: str, *args: str):
