@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from backend.accounts.models import User
 from backend.domain import DomainConflict, as_json_value
 from cases.models import Case, CaseEvent, EventKind
+from cases.selectors import rows_written_cached
 from cases.workflows.registry import WORKFLOWS
 from cases.workflows.spec import Step, Workflow
 
@@ -46,6 +47,8 @@ def as_workflow(case: Case, *, lock: bool = False) -> Case:
     are one statement, so what is read is what the step changes).
     """
     workflow = workflow_of(case.kind)
+    if not lock:
+        rows_written_cached(case)  # a case just filed: what the filing wrote
     prefetched = getattr(case, "_prefetched_objects_cache", {})
     if (
         not lock

@@ -22,3 +22,34 @@ def test_a_step_reads_the_case_row_once_locked_besides_its_shaped_reads(client_f
     ]
     assert len(reads) == 1, reads
     assert 'FOR UPDATE OF "cases_case"' in reads[0]
+
+
+def test_the_steps_open_on_a_case_just_filed_are_worked_out_without_reading_it(users):
+    """What the filing wrote (terms, contact moments, its kind's details) is what the
+    workflow's checks read: no statement about the case."""
+    from backend.api.camel import snakeize
+    from cases import services
+    from cases.api.serializers import ComplaintFilingSerializer
+    from cases.models import CaseKind, Channel
+    from cases.workflows.service import steps_available
+
+    handler = users[Role.CASE_HANDLER]
+    body = ComplaintFilingSerializer(data=snakeize(complaint_body()))
+    assert body.is_valid(), body.errors
+    filing = services.Filing(
+        kind=CaseKind.COMPLAINT,
+        subject=body.validated_data["subject"],
+        description=body.validated_data["description"],
+        channel=Channel.WEB,
+        received_at=None,
+        team=None,
+        parties=[dict(party) for party in body.validated_data["parties"]],
+        complaint=None,
+        objection=None,
+        attachments=[],
+    )
+    case = services.case_file(filing=filing, by=None)
+    with CaptureQueriesContext(connection) as queries:
+        steps = steps_available(case, handler)
+    assert "confirm_receipt" in [step.name for step in steps]
+    assert [sql for sql in sent(queries) if "cases_" in sql] == []  # (the role's permissions are)
