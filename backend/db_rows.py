@@ -60,6 +60,9 @@ def _plain(fields: tuple) -> tuple:
     date or moment filled in on save (``auto_now``) is left to the field."""
     kinds = []
     for field in fields:
+        if field.is_relation and type(field) not in (models.ForeignKey, models.OneToOneField):
+            kinds.append(())  # a key of a class of its own may prepare its own way
+            continue
         target = field.target_field if field.is_relation else field
         automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         types = _AS_IS.get(type(target), ())
