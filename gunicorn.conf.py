@@ -19,7 +19,7 @@ GUNICORN_CMD_ARGS. Why these values (README "Production"):
   WeasyPrint included: a second of CPU) and every worker, a replacement too, is a fork of
   it, ready at once and sharing its memory. Without it each replacement imported the
   application again: at a few hundred requests a second, a worker every few seconds, a
-  fifth of the web workers' time (README "Performance"). The master opens no database
+  fifth of the web workers' time (README "Benchmarks"). The master opens no database
   connection (one left open would be shared by the forks: closed before each fork);
   ``GUNICORN_PRELOAD=false`` turns it off (a worker then loads code changed on disk);
 - no access log: backend.logs writes one JSON line a request, without query strings
