@@ -81,8 +81,9 @@ def _values(rows: Sequence[Model], fields: tuple) -> list:
             f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields
         ]
     values = []
+    kinds = tuple(zip(fields, _plain(fields), strict=True))
     for row in rows:
-        for field, plain in zip(fields, _plain(fields), strict=True):
+        for field, plain in kinds:
             value = getattr(row, field.attname)
             if type(value) in plain and not (
                 type(value) is datetime.datetime and value.tzinfo is None
