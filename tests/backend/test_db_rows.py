@@ -57,12 +57,17 @@ def test_no_rows_is_no_statement():
     assert len(queries) == 0
 
 
-def test_groups_whose_keys_are_not_read_back_go_in_one_round_trip():
-    """A one-to-one key (the details' case) is written, not left to the database."""
+def _new_details_and_events() -> tuple:
+    """A complaint without its details row, and new details and timeline rows for it."""
     case, actor = CaseFactory(kind="complaint"), UserFactory()
     ComplaintDetails.objects.filter(case=case).delete()
     details = ComplaintDetails(case=case, employee_description="De baliemedewerker")
-    events = _events(case, actor)
+    return case, details, _events(case, actor)
+
+
+def test_groups_whose_keys_are_not_read_back_go_in_one_round_trip():
+    """A one-to-one key (the details' case) is written, not left to the database."""
+    case, details, events = _new_details_and_events()
     with CaptureQueriesContext(connection) as queries:
         rows_insert_together(events, [], [details])
     assert len(sent(queries)) == 1
@@ -73,10 +78,7 @@ def test_groups_whose_keys_are_not_read_back_go_in_one_round_trip():
 
 
 def test_the_keyed_group_gets_its_keys_back_in_the_same_round_trip():
-    case, actor = CaseFactory(kind="complaint"), UserFactory()
-    ComplaintDetails.objects.filter(case=case).delete()
-    details = ComplaintDetails(case=case, employee_description="De baliemedewerker")
-    events = _events(case, actor)
+    _case, details, events = _new_details_and_events()
     with CaptureQueriesContext(connection) as queries:
         rows_insert_together([details], keyed=events)
     assert len(sent(queries)) == 1
