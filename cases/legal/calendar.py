@@ -137,6 +137,20 @@ def _atw_holidays(year: int, language: str) -> dict[datetime.date, Holiday]:
     }
 
 
+# A calendar is kept per process (cases.deadlines) and asked about the same days by every
+# request: a term's Atw check walks each day of it, a case page counts the working days
+# left of each term. Its days are fixed when it is made, so each day's answer is kept;
+# at most this many (about 55 years), so far-off dates asked of the public term
+# endpoints cannot grow a process without bound.
+MEMO_DAYS = 20_000
+
+
+def _remember(memo: dict[datetime.date, bool], d: datetime.date, answer: bool) -> None:
+    if len(memo) >= MEMO_DAYS:
+        memo.clear()
+    memo[d] = answer
+
+
 def _signed_count(
     a: datetime.date, b: datetime.date, counts: Callable[[datetime.date], bool]
 ) -> int:
@@ -175,6 +189,7 @@ class LegalCalendar:
         self.language = language
         self.decree_days: dict[datetime.date, str] = dict(decree_days or {})
         self._years: dict[int, dict[datetime.date, Holiday]] = {}
+        self._rest: dict[datetime.date, bool] = {}
 
     def _statutory(self, year: int) -> dict[datetime.date, Holiday]:
         if year not in self._years:
@@ -207,7 +222,11 @@ class LegalCalendar:
 
     def is_rest_day(self, d: datetime.date) -> bool:
         """Saturday, Sunday or a (decree) holiday: the days Atw art. 1 and 2 skip."""
-        return d.weekday() >= 5 or self.is_holiday(d)
+        rest = self._rest.get(d)
+        if rest is None:
+            rest = d.weekday() >= 5 or self.is_holiday(d)
+            _remember(self._rest, d, rest)
+        return rest
 
     def next_working_day(self, d: datetime.date) -> datetime.date:
         """The first day on or after ``d`` that is not a rest day."""
@@ -347,6 +366,7 @@ class ServiceNormCalendar:
         self.closing_days: dict[datetime.date, str] = dict(closing_days or {})
         self.open_days: dict[datetime.date, str] = dict(open_days or {})
         self.national = national if national is not None else LegalCalendar(language=language)
+        self._working: dict[datetime.date, bool] = {}
 
     def closed_because(self, d: datetime.date) -> str | None:
         """Why ``d`` is not a working day ("Saturday", a holiday or closing day), or None."""
@@ -360,7 +380,11 @@ class ServiceNormCalendar:
 
     def is_working_day(self, d: datetime.date) -> bool:
         """Whether the municipality works on ``d``."""
-        return self.closed_because(d) is None
+        working = self._working.get(d)
+        if working is None:
+            working = self.closed_because(d) is None
+            _remember(self._working, d, working)
+        return working
 
     def next_working_day(self, d: datetime.date) -> datetime.date:
         """The first working day on or after ``d``."""

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cases.legal import calendar
 from cases.legal.calendar import ONE_DAY, LegalCalendar, ServiceNormCalendar, Step
 
 D = datetime.date
@@ -414,3 +415,27 @@ def test_a_municipal_date_is_always_a_working_day(day, closed):
     assert not LegalCalendar(decree_days=DECREE_DAYS).is_holiday(found)
     between = [day + datetime.timedelta(days=n) for n in range((found - day).days)]
     assert not any(municipal.is_working_day(d) for d in between)
+
+
+# A calendar remembers each day's answer (it is kept per process and asked about the same
+# days by every request): what it remembers must be what it would compute afresh.
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dates(D(2020, 1, 1), D(2032, 12, 31)), min_size=1, max_size=40))
+def test_remembered_days_answer_as_a_fresh_calendar(days):
+    legal = LegalCalendar(decree_days=DECREE_DAYS)
+    norm = ServiceNormCalendar({D(2026, 12, 24): "Kerstavond"}, open_days={D(2025, 5, 5): "open"})
+    for day in days + days:  # the second pass reads what the first remembered
+        assert legal.is_rest_day(day) == LegalCalendar(decree_days=DECREE_DAYS).is_rest_day(day)
+        fresh = ServiceNormCalendar(
+            {D(2026, 12, 24): "Kerstavond"}, open_days={D(2025, 5, 5): "open"}
+        )
+        assert norm.is_working_day(day) == fresh.is_working_day(day)
+
+
+def test_remembered_days_are_bounded(monkeypatch):
+    monkeypatch.setattr(calendar, "MEMO_DAYS", 10)
+    cal = LegalCalendar()
+    for n in range(25):
+        cal.is_rest_day(D(2026, 1, 1) + n * ONE_DAY)
+    assert 0 < len(cal._rest) <= 10
+    assert cal.is_rest_day(D(2026, 1, 1)) is True  # Nieuwjaarsdag, after the memo was cleared
