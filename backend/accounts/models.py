@@ -1,5 +1,8 @@
 """Users and teams."""
 
+import functools
+
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
@@ -12,7 +15,7 @@ from backend.accounts.roles import Role
 
 def _backends_allow(check: str, user: "User", *args: object) -> bool:
     """True when a backend allows; a backend that raises PermissionDenied stops the search."""
-    for backend in auth.get_backends():
+    for backend in _backends(tuple(settings.AUTHENTICATION_BACKENDS)):
         if not hasattr(backend, check):
             continue
         try:
@@ -21,6 +24,14 @@ def _backends_allow(check: str, user: "User", *args: object) -> bool:
         except PermissionDenied:
             return False
     return False
+
+
+@functools.lru_cache(maxsize=4)
+def _backends(paths: tuple[str, ...]) -> tuple[object, ...]:
+    """The backends of ``AUTHENTICATION_BACKENDS``, made once: Django's ``get_backends``
+    imports and instantiates each anew, and a request asks a dozen permissions (the
+    backends keep nothing between calls; their answers are cached on the account)."""
+    return tuple(auth.load_backend(path) for path in paths)
 
 
 class Team(models.Model):

@@ -101,3 +101,12 @@ def test_the_integration_role_is_read_from_the_cache_and_follows_a_change(
         assert again.has_role(Role.INTEGRATION_CLIENT)
     client.groups.clear()
     assert not fresh(client).has_role(Role.INTEGRATION_CLIENT)
+
+
+def test_the_backends_asked_follow_the_setting(users, settings):
+    """The backends are made once per setting, not once per question: a changed
+    AUTHENTICATION_BACKENDS is what the next question asks."""
+    handler = users[Role.CASE_HANDLER]
+    assert fresh(handler).has_perm("cases.view_queue")
+    settings.AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend"]
+    assert not fresh(handler).has_perm("cases.view_queue")
