@@ -509,13 +509,28 @@ def latest_events(case: Case) -> list[CaseEvent]:
 def related_cached(instance: Model, name: str, rows: Iterable[Model]) -> None:
     """Leave ``instance.<name>.all()`` as ``prefetch_related`` leaves it, from rows already
     in memory: a case just filed answers with its page without reading back what it
-    wrote."""
-    manager = getattr(instance, name)
-    queryset = manager.get_queryset()
+    wrote.
+
+    The queryset left is the related manager's, its filter on ``instance`` deferred as the
+    manager defers it (applied only if the queryset is chained: ``.filter()`` on it still
+    reads this instance's rows alone); built here without a manager, whose making and
+    cloning cost more than the rows (tests/cases/test_related_cached.py holds the two
+    the same)."""
+    related, field_name, cache_name = _reverse_relation(type(instance), name)
+    queryset = related._default_manager.get_queryset()
+    queryset._deferred_filter = (False, (), {field_name: instance})
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[manager.field.remote_field.cache_name] = queryset
+    cache[cache_name] = queryset
+
+
+@functools.cache
+def _reverse_relation(model: type[Model], name: str) -> tuple[type[Model], str, str]:
+    """For ``model.<name>`` (a reverse foreign key): the related model, the name of its key
+    to ``model`` and the prefetch cache's name."""
+    key = getattr(model, name).field
+    return key.model, key.name, key.remote_field.cache_name
 
 
 def rows_written(instance: Model, name: str, rows: Iterable[Model]) -> None:
@@ -538,7 +553,7 @@ def rows_written_cached(instance: Model) -> None:
 def related_in_memory(instance: Model, name: str) -> list[Model] | None:
     """The rows ``related_cached`` (or ``prefetch_related``) left for ``instance.<name>``,
     or None when they would be read."""
-    cache_name = getattr(type(instance), name).field.remote_field.cache_name
+    cache_name = _reverse_relation(type(instance), name)[2]
     cached = instance.__dict__.get("_prefetched_objects_cache", {}).get(cache_name)
     return None if cached is None else list(cached)
 
