@@ -19,7 +19,7 @@ to DRF's own walk (tests/backend/test_planned_output.py).
 import contextlib
 import datetime
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.db.models.manager import BaseManager
@@ -53,6 +53,7 @@ _PLAIN_REPRESENTATIONS = {cls.to_representation for cls in _PLAIN}
 _PLAIN_ATTRIBUTES = {fields.Field.get_attribute, relations.RelatedField.get_attribute}
 
 _VALUE, _METHOD, _ONE, _MANY, _MOMENT = range(5)
+_MISSING = object()
 _switch = threading.local()
 
 
@@ -77,19 +78,28 @@ def _plain(field: fields.Field) -> bool:
     return True
 
 
-def _step(field: fields.Field) -> tuple[int, str, Any, Any] | None:
+def _step(field: fields.Field) -> tuple[int, str, Any, Any, str | None] | None:
     """How one field is represented, or None when it cannot be planned."""
     name = field.field_name
     if isinstance(field, fields.SerializerMethodField):
-        return (_METHOD, name, field, field.method_name)
+        return (_METHOD, name, field, field.method_name, None)
     if isinstance(field, serializers.ListSerializer):
         child = field.child
-        return (_MANY, name, field, type(child)) if _planned(type(child)) else None
+        return (_MANY, name, field, type(child), None) if _planned(type(child)) else None
     if isinstance(field, serializers.BaseSerializer):
-        return (_ONE, name, field, type(field)) if _planned(type(field)) else None
-    if _plain(field) and _iso_moment(field):
-        return (_MOMENT, name, field, None)
-    return (_VALUE, name, field, None) if _plain(field) else None
+        if not _planned(type(field)):
+            return None
+        return (_ONE, name, field, type(field), _attribute(field))
+    if not _plain(field):
+        return None
+    return (_MOMENT if _iso_moment(field) else _VALUE, name, field, None, _attribute(field))
+
+
+def _attribute(field: fields.Field) -> str | None:
+    """The attribute a field reads when it reads one plainly (DRF's own ``get_attribute``
+    on a single name: ``source="display_name"`` or the field's name), else None."""
+    plain = type(field).get_attribute is fields.Field.get_attribute
+    return field.source_attrs[0] if plain and len(field.source_attrs) == 1 else None
 
 
 def _iso_moment(field: fields.Field) -> bool:
@@ -116,7 +126,7 @@ class PlannedOutput(serializers.Serializer):
     """Mixin first in the bases: ``class CaseSerializer(PlannedOutput, ModelSerializer)``."""
 
     @classmethod
-    def plan(cls) -> list[tuple[int, str, Any, Any]] | None:
+    def plan(cls) -> list[tuple[int, str, Any, Any, str | None]] | None:
         """Built once per class from a throw-away instance's fields (bound to it: their
         ``get_attribute`` and ``to_representation`` read no context, by ``_plain``)."""
         if "_plan" not in cls.__dict__:
@@ -130,15 +140,26 @@ class PlannedOutput(serializers.Serializer):
         plan = type(self).plan()
         if plan is None or getattr(_switch, "off", False):
             return super().to_representation(instance)
+        # A model instance's attributes are read directly; a mapping's as DRF reads them.
+        direct = not isinstance(instance, Mapping)
         data: dict[str, Any] = {}
-        for kind, name, field, extra in plan:
+        for kind, name, field, extra, attribute in plan:
             if kind == _METHOD:
                 data[name] = getattr(self, extra)(instance)
                 continue
-            try:
-                value = field.get_attribute(instance)
-            except SkipField:
-                continue
+            value = _MISSING
+            if attribute is not None and direct:
+                # What DRF's get_attribute returns for a plain attribute; anything else (a
+                # missing one, a related row that does not exist, a method to call) is
+                # left to DRF, which answers it its own way.
+                value = getattr(instance, attribute, _MISSING)
+                if callable(value):
+                    value = _MISSING
+            if value is _MISSING:
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
             if (value.pk if isinstance(value, PKOnlyObject) else value) is None:
                 data[name] = None
             elif kind == _VALUE:
@@ -146,20 +167,32 @@ class PlannedOutput(serializers.Serializer):
             elif kind == _MOMENT:
                 data[name] = timestamp_text(value, self._zone())
             elif kind == _ONE:
-                data[name] = self._nested(name, extra).to_representation(value)
+                data[name] = self._nested(extra).to_representation(value)
             else:
                 items = value.all() if isinstance(value, BaseManager) else value
-                represent: Callable[[Any], Any] = self._nested(name, extra).to_representation
+                represent: Callable[[Any], Any] = self._nested(extra).to_representation
                 data[name] = [represent(item) for item in items]
         return data
 
-    def _nested(self, name: str, serializer_class: type) -> "PlannedOutput":
-        """One nested serializer per field for all the rows this one represents (same
-        context), not one per row."""
-        nested = self.__dict__.setdefault("_nested_kept", {})
-        found = nested.get(name)
+    def nested_data(self, serializer_class: type, value: Any, *, many: bool = False) -> Any:
+        """What ``serializer_class(value, many=many, context=self.context).data`` gives, for
+        a method field: through the one serializer of that class this tree keeps."""
+        if getattr(_switch, "off", False) or not _planned(serializer_class):
+            return serializer_class(value, many=many, context=self.context).data
+        represent = self._nested(serializer_class).to_representation
+        return [represent(item) for item in value] if many else represent(value)
+
+    def _nested(self, serializer_class: type) -> "PlannedOutput":
+        """One nested serializer of each class for the whole tree this one is the top of
+        (the same context), not one per field or per row: their plans are per class and
+        what they keep (today, the time zone, the caller's flags) is per context."""
+        kept = self.__dict__.get("_tree")
+        if kept is None:
+            kept = self._tree = {}
+        found = kept.get(serializer_class)
         if found is None:
-            found = nested[name] = serializer_class(context=self.context)
+            found = kept[serializer_class] = serializer_class(context=self.context)
+            found._tree = kept
         return found
 
     def _zone(self) -> datetime.tzinfo:

@@ -678,30 +678,30 @@ class CaseDetailSerializer(_CaseBaseSerializer):
         if not self._staff() or case.kind != "objection":
             return None
         status = penalty_status(case, self.context.get("today"))
-        return PenaltySerializer(status).data if status else None
+        return self.nested_data(PenaltySerializer, status) if status else None
 
     @extend_schema_field(ContactMomentOutSerializer(many=True, allow_null=True))
     def get_contact_moments(self, case: Case) -> list[dict] | None:
         if not self._staff():
             return None
-        return ContactMomentOutSerializer(case.contact_moments.all(), many=True).data
+        return self.nested_data(ContactMomentOutSerializer, case.contact_moments.all(), many=True)
 
     @extend_schema_field(CaseEventSerializer(many=True, allow_null=True))
     def get_timeline(self, case: Case) -> list[dict] | None:
         """The latest entries; the whole history is at /cases/{reference}/events."""
         if not self._staff():
             return None
-        return CaseEventSerializer(latest_events(case), many=True).data
+        return self.nested_data(CaseEventSerializer, latest_events(case), many=True)
 
     @extend_schema_field(ComplaintDetailsSerializer(allow_null=True))
     def get_complaint(self, case: Case) -> dict | None:
         details = getattr(case, "complaint", None) if case.kind == "complaint" else None
-        return ComplaintDetailsSerializer(details).data if details else None
+        return self.nested_data(ComplaintDetailsSerializer, details) if details else None
 
     @extend_schema_field(ObjectionDetailsSerializer(allow_null=True))
     def get_objection(self, case: Case) -> dict | None:
         details = getattr(case, "objection", None) if case.kind == "objection" else None
-        return ObjectionDetailsSerializer(details).data if details else None
+        return self.nested_data(ObjectionDetailsSerializer, details) if details else None
 
 
 class AssignmentInputSerializer(StrictSerializer):
