@@ -1,7 +1,9 @@
 """The WSGI entry point and gunicorn's configuration: a worker is ready before it takes
 its first request, and a replaced worker is a fork of a master that loaded the app."""
 
+import gc
 import os
+import runpy
 import subprocess
 import sys
 import urllib.request
@@ -49,3 +51,15 @@ def test_replaced_workers_are_forks_of_a_master_that_loaded_the_app(db):
                 answers.append(response.status)
         assert answers == [200] * 20  # the readiness check reads the database
         assert not first & _workers(master.pid)  # every worker has been replaced
+
+
+def test_the_master_freezes_what_it_loaded_before_each_fork():
+    """Before a fork the application's objects go to the collector's permanent generation:
+    a worker's collections do not walk them (gunicorn.conf.py)."""
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["preload_app"] is True
+    try:
+        conf["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 10_000  # the modules of Django and the service
+    finally:
+        gc.unfreeze()
