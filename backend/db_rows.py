@@ -12,7 +12,8 @@ together in one round trip (``rows_insert_together``), the keys of one of them c
 
 import datetime
 import functools
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 
 from django.db import connection, models
 from django.db.models import Model
@@ -81,10 +82,9 @@ def _values(rows: Sequence[Model], fields: tuple) -> list:
             f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields
         ]
     values = []
-    kinds = tuple(zip(fields, _plain(fields), strict=True))
+    read, kinds = _reading(fields)
     for row in rows:
-        for field, plain in kinds:
-            value = getattr(row, field.attname)
+        for value, (field, plain) in zip(read(row), kinds, strict=True):
             if type(value) in plain and not (
                 type(value) is datetime.datetime and value.tzinfo is None
             ):
@@ -92,6 +92,16 @@ def _values(rows: Sequence[Model], fields: tuple) -> list:
             else:
                 values.append(field.get_db_prep_save(field.pre_save(row, True), connection))
     return values
+
+
+@functools.lru_cache(maxsize=128)
+def _reading(fields: tuple) -> tuple[Callable[[Model], tuple], tuple]:
+    """A row's values of ``fields`` in one call, and each field paired with its shortcut
+    kinds (``_plain``)."""
+    names = [field.attname for field in fields]
+    getter = operator.attrgetter(*names)
+    read = getter if len(names) > 1 else lambda row: (getter(row),)
+    return read, tuple(zip(fields, _plain(fields), strict=True))
 
 
 def _stored(rows: Sequence[Model]) -> None:
