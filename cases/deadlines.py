@@ -99,14 +99,31 @@ def short_term_calendar() -> LegalCalendar | None:
 
 def norm_calendar() -> ServiceNormCalendar:
     """The municipality's working days, for service norms."""
-    return ServiceNormCalendar(closing_days=closing_days_kept.get())
+    return _service_calendar("norm", closing_days_kept.get(), None)
 
 
 def municipal_calendar() -> ServiceNormCalendar:
     """The days the municipality can set a date on (a repair term's end, a hearing, a
     pay-by date): not a Saturday, Sunday, holiday or decree day (Atw), nor a day it is
     closed."""
-    return ServiceNormCalendar(closing_days=closing_days_kept.get(), national=legal_calendar())
+    return _service_calendar("municipal", closing_days_kept.get(), legal_calendar())
+
+
+# Each made once for the closing days and Atw calendar it is made of (the objects the
+# versioned caches keep), so the days it has worked out are kept with it: a new one per
+# request worked out every day of every request again.
+_service_calendars: dict[str, tuple[dict, LegalCalendar | None, ServiceNormCalendar]] = {}
+
+
+def _service_calendar(
+    name: str, closing_days: dict, national: LegalCalendar | None
+) -> ServiceNormCalendar:
+    kept = _service_calendars.get(name)
+    if kept is not None and kept[0] is closing_days and kept[1] is national:
+        return kept[2]
+    calendar = ServiceNormCalendar(closing_days=closing_days, national=national)
+    _service_calendars[name] = (closing_days, national, calendar)
+    return calendar
 
 
 def municipal_date(day: datetime.date) -> datetime.date:

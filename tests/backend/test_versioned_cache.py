@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from backend.versioned_cache import Versioned
-from cases.deadlines import legal_calendar, legal_calendar_kept, norm_calendar
+from cases.deadlines import legal_calendar, legal_calendar_kept, municipal_calendar, norm_calendar
 from cases.models import ClosingDay, DecreeDay
 
 DAY = datetime.date(2031, 5, 30)
@@ -62,8 +62,21 @@ def test_a_committed_change_reaches_every_process_that_shares_the_cache():
 @pytest.mark.django_db(transaction=True)
 def test_a_closing_day_counts_from_the_moment_it_is_committed():
     assert DAY not in norm_calendar().closing_days
+    assert municipal_calendar().is_working_day(DAY)
     ClosingDay.objects.create(date=DAY, name="Brugdag")
     assert DAY in norm_calendar().closing_days
+    assert not norm_calendar().is_working_day(DAY)  # not the day it remembered before
+    assert not municipal_calendar().is_working_day(DAY)
+
+
+@pytest.mark.django_db
+def test_the_municipalitys_calendars_are_kept_with_the_days_they_are_made_of():
+    """The same calendar while its days are unchanged, so the days it has worked out are
+    kept with it; the municipal one on the Atw calendar it is made of."""
+    assert norm_calendar() is norm_calendar()
+    assert municipal_calendar() is municipal_calendar()
+    assert municipal_calendar().national is legal_calendar()
+    assert norm_calendar() is not municipal_calendar()
 
 
 def test_an_unsignalled_change_lasts_at_most_the_kept_seconds(monkeypatch):
