@@ -145,6 +145,15 @@ class _Compiled:
     derived: tuple[tuple[int, tuple[Any, ...]], ...]
     compiler: Any
     made: _Made | None
+    # Each column's converters (``results_iter`` works them out on every call; they
+    # depend on the compiled columns only).
+    converters: dict[int, Any]
+
+    def converted(self, fetched: list[tuple]) -> Any:
+        """The fetched rows as the ORM's ``results_iter`` gives them."""
+        if not self.converters:
+            return fetched
+        return self.compiler.apply_converters(fetched, self.converters)
 
 
 class ShapeError(RuntimeError):
@@ -173,7 +182,7 @@ class ShapeCache(Generic[Shape]):
     def rows(self, shape: Shape, values: dict[str, Any]) -> list[tuple]:
         """The rows of a ``values_list`` builder, as tuples."""
         compiled = self._compiled(shape)
-        return list(compiled.compiler.results_iter(results=[self._fetch(compiled, values)]))
+        return list(compiled.converted(self._fetch(compiled, values)))
 
     def instances(self, shape: Shape, values: dict[str, Any]) -> list[Model]:
         """The model instances of a builder that returns a model queryset (with its
@@ -184,7 +193,7 @@ class ShapeCache(Generic[Shape]):
             return []
         made = compiled.made
         found = []
-        for row in compiled.compiler.results_iter(results=[fetched]):
+        for row in compiled.converted(fetched):
             instance = made.model.from_db(made.db, made.init_list, row[made.start : made.end])
             for populator in made.related:
                 populator.populate(row, instance)
@@ -228,7 +237,7 @@ class ShapeCache(Generic[Shape]):
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _Compiled(None, (), (), (), compiler, None)
+            return _Compiled(None, (), (), (), compiler, None, {})
         positions, derived = [], []
         seen: set[Any] = set()
         for position, value in enumerate(params):
@@ -245,7 +254,11 @@ class ShapeCache(Generic[Shape]):
             # for every later call of this shape: refuse rather than answer wrongly.
             raise ShapeError(f"values not passed as parameters: {sorted(set(lost))}")
         made = _Made.of(compiler, queryset.db)
-        return _Compiled(sql, tuple(params), tuple(positions), tuple(derived), compiler, made)
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        return _Compiled(
+            sql, tuple(params), tuple(positions), tuple(derived), compiler, made, converters
+        )
 
 
 def _parts(parameter: str, slots: Slots, seen: set[Any]) -> tuple[Any, ...]:

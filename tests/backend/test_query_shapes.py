@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backend.accounts.models import Team
 from backend.query_shapes import ShapeCache, ShapeError, Values
-from cases.models import Case, PartyRole
+from cases.models import Case, CaseEvent, PartyRole
 from tests.factories import CaseFactory, PartyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,27 @@ def test_a_text_changed_before_it_reaches_the_sql_is_refused():
 
     with pytest.raises(ShapeError):
         ShapeCache(shortened, lambda shape: {}).rows(None, {"q": "Parkeren"})
+
+
+def test_columns_are_converted_as_the_orm_converts_them():
+    """A JSON column comes back as the ORM gives it (decoded), for rows and instances:
+    the columns' converters are worked out once per shape and applied to every call."""
+    case = CaseFactory()
+    for number in range(3):
+        CaseEvent.objects.create(case=case, kind="note", data={"n": number, "tags": ["a"]})
+    rows = ShapeCache(
+        lambda _, values: (
+            CaseEvent.objects.filter(case_id=values.int("case"))
+            .order_by("id")
+            .values_list("id", "data")
+        ),
+        lambda _: {},
+    )
+    made = ShapeCache(
+        lambda _, values: CaseEvent.objects.filter(case_id=values.int("case")).order_by("id"),
+        lambda _: {},
+    )
+    orm = list(CaseEvent.objects.filter(case=case).order_by("id").values_list("id", "data"))
+    assert [tuple(row) for row in rows.rows(None, {"case": case.pk})] == orm
+    assert [(e.pk, e.data) for e in made.instances(None, {"case": case.pk})] == orm
+    assert orm[0][1] == {"n": 0, "tags": ["a"]}
