@@ -15,24 +15,28 @@ def operation_id(workflow: Workflow, step: Step) -> str:
     return workflow.kind + "".join(part.title() for part in step.name.split("_"))
 
 
-# Stands in for the reference while a step's path is reversed once: a value the path's
-# converter takes and that nothing else in a path can contain.
+# Stands in for the reference while a path is reversed once: a value the path's converter
+# takes and that nothing else in a path can contain.
 _SLOT = "REFERENCE-SLOT"
 
 
 def step_href(workflow: Workflow, step: Step, reference: str) -> str:
-    """The step's path for this case: ``reverse`` once per step (and script prefix), the
-    reference filled in as ``reverse`` would quote it."""
-    name = f"{workflow.kind}-step-{step.slug}"
+    """The step's path for this case."""
+    return case_path(f"{workflow.kind}-step-{step.slug}", reference)
+
+
+def case_path(name: str, reference: str) -> str:
+    """``reverse(name, kwargs={"reference": reference})``: reversed once per URL name (and
+    script prefix), the reference filled in as ``reverse`` would quote it."""
     if "/" in reference:  # no path takes it: reverse says so
         return reverse(name, kwargs={"reference": reference})
-    return _step_path(name, get_script_prefix()).replace(
+    return _path_with_slot(name, get_script_prefix()).replace(
         _SLOT, quote(reference, safe=RFC3986_SUBDELIMS + "/~:@")
     )
 
 
 @functools.lru_cache(maxsize=256)
-def _step_path(name: str, _prefix: str) -> str:
+def _path_with_slot(name: str, _prefix: str) -> str:
     return reverse(name, kwargs={"reference": _SLOT})
 
 

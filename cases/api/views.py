@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse
-from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -32,6 +31,7 @@ from cases.api import access
 from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
 from cases.api.queue_params import QueueQuerySerializer
+from cases.api.step_links import case_path
 from cases.api.throttles import AnonFilingThrottle
 from cases.models import CaseKind
 from cases.privacy import data_flags
@@ -129,7 +129,7 @@ class _FilingView(APIView):
             )
         else:
             case = services.case_file(filing=filing, by=user)
-        location = reverse("case-detail", kwargs={"reference": case.reference})
+        location = case_path("case-detail", case.reference)
         # The case page for staff who may see the case (a handler filing for another
         # team gets the receipt, as anyone else: the page would show what a GET refuses).
         if (

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.api.step_links import step_href
+from cases.api.step_links import case_path, step_href
 from cases.workflows.registry import WORKFLOWS
 
 STEPS = [(workflow, step) for workflow in WORKFLOWS.values() for step in workflow.steps.values()]
@@ -48,3 +48,11 @@ def test_the_script_prefix_of_the_request_is_kept():
     finally:
         set_script_prefix("/")
     assert step_href(workflow, step, "KL-1").startswith("/api/v1/")
+
+
+@settings(max_examples=100, deadline=None)
+@given(reference=st.text(min_size=1, max_size=30).filter(lambda text: "/" not in text))
+def test_a_case_path_is_the_reversed_path_for_any_reference(reference):
+    """The case's own path (a filing's Location header) the same way."""
+    expected = reverse("case-detail", kwargs={"reference": reference})
+    assert case_path("case-detail", reference) == expected
