@@ -54,6 +54,7 @@ _PLAIN_ATTRIBUTES = {fields.Field.get_attribute, relations.RelatedField.get_attr
 
 _VALUE, _METHOD, _ONE, _MANY, _MOMENT = range(5)
 _MISSING = object()
+_ZONE = object()  # the key of the time zone among what a tree shares
 _switch = threading.local()
 
 
@@ -160,7 +161,9 @@ class PlannedOutput(serializers.Serializer):
                     value = field.get_attribute(instance)
                 except SkipField:
                     continue
-            if (value.pk if isinstance(value, PKOnlyObject) else value) is None:
+                if isinstance(value, PKOnlyObject) and value.pk is None:
+                    value = None
+            if value is None:
                 data[name] = None
             elif kind == _VALUE:
                 data[name] = field.to_representation(value)
@@ -186,18 +189,27 @@ class PlannedOutput(serializers.Serializer):
         """One nested serializer of each class for the whole tree this one is the top of
         (the same context), not one per field or per row: their plans are per class and
         what they keep (today, the time zone, the caller's flags) is per context."""
-        kept = self.__dict__.get("_tree")
-        if kept is None:
-            kept = self._tree = {}
-        found = kept.get(serializer_class)
+        tree = self._shared()
+        found = tree.get(serializer_class)
         if found is None:
-            found = kept[serializer_class] = serializer_class(context=self.context)
-            found._tree = kept
+            found = tree[serializer_class] = serializer_class(context=self.context)
+            found._tree = tree
         return found
 
+    def _shared(self) -> dict[Any, Any]:
+        """What the serializers of this tree share: the nested ones, the time zone."""
+        tree = self.__dict__.get("_tree")
+        if tree is None:
+            tree = self._tree = {}
+        return tree
+
     def _zone(self) -> datetime.tzinfo:
-        """The current time zone, looked up once per serializer."""
+        """The current time zone, looked up once per tree of serializers."""
         zone = self.__dict__.get("_zone_kept")
         if zone is None:
-            zone = self._zone_kept = timezone.get_current_timezone()
+            tree = self._shared()
+            zone = tree.get(_ZONE)
+            if zone is None:
+                zone = tree[_ZONE] = timezone.get_current_timezone()
+            self._zone_kept = zone
         return zone
