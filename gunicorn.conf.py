@@ -25,8 +25,8 @@ GUNICORN_CMD_ARGS. Why these values (README "Production"):
 - the preloaded application frozen for the garbage collector before each fork
   (``gc.freeze``): its objects (modules, URL patterns, serializer plans, about 170,000)
   live as long as the worker, so a worker's collections need not walk them - a full
-  collection over them took tens of milliseconds - and they stay shared with the master
-  instead of being copied on the collector's writes;
+  collection over them took tens of milliseconds - and the collector no longer writes
+  to their pages (reference counts still do, so the sharing with the master is partial);
 - no access log: backend.logs writes one JSON line a request, without query strings
   (a search for a name is personal data).
 """

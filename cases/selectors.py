@@ -516,9 +516,11 @@ def related_cached(instance: Model, name: str, rows: Iterable[Model]) -> None:
     reads this instance's rows alone); built here without a manager, whose making and
     cloning cost more than the rows (tests/cases/test_related_cached.py holds the two
     the same)."""
-    related, field_name, cache_name = _reverse_relation(type(instance), name)
+    related, key, cache_name = _reverse_relation(type(instance), name)
     queryset = related._default_manager.get_queryset()
-    queryset._deferred_filter = (False, (), {field_name: instance})
+    queryset._deferred_filter = (False, (), {key.name: instance})
+    # As the manager: rows a chained queryset reads point back at this instance.
+    queryset._known_related_objects = {key: {getattr(instance, key.target_field.attname): instance}}
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
@@ -526,11 +528,11 @@ def related_cached(instance: Model, name: str, rows: Iterable[Model]) -> None:
 
 
 @functools.cache
-def _reverse_relation(model: type[Model], name: str) -> tuple[type[Model], str, str]:
-    """For ``model.<name>`` (a reverse foreign key): the related model, the name of its key
-    to ``model`` and the prefetch cache's name."""
+def _reverse_relation(model: type[Model], name: str) -> tuple[type[Model], Any, str]:
+    """For ``model.<name>`` (a reverse foreign key): the related model, its key to
+    ``model`` and the prefetch cache's name."""
     key = getattr(model, name).field
-    return key.model, key.name, key.remote_field.cache_name
+    return key.model, key, key.remote_field.cache_name
 
 
 def rows_written(instance: Model, name: str, rows: Iterable[Model]) -> None:

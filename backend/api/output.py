@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import ISO_8601, fields, relations, serializers
@@ -153,7 +154,10 @@ class PlannedOutput(serializers.Serializer):
                 # What DRF's get_attribute returns for a plain attribute; anything else (a
                 # missing one, a related row that does not exist, a method to call) is
                 # left to DRF, which answers it its own way.
-                value = getattr(instance, attribute, _MISSING)
+                try:
+                    value = getattr(instance, attribute, _MISSING)
+                except (ObjectDoesNotExist, KeyError):  # DRF answers these: null or skip
+                    value = _MISSING
                 if callable(value):
                     value = _MISSING
             if value is _MISSING:
@@ -183,7 +187,10 @@ class PlannedOutput(serializers.Serializer):
         if getattr(_switch, "off", False) or not _planned(serializer_class):
             return serializer_class(value, many=many, context=self.context).data
         represent = self._nested(serializer_class).to_representation
-        return [represent(item) for item in value] if many else represent(value)
+        if not many:
+            return represent(value)
+        items = value.all() if isinstance(value, BaseManager) else value
+        return [represent(item) for item in items]
 
     def _nested(self, serializer_class: type) -> "PlannedOutput":
         """One nested serializer of each class for the whole tree this one is the top of

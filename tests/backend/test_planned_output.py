@@ -3,6 +3,7 @@ same JSON for every caller on every page a case shows up on, and no plan where a
 could read more than its value."""
 
 import pytest
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -95,3 +96,30 @@ def test_every_page_of_a_case_is_the_same_planned_or_walked(world, users, caller
         compared += planned.status_code == 200
     if caller in ("case_handler", "legal_staff", "team_lead", "filer"):
         assert compared >= 3
+
+
+def test_an_attribute_that_raises_is_answered_as_drf_answers_it():
+    """A property raising ObjectDoesNotExist (a related row gone) or KeyError is null or
+    left out as DRF's own reading makes it, not an error."""
+
+    class Row:
+        @property
+        def gone(self):
+            raise ObjectDoesNotExist("no such row")
+
+        @property
+        def missing(self):
+            raise KeyError("missing")
+
+        name = "afval"
+
+    class Planned(PlannedOutput, serializers.Serializer):
+        gone = serializers.CharField(allow_null=True)
+        missing = serializers.CharField(required=False)
+        name = serializers.CharField()
+
+    assert Planned.plan() is not None
+    planned = Planned(Row()).data
+    with declared_walk():
+        walked = Planned(Row()).data
+    assert planned == walked == {"gone": None, "name": "afval"}

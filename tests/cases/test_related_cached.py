@@ -39,8 +39,11 @@ def test_a_chained_queryset_reads_only_this_cases_rows(two_cases):
     first, second = two_cases
     case = Case.objects.get(pk=first.pk)
     related_cached(case, "parties", list(first.parties.all()))
-    filers = case.parties.filter(role=PartyRole.FILER)
+    filers = list(case.parties.filter(role=PartyRole.FILER))
     assert [party.case_id for party in filers] == [first.pk]
+    with CaptureQueriesContext(connection) as queries:  # as the manager leaves them
+        assert filers[0].case is case
+    assert len(queries) == 0
     assert set(case.parties.all().values_list("case_id", flat=True)) == {first.pk}
     assert second.parties.count() == 2
 
