@@ -54,7 +54,6 @@ _AS_IS: dict[type[models.Field], tuple[type, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=128)
 def _plain(fields: tuple) -> tuple:
     """Per field, the types whose values go as they are (``None`` included), or () when
     the field's own preparation must run: a key prepares as the field it points to; a

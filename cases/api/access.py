@@ -55,10 +55,10 @@ def not_found() -> NotFound:
     return NotFound(gettext("There is no case with this reference, or you may not see it."))
 
 
-def case_for_step(request: Request, reference: str, kind: str | None = None) -> Case:
+def visible_case_page(request: Request, reference: str, kind: str | None = None) -> Case:
     """``visible_case``, read as its page reads it (``selectors.case_detail``: its kind's
-    details, terms and contact moments with it, each statement built once): a step's
-    checks run on it without reading the case again."""
+    details, terms and contact moments with it, each statement built once): the page is
+    built from it, and a step's checks run on it without reading the case again."""
     reference_check(reference)
     try:
         case = selectors.case_detail(user=request.user, reference=reference)

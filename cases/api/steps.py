@@ -59,7 +59,7 @@ class StepView(APIView):
     step: Step
 
     def take(self, request: Request, reference: str) -> Response:
-        case = access.case_for_step(request, reference, kind=self.workflow.kind)
+        case = access.visible_case_page(request, reference, kind=self.workflow.kind)
         service.step_check(case=case, name=self.step.name, by=request.user)
         data = step_input(self.step, request.data)
         service.case_transition(case=case, name=self.step.name, data=data, by=request.user)

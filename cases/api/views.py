@@ -252,11 +252,7 @@ class CaseDetailView(APIView):
 
 def case_detail_response(request: Request, reference: str) -> Response:
     """The case as its page shows it, for this caller."""
-    access.reference_check(reference)
-    try:
-        case = selectors.case_detail(user=request.user, reference=reference)
-    except ObjectDoesNotExist:
-        raise access.not_found() from None
+    case = access.visible_case_page(request, reference)
     return Response(
         s.CaseDetailSerializer(case, context=access.detail_context(request.user, case)).data
     )

@@ -59,7 +59,7 @@ class CaseTransitionView(APIView):
         deprecated=True,
     )
     def post(self, request: Request, reference: str) -> Response:
-        case = access.case_for_step(request, reference)
+        case = access.visible_case_page(request, reference)
         body = TransitionInput(data=request.data)
         body.is_valid(raise_exception=True)
         name = body.validated_data["name"]
