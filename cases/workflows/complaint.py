@@ -138,35 +138,49 @@ def committee_not_yet_involved(case: Case) -> bool:
 
 
 class ResolveInformallyInput(StrictSerializer):
-    solution = serializers.CharField(max_length=5000, help_text=_("What was agreed."))
+    solution = serializers.CharField(
+        label=_("What was agreed"), max_length=5000, help_text=_("What was agreed.")
+    )
     confirmed_via = serializers.ChoiceField(
+        label=_("Confirmed by"),
         choices=ContactMomentChannel.choices,
         help_text=_("How the complainant said they are satisfied (Awb 9:5)."),
     )
     confirmed_at = PlausibleDateTimeField(
-        validators=[NotInFuture()], help_text=_("When they said so; not in the future.")
+        label=_("Confirmed on"),
+        validators=[NotInFuture()],
+        help_text=_("When they said so; not in the future."),
     )
 
 
 class ComplaintPlanHearingInput(StrictSerializer):
     at = PlausibleDateTimeField(
-        validators=[InFuture()], help_text=_("Date and time of the hearing, in the future.")
+        label=_("Date and time of the hearing"),
+        validators=[InFuture()],
+        help_text=_("Date and time of the hearing, in the future."),
     )
-    location = serializers.CharField(max_length=300, help_text=_("Place or video link."))
+    location = serializers.CharField(
+        label=_("Place"), max_length=300, help_text=_("Place or video link.")
+    )
 
 
 class ComplaintWaiveHearingInput(StrictSerializer):
     ground = serializers.ChoiceField(
-        choices=HearingWaivedGround.choices, help_text=_("The ground of Awb 9:10(2).")
+        label=_("Ground"),
+        choices=HearingWaivedGround.choices,
+        help_text=_("The ground of Awb 9:10(2)."),
     )
 
 
 class ExtendTermInput(StrictSerializer):
-    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    weeks = serializers.IntegerField(label=_("Weeks"), min_value=1, max_value=52)
     reason = serializers.CharField(
-        max_length=2000, help_text=_("Told to both sides in the extension notice.")
+        label=_("Reason"),
+        max_length=2000,
+        help_text=_("Told to both sides in the extension notice."),
     )
     consent = serializers.BooleanField(
+        label=_("Written consent of the complainant"),
         default=False,
         help_text=_(
             "The complainant consented in writing. The first extension is at most 4 weeks "
@@ -176,24 +190,30 @@ class ExtendTermInput(StrictSerializer):
 
 
 class RecordOutcomeInput(StrictSerializer):
-    findings = serializers.CharField(max_length=20000)
-    judgement = serializers.ChoiceField(choices=Judgement.choices)
-    conclusions = serializers.CharField(max_length=20000)
-    measures = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    findings = serializers.CharField(label=_("Findings"), max_length=20000)
+    judgement = serializers.ChoiceField(label=_("Judgement"), choices=Judgement.choices)
+    conclusions = serializers.CharField(label=_("Conclusions"), max_length=20000)
+    measures = serializers.CharField(
+        label=_("Measures"), max_length=20000, required=False, allow_blank=True
+    )
 
 
 class NotHandleInput(StrictSerializer):
     ground = serializers.ChoiceField(
-        choices=NotHandledGround.choices, help_text=_("The ground of Awb 9:8.")
+        label=_("Ground"), choices=NotHandledGround.choices, help_text=_("The ground of Awb 9:8.")
     )
     explanation = serializers.CharField(
-        max_length=5000, help_text=_("The ground in plain words, for the letter.")
+        label=_("Explanation"),
+        max_length=5000,
+        help_text=_("The ground in plain words, for the letter."),
     )
 
 
 class ForwardInput(StrictSerializer):
-    to = serializers.CharField(max_length=200, help_text=_("The competent body."))
-    reason = serializers.CharField(max_length=2000)
+    to = serializers.CharField(
+        label=_("Forward to"), max_length=200, help_text=_("The competent body.")
+    )
+    reason = serializers.CharField(label=_("Reason"), max_length=2000)
 
 
 class Complaint(Case):

@@ -18,13 +18,18 @@ def had_conversation(case: Case) -> bool:
     return any(moment.outcome == ContactOutcome.REACHED for moment in case.contact_moments.all())
 
 
-def _tried_at_different_times(case: Case) -> bool:
-    failed = [
-        moment
+def failed_call_dayparts(case: Case) -> set[str]:
+    """The times of day (``ContactMoment.daypart``) of the phone calls that did not get
+    through."""
+    return {
+        moment.daypart
         for moment in case.contact_moments.all()
         if moment.channel == "phone" and moment.outcome != ContactOutcome.REACHED
-    ]
-    return len({moment.daypart for moment in failed}) >= settings.COMPLAINT_FAILED_CALLS
+    }
+
+
+def _tried_at_different_times(case: Case) -> bool:
+    return len(failed_call_dayparts(case)) >= settings.COMPLAINT_FAILED_CALLS
 
 
 @condition(

@@ -8,16 +8,23 @@ from backend.api.inputs import StrictSerializer
 
 class HearingReportInput(StrictSerializer):
     report = serializers.CharField(
-        max_length=20000, help_text=_("The report of the hearing: who said what.")
+        label=_("Report of the hearing"),
+        max_length=20000,
+        help_text=_("The report of the hearing: who said what."),
     )
 
 
 class CommitteeInput(StrictSerializer):
-    name = serializers.CharField(max_length=200, help_text=_("The advisory person or committee."))
+    name = serializers.CharField(
+        label=_("Committee or adviser"),
+        max_length=200,
+        help_text=_("The advisory person or committee."),
+    )
 
 
 class WithdrawInput(StrictSerializer):
     reason = serializers.CharField(
+        label=_("Reason"),
         max_length=2000,
         required=False,
         allow_blank=True,

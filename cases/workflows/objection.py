@@ -155,6 +155,7 @@ def not_the_drafter(case: Case, user: object) -> bool:
 
 class RequestRepairInput(StrictSerializer):
     missing = serializers.ListField(
+        label=_("What is missing"),
         child=serializers.CharField(max_length=200),
         allow_empty=False,
         min_length=1,
@@ -162,12 +163,17 @@ class RequestRepairInput(StrictSerializer):
         help_text=_("What is missing (Awb 6:5), e.g. grounds, signature."),
     )
     term_weeks = serializers.IntegerField(
-        min_value=1, max_value=4, default=2, help_text=_("The repair term (Awb 6:6).")
+        label=_("Repair term in weeks"),
+        min_value=1,
+        max_value=4,
+        default=2,
+        help_text=_("The repair term (Awb 6:6)."),
     )
 
 
 class RecordRepairInput(StrictSerializer):
     repaired_on = PlausibleDateField(
+        label=_("Repaired on"),
         validators=[NotInFuture()],
         help_text=_(
             "The day what was missing came in (not the day it is recorded): the decision "
@@ -175,12 +181,14 @@ class RecordRepairInput(StrictSerializer):
         ),
     )
     grounds = serializers.CharField(
+        label=_("Grounds"),
         max_length=20000,
         required=False,
         allow_blank=True,
         help_text=_("The grounds, when they were missing."),
     )
     signed = serializers.BooleanField(
+        label=_("Signed"),
         required=False,
         allow_null=True,
         default=None,
@@ -190,12 +198,14 @@ class RecordRepairInput(StrictSerializer):
 
 class AcceptInput(StrictSerializer):
     posted_on = PlausibleDateField(
+        label=_("Posted on"),
         required=False,
         allow_null=True,
         validators=[NotInFuture()],
         help_text=_("Postmark date, for the postal rule (Awb 6:9(2))."),
     )
     excusable_reason = serializers.CharField(
+        label=_("Why the lateness is excusable"),
         max_length=5000,
         required=False,
         allow_blank=True,
@@ -208,26 +218,33 @@ class AcceptInput(StrictSerializer):
 
 class ChangedDecisionInput(StrictSerializer):
     new_decision_reference = serializers.CharField(
-        max_length=80, help_text=_("The reference of the changed primary decision.")
+        label=_("Reference of the new decision"),
+        max_length=80,
+        help_text=_("The reference of the changed primary decision."),
     )
 
 
 class ObjectionPlanHearingInput(StrictSerializer):
     at = PlausibleDateTimeField(
+        label=_("Date and time of the hearing"),
         validators=[InFuture()],
         help_text=_(
             "Date and time, on a working day; more than 10 days after the invitation (Awb 7:2)."
         ),
     )
-    location = serializers.CharField(max_length=300, help_text=_("Place or video link."))
+    location = serializers.CharField(
+        label=_("Place"), max_length=300, help_text=_("Place or video link.")
+    )
     inspection_from = PlausibleDateField(
+        label=_("Documents open for inspection from"),
         help_text=_(
             "Documents open for inspection from this day: at least a week before the "
             "hearing (Awb 7:4)."
-        )
+        ),
     )
-    inspection_place = serializers.CharField(max_length=300)
+    inspection_place = serializers.CharField(label=_("Place of inspection"), max_length=300)
     invited_on = PlausibleDateField(
+        label=_("Invitation sent on"),
         required=False,
         validators=[NotInFuture()],
         help_text=_(
@@ -239,23 +256,30 @@ class ObjectionPlanHearingInput(StrictSerializer):
 
 class ObjectionWaiveHearingInput(StrictSerializer):
     ground = serializers.ChoiceField(
-        choices=HearingWaivedGround.choices, help_text=_("The ground of Awb 7:3.")
+        label=_("Ground"),
+        choices=HearingWaivedGround.choices,
+        help_text=_("The ground of Awb 7:3."),
     )
 
 
 class AdviceInput(StrictSerializer):
-    advice = serializers.CharField(max_length=50000)
+    advice = serializers.CharField(label=_("Advice"), max_length=50000)
     recommendation = serializers.ChoiceField(
-        choices=Outcome.choices, help_text=_("The outcome the committee recommends.")
+        label=_("Recommendation"),
+        choices=Outcome.choices,
+        help_text=_("The outcome the committee recommends."),
     )
 
 
 class PostponeInput(StrictSerializer):
-    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    weeks = serializers.IntegerField(label=_("Weeks"), min_value=1, max_value=52)
     reason = serializers.CharField(
-        max_length=2000, help_text=_("Told to the objector in the postponement notice.")
+        label=_("Reason"),
+        max_length=2000,
+        help_text=_("Told to the objector in the postponement notice."),
     )
     consent = serializers.BooleanField(
+        label=_("Written consent of the objector"),
         default=False,
         help_text=_(
             "The objector consented. The first postponement (at most 6 weeks, Awb 7:10(3)) "
@@ -263,6 +287,7 @@ class PostponeInput(StrictSerializer):
         ),
     )
     interested_parties_consent = serializers.BooleanField(
+        label=_("Consent of the interested parties"),
         default=False,
         help_text=_(
             "For a further postponement when the case has interested parties: they "
@@ -270,6 +295,7 @@ class PostponeInput(StrictSerializer):
         ),
     )
     statutory_ground = serializers.CharField(
+        label=_("Statutory ground"),
         max_length=2000,
         required=False,
         allow_blank=True,
@@ -282,19 +308,24 @@ class PostponeInput(StrictSerializer):
 
 class DraftDecisionInput(StrictSerializer):
     outcome = serializers.ChoiceField(
+        label=_("Outcome"),
         choices=Outcome.choices,
         help_text=_("From the admissibility check only inadmissible."),
     )
-    reasons = serializers.CharField(max_length=50000)
+    reasons = serializers.CharField(label=_("Reasons"), max_length=50000)
     costs = serializers.ChoiceField(
+        label=_("Costs"),
         choices=Costs.choices,
         help_text=_(
             "awarded only when reimbursement was requested and the decision is revoked "
             "(founded or partly founded, Awb 7:15)."
         ),
     )
-    new_decision_reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    new_decision_reference = serializers.CharField(
+        label=_("Reference of the new decision"), max_length=80, required=False, allow_blank=True
+    )
     departs_from_advice_reasons = serializers.CharField(
+        label=_("Why the decision departs from the advice"),
         max_length=20000,
         required=False,
         allow_blank=True,
@@ -303,7 +334,9 @@ class DraftDecisionInput(StrictSerializer):
 
 
 class RejectDecisionInput(StrictSerializer):
-    comments = serializers.CharField(max_length=20000, help_text=_("For the drafter."))
+    comments = serializers.CharField(
+        label=_("Comments"), max_length=20000, help_text=_("For the drafter.")
+    )
 
 
 class Objection(Case):
