@@ -25,6 +25,12 @@ $(STAMPS)/system-deps: scripts/system-deps.sh
 	bash scripts/system-deps.sh
 	@mkdir -p $(STAMPS) && touch $@
 
+# Debian's chromium and chromium-driver for the workbench's browser tests: only for tests,
+# and never downloaded by the tests themselves.
+$(STAMPS)/browser: scripts/system-deps.sh
+	bash scripts/system-deps.sh browser
+	@mkdir -p $(STAMPS) && touch $@
+
 system-deps: $(STAMPS)/system-deps  ## Install missing Debian packages (WeasyPrint, libpq, gettext)
 
 $(STAMPS)/base: requirements/base.txt $(STAMPS)/system-deps | $(PY)
@@ -39,8 +45,15 @@ $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(STAMPS) && touch $@
 
-install: $(STAMPS)/base  ## Create .venv and install the pinned runtime dependencies
-install-dev: $(STAMPS)/dev $(STAMPS)/node  ## Also the test and lint tools
+# The workbench's htmx and NL Design System styles, from npm (pinned in its own lock
+# file), copied where Django serves static files from; axe-core for the browser tests.
+$(STAMPS)/assets: workbench/assets/package.json workbench/assets/package-lock.json scripts/vendor-assets.sh
+	cd workbench/assets && npm ci --no-audit --no-fund --loglevel=error
+	bash scripts/vendor-assets.sh
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/base $(STAMPS)/assets  ## Create .venv, the pinned runtime dependencies and the workbench's vendored files
+install-dev: $(STAMPS)/dev $(STAMPS)/node $(STAMPS)/assets $(STAMPS)/browser  ## Also the test and lint tools (and Chromium for the browser tests)
 
 # The embedded setup's settings: debug on and a random secret, never committed. Not
 # ".env": docker compose would read that too and run the production shape in debug.
@@ -120,4 +133,4 @@ upgrade:  ## Re-lock every requirements file to the newest allowed versions (the
 	npm install --package-lock-only --no-audit --no-fund --loglevel=error
 
 clean:  ## Remove the virtualenv, node_modules and local data
-	rm -rf $(VENV) .venv-audit .venv-lock node_modules $(STAMPS) var staticfiles
+	rm -rf $(VENV) .venv-audit .venv-lock node_modules workbench/assets/node_modules workbench/static/workbench/vendor $(STAMPS) var staticfiles

@@ -60,11 +60,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_htmx",
     "backend",
     "backend.accounts",
     "backend.outbox",
     "cases",
     "letters",
+    "workbench",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the workbench answers a partial update with the part it replaces.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.api.middleware.ApiVersionHeaderMiddleware",
     # Last, as its documentation asks: answers a locked-out admin login.
@@ -117,6 +121,20 @@ TEMPLATES = [
         },
     },
 ]
+
+# The workbench's sign-in (local accounts; the identity provider when configured).
+LOGIN_URL = "workbench:login"
+LOGIN_REDIRECT_URL = "workbench:queue"
+LOGOUT_REDIRECT_URL = "workbench:login"
+# A browser session ends after this many seconds whatever happens (a working day), and a
+# workbench session left idle for WORKBENCH_IDLE_MINUTES before that (BIO 9.4.2: an
+# unattended screen at the counter must not stay signed in).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)
+WORKBENCH_IDLE_MINUTES = env.int("WORKBENCH_IDLE_MINUTES", default=30)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Working days left at which a due date in the workbench turns from green to orange.
+WORKBENCH_DUE_SOON_DAYS = env.int("WORKBENCH_DUE_SOON_DAYS", default=3)
 
 # --- Database -------------------------------------------------------------------------
 # postgres://user:pass@host:5432/name in production; an SQLite file by default.

@@ -25,6 +25,7 @@ urlpatterns = [
     # debug on, where Django would answer with an HTML page.
     re_path(r"^api/", problems.api_not_found),
     path("admin/", admin.site.urls),
+    path("werkbank/", include("workbench.urls")),
 ]
 
 handler404 = "backend.api.problems.handler404"

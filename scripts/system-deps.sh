@@ -9,7 +9,9 @@
 #     On a machine with systemd, Debian also starts its clamav-daemon and freshclam
 #     services; the tests do not need them (`systemctl disable --now clamav-daemon
 #     clamav-freshclam` if unwanted).
-# Usage: scripts/system-deps.sh   (root, or sudo available)
+#   browser (only with the argument `browser`, for the tests): chromium and
+#     chromium-driver, driven by Selenium in tests/workbench/.
+# Usage: scripts/system-deps.sh [browser]   (root, or sudo available)
 set -euo pipefail
 
 PACKAGES=(
@@ -21,6 +23,10 @@ PACKAGES=(
   wrk
   clamav-daemon
 )
+
+if [ "${1:-}" = "browser" ]; then
+  PACKAGES=(chromium chromium-driver)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError, connection
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
+from django.views import csrf as csrf_views
 from django.views.decorators.csrf import csrf_exempt
+from django.views.defaults import page_not_found, server_error
 from django_fsm import ConcurrentTransition
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
@@ -205,8 +207,18 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
     return problem_response(request, 404, "not-found", gettext("There is nothing at this address."))
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+def _for_a_person(request: HttpRequest) -> bool:
+    """A page a person reads in a browser (outside the API and its docs): an error there is
+    an HTML page (Django's ``404.html``, ``403_csrf.html``, ``500.html``)."""
+    return not request.path_info.startswith("/api/") and "text/html" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a browser session's write without its CSRF token (403)."""
+    if _for_a_person(request):
+        return csrf_views.csrf_failure(request, reason=reason)
     return problem_response(
         request,
         403,
@@ -215,11 +227,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     )
 
 
-def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _for_a_person(request):
+        return page_not_found(request, exception or Http404())
     return api_not_found(request)
 
 
-def handler500(request: HttpRequest) -> JsonResponse:
+def handler500(request: HttpRequest) -> HttpResponse:
+    if _for_a_person(request):
+        return server_error(request)
     return problem_response(
         request,
         500,

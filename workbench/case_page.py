@@ -1,0 +1,237 @@
+"""The case page and what a handler does on it: claim, log a call, take a step, add a
+note.
+
+Every action calls the service the API calls (``cases.services``,
+``cases.workflows.service``), which checks the role, the rules about the person (Awb 9:7,
+four eyes) and the case's state; the page shows what the API's case detail shows this
+person (``CaseDetailSerializer`` with the same privacy flags). A write runs in its own
+transaction, so a refusal leaves nothing behind and the page is read again after it.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import APIException
+
+from cases import services
+from cases.api import access
+from cases.api.serializers import CaseDetailSerializer, NoteInputSerializer
+from cases.api.workflow import ContactMomentInput
+from cases.contact_plan import call_plan
+from cases.models import Case, ContactOutcome
+from cases.urgency import due_state
+from cases.workflows import service as workflow_service
+from cases.workflows.registry import WORKFLOWS
+from cases.workflows.spec import Step
+from letters.api import LetterSerializer
+from letters.context import TITLES
+from workbench.access import staff_view
+from workbench.labels import label, status_label
+from workbench.refusals import REFUSED, Refusal, refusal_of
+from workbench.step_forms import step_data, step_fields
+
+# The outcomes offered as one-click buttons, in the order a handler meets them.
+CALL_OUTCOMES = (
+    ContactOutcome.REACHED,
+    ContactOutcome.NO_ANSWER,
+    ContactOutcome.VOICEMAIL,
+    ContactOutcome.CALLBACK_REQUESTED,
+    ContactOutcome.WRONG_NUMBER,
+)
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    """The case as its API page reads it, if this person may see it; 404 otherwise (the
+    same answer for a case that does not exist)."""
+    try:
+        return access.visible_case_page(request, reference)
+    except APIException:
+        raise Http404 from None
+
+
+def _step_of(case: Case, slug: str) -> Step:
+    workflow = WORKFLOWS.get(case.kind)
+    found = next((s for s in workflow.steps.values() if s.slug == slug), None) if workflow else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def _letters(case: Case, personal_data: bool) -> list[dict[str, Any]]:
+    if not personal_data:
+        return []
+    letters = (
+        case.letters.select_related("case")
+        .prefetch_related("deliveries", "replaced_by")
+        .order_by("created_at", "id")
+    )
+    language = translation.get_language() or "nl"
+    return [
+        {**data, "title": TITLES.get(data["kind"], {}).get(language[:2], data["kind"])}
+        for data in LetterSerializer(letters, many=True, context={"staff": True}).data
+    ]
+
+
+def case_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    open_step: str | None = None,
+    submitted: Any = None,
+    refusal: Refusal | None = None,
+) -> dict[str, Any]:
+    user = request.user
+    context = access.detail_context(user, case)
+    data = CaseDetailSerializer(case, context=context).data
+    workflow = WORKFLOWS[case.kind]
+    steps = []
+    for offered in data["available_transitions"]:
+        step = workflow.steps[offered["name"]]
+        mine = open_step == step.slug
+        steps.append(
+            {
+                "slug": step.slug,
+                "label": str(step.label),
+                "description": step.description,
+                "fields": step_fields(
+                    step,
+                    submitted if mine else None,
+                    refusal.fields if (mine and refusal) else None,
+                ),
+                "open": mine,
+            }
+        )
+    filer = next((p for p in data["parties"] if p["role"] == "filer"), None)
+    preferred = (filer or {}).get("preferred_contact_times") or []
+    today = timezone.localdate()
+    return {
+        "case": data,
+        "kind_label": label("kind", case.kind),
+        "status_label": status_label(case.kind, case.status),
+        "channel_label": label("channel", case.channel),
+        "due": due_state(case.next_due_date, today, is_open=case.is_open),
+        "personal_data": context["personal_data"],
+        "care_note": context["care_note"],
+        "steps": steps,
+        "plan": call_plan(case, preferred) if data["contact_moments"] is not None else None,
+        "call_outcomes": [(o.value, o.label) for o in CALL_OUTCOMES],
+        "letters": _letters(case, context["personal_data"]),
+        "may_claim": case.assignee_id is None and user.has_perm("cases.claim_case"),
+        "may_log_contact": case.is_open and user.has_perm("cases.log_contact"),
+        "may_add_note": user.has_perm("cases.add_note"),
+        "refusal": refusal,
+        "open_step": open_step,
+    }
+
+
+def _page(request: HttpRequest, case: Case, status: int = 200, **kwargs: Any) -> HttpResponse:
+    return render(
+        request, "workbench/case.html", case_context(request, case, **kwargs), status=status
+    )
+
+
+def _write(
+    request: HttpRequest, reference: str, action: Any, done: str, **on_refusal: Any
+) -> HttpResponse:
+    """Run ``action(case)`` in one transaction; then show the case again with ``done``, or
+    with the refusal beside what was sent (nothing of it saved)."""
+    case = _case(request, reference)
+    try:
+        with transaction.atomic():
+            action(case)
+    except REFUSED as error:
+        refusal = refusal_of(error)
+    except Exception as error:  # a lock timeout or a lost connection: nothing was saved
+        refusal = refusal_of(error)
+        if refusal is None:
+            raise
+    else:
+        messages.success(request, done)
+        return redirect("workbench:case", reference=reference)
+    return _page(request, _case(request, reference), refusal.status, refusal=refusal, **on_refusal)
+
+
+@require_GET
+@staff_view
+def case_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _page(request, _case(request, reference))
+
+
+@require_POST
+@transaction.non_atomic_requests
+@staff_view
+def claim(request: HttpRequest, reference: str) -> HttpResponse:
+    def action(case: Case) -> None:
+        services.case_assign(case=case, assignee=request.user, by=request.user)
+
+    return _write(request, reference, action, gettext("You now handle this case."))
+
+
+@require_POST
+@transaction.non_atomic_requests
+@staff_view
+def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
+    """One click: the button pressed is the outcome; a note and a call-back time are
+    optional. Validated by the API's own input for a contact moment."""
+    given = {
+        name: request.POST[name]
+        for name in ("outcome", "callback_at", "note")
+        if request.POST.get(name, "").strip()
+    }
+
+    def action(case: Case) -> None:
+        body = ContactMomentInput(data={**given, "channel": "phone"})
+        body.is_valid(raise_exception=True)
+        services.contact_moment_log(
+            case=case, by=request.user, occurred_at=timezone.now(), **body.validated_data
+        )
+
+    return _write(
+        request,
+        reference,
+        action,
+        gettext("Call logged: %(outcome)s.") % {"outcome": label("outcome", given.get("outcome"))},
+    )
+
+
+@require_POST
+@transaction.non_atomic_requests
+@staff_view
+def take_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    case = _case(request, reference)
+    step = _step_of(case, slug)
+
+    def action(fresh: Case) -> None:
+        workflow_service.step_check(case=fresh, name=step.name, by=request.user)
+        body = step.input(data=step_data(step, request.POST))
+        body.is_valid(raise_exception=True)
+        workflow_service.case_transition(
+            case=fresh, name=step.name, data=dict(body.validated_data), by=request.user
+        )
+
+    return _write(
+        request,
+        reference,
+        action,
+        gettext("Done: %(step)s.") % {"step": step.label},
+        open_step=slug,
+        submitted=request.POST,
+    )
+
+
+@require_POST
+@transaction.non_atomic_requests
+@staff_view
+def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+    def action(case: Case) -> None:
+        services.case_add_note(
+            case=case, text=request.POST.get("text", "")[:10000], by=request.user
+        )
+
+    return _write(request, reference, action, gettext("Note added."))

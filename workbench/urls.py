@@ -1,0 +1,22 @@
+"""The workbench for staff, under /werkbank/ (Dutch paths: its users read them)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.i18n import set_language
+
+from workbench import case_page, queue
+from workbench.sign_in import SignInView
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", queue.queue_page, name="queue"),
+    path("inloggen", SignInView.as_view(), name="login"),
+    path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
+    path("taal", set_language, name="language"),
+    path("zaken/<str:reference>", case_page.case_page, name="case"),
+    path("zaken/<str:reference>/oppakken", case_page.claim, name="claim"),
+    path("zaken/<str:reference>/contact", case_page.log_contact, name="log-contact"),
+    path("zaken/<str:reference>/notities", case_page.add_note, name="add-note"),
+    path("zaken/<str:reference>/stappen/<slug:slug>", case_page.take_step, name="step"),
+]
