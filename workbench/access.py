@@ -16,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -37,6 +38,16 @@ def _seen(request: HttpRequest) -> None:
         request.session[_SEEN] = int(now)
 
 
+def workbench_language(request: HttpRequest) -> None:
+    """Dutch unless the person chose English with the page's language switch (a cookie):
+    not the browser's language, which on a municipal computer says little about the
+    person, while the API answers each caller in the language it asks for."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
 def _to_login(request: HttpRequest) -> HttpResponse:
     response = redirect_to_login(request.get_full_path())
     if request.htmx:  # a partial update must not swap the login page into a panel
@@ -50,6 +61,7 @@ def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        workbench_language(request)
         if not request.user.is_authenticated:
             return _to_login(request)
         if idle_expired(request):

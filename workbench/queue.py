@@ -100,5 +100,6 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         "kinds": CaseKind.choices,
         "statuses": _status_choices(),
     }
-    template = "workbench/_queue_table.html" if request.htmx else "workbench/queue.html"
-    return render(request, template, context)
+    # Also for htmx: the filter form picks the table out of the page (hx-select), and a
+    # boosted link swaps the whole page.
+    return render(request, "workbench/queue.html", context)

@@ -3,8 +3,15 @@ glass). The lockout after failed attempts (django-axes) and the roles apply as f
 admin: ``AUTHENTICATION_BACKENDS``."""
 
 from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+
+from workbench.access import workbench_language
 
 
 class SignInView(LoginView):
     template_name = "workbench/sign_in.html"
     redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        workbench_language(request)
+        return super().dispatch(request, *args, **kwargs)

@@ -109,9 +109,7 @@ def test_a_step_taken_in_the_workbench_is_the_api_step(filed, browser_for):
     assert OutboxMessage.objects.filter(payload__letter="complaint_informal_resolution").exists()
 
 
-def test_a_step_not_possible_yet_names_the_condition_and_its_article(
-    filed, browser_for, users
-):
+def test_a_step_not_possible_yet_names_the_condition_and_its_article(filed, browser_for, users):
     case = filed["complaint"]
     workflow.case_transition(case=case, name="confirm_receipt", data={}, by=users[Role.TEAM_LEAD])
     response = browser_for("case_handler").post(
