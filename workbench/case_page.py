@@ -230,8 +230,8 @@ def take_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
 @staff_view
 def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     def action(case: Case) -> None:
-        services.case_add_note(
-            case=case, text=request.POST.get("text", "")[:10000], by=request.user
-        )
+        body = NoteInputSerializer(data={"text": request.POST.get("text", "")})
+        body.is_valid(raise_exception=True)
+        services.case_add_note(case=case, text=body.validated_data["text"], by=request.user)
 
     return _write(request, reference, action, gettext("Note added."))

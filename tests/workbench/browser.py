@@ -99,9 +99,9 @@ class Session:
         self.driver.execute_script(AXE.read_text())
         result = self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: {type: 'tag', values: %s}})"
-            ".then(r => done(JSON.stringify(r.violations))).catch(e => done(String(e)));"
-            % json.dumps(AXE_TAGS)
+            "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+            ".then(r => done(JSON.stringify(r.violations))).catch(e => done(String(e)));",
+            AXE_TAGS,
         )
         self.pages_checked.append(name)
         violations = json.loads(result)
