@@ -35,7 +35,7 @@ from letters.recipients import (
     addressee_party,
     recipient_for,
 )
-from letters.rendering import TEMPLATES, render
+from letters.rendering import TEMPLATES, RenderedLetter, render
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,40 @@ def letter_create(
     )
 
 
+def _letter_render(
+    case: Case,
+    kind: str,
+    payload: dict | None,
+    recipient: Recipient,
+    *,
+    branding: Branding | None = None,
+    dated_on: datetime.date | None = None,
+) -> tuple[str, datetime.date, RenderedLetter]:
+    """The letter's language, date (the day it would go out) and PDF."""
+    language = language_for(case, recipient.key)
+    dated_on = dated_on or dispatch_day(chosen_channel(recipient))
+    context = letter_context(
+        case, kind, language, payload, recipient.key, branding=branding, dated_on=dated_on
+    )
+    return language, dated_on, render(kind, language, context)
+
+
+def letters_preview_for_request(message: OutboxMessage) -> list[tuple[Recipient, RenderedLetter]]:
+    """The letters a request asks for, rendered as they would be made now, stored nowhere:
+    what a step will send, shown before the step is taken (the step runs in a transaction
+    that is rolled back, so the case reads as it would after the step)."""
+    case = (
+        Case.objects.select_related("complaint__employee", "objection")
+        .prefetch_related("parties")
+        .get(pk=message.case_id)
+    )
+    kind = message.payload["letter"]
+    return [
+        (recipient, _letter_render(case, kind, message.payload, recipient)[2])
+        for recipient in _recipients(case, message.payload)
+    ]
+
+
 def _letter_make(
     *,
     case: Case,
@@ -87,12 +121,9 @@ def _letter_make(
     written: list[str] | None = None,
     dated_on: datetime.date | None = None,
 ) -> Letter:
-    language = language_for(case, recipient.key)
-    dated_on = dated_on or dispatch_day(chosen_channel(recipient))
-    context = letter_context(
-        case, kind, language, payload, recipient.key, branding=branding, dated_on=dated_on
+    language, dated_on, rendered = _letter_render(
+        case, kind, payload, recipient, branding=branding, dated_on=dated_on
     )
-    rendered = render(kind, language, context)
     letter = Letter(
         case=case,
         kind=kind,

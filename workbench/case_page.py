@@ -34,6 +34,7 @@ from letters.context import TITLES
 from workbench.access import staff_view
 from workbench.labels import label, status_label
 from workbench.refusals import REFUSED, Refusal, refusal_of
+from workbench.step_check import Preview, preview_pdf, step_dry_run
 from workbench.step_forms import step_data, step_fields
 
 # The outcomes offered as one-click buttons, in the order a handler meets them.
@@ -85,6 +86,7 @@ def case_context(
     open_step: str | None = None,
     submitted: Any = None,
     refusal: Refusal | None = None,
+    checked: list[Preview] | None = None,
 ) -> dict[str, Any]:
     user = request.user
     context = access.detail_context(user, case)
@@ -127,6 +129,7 @@ def case_context(
         "may_add_note": user.has_perm("cases.add_note"),
         "refusal": refusal,
         "open_step": open_step,
+        "checked": checked,
     }
 
 
@@ -136,11 +139,18 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **kwargs: Any) ->
     )
 
 
-def _write(
-    request: HttpRequest, reference: str, action: Any, done: str, **on_refusal: Any
+def case_write(
+    request: HttpRequest,
+    reference: str,
+    action: Any,
+    done: str,
+    *,
+    after: str | None = None,
+    **on_refusal: Any,
 ) -> HttpResponse:
-    """Run ``action(case)`` in one transaction; then show the case again with ``done``, or
-    with the refusal beside what was sent (nothing of it saved)."""
+    """Run ``action(case)`` in one transaction, then show the case again (or ``after``)
+    with ``done``; refused, nothing of it is saved and the case page shows the refusal
+    beside what was sent (``after``: that page, with the refusal as its message)."""
     case = _case(request, reference)
     try:
         with transaction.atomic():
@@ -153,7 +163,11 @@ def _write(
             raise
     else:
         messages.success(request, done)
-        return redirect("workbench:case", reference=reference)
+        return redirect(after or "workbench:case", **({} if after else {"reference": reference}))
+    if after is not None:
+        details = [text for texts in refusal.fields.values() for text in texts]
+        messages.error(request, " ".join([refusal.message, *details, *refusal.conditions]))
+        return redirect(after)
     return _page(request, _case(request, reference), refusal.status, refusal=refusal, **on_refusal)
 
 
@@ -170,7 +184,7 @@ def claim(request: HttpRequest, reference: str) -> HttpResponse:
     def action(case: Case) -> None:
         services.case_assign(case=case, assignee=request.user, by=request.user)
 
-    return _write(request, reference, action, gettext("You now handle this case."))
+    return case_write(request, reference, action, gettext("You now handle this case."))
 
 
 @require_POST
@@ -192,7 +206,7 @@ def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
             case=case, by=request.user, occurred_at=timezone.now(), **body.validated_data
         )
 
-    return _write(
+    return case_write(
         request,
         reference,
         action,
@@ -204,6 +218,8 @@ def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
 @transaction.non_atomic_requests
 @staff_view
 def take_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    """Take the step; with ``check``, only check it and preview its letters
+    (``workbench.step_check``)."""
     case = _case(request, reference)
     step = _step_of(case, slug)
 
@@ -215,14 +231,29 @@ def take_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
             case=fresh, name=step.name, data=dict(body.validated_data), by=request.user
         )
 
-    return _write(
-        request,
-        reference,
-        action,
-        gettext("Done: %(step)s.") % {"step": step.label},
-        open_step=slug,
-        submitted=request.POST,
-    )
+    kept = {"open_step": slug, "submitted": request.POST}
+    if "check" not in request.POST:
+        done = gettext("Done: %(step)s.") % {"step": step.label}
+        return case_write(request, reference, action, done, **kept)
+    try:
+        previews = step_dry_run(case, request.user, action)
+    except REFUSED as error:
+        refusal = refusal_of(error)
+        return _page(request, _case(request, reference), refusal.status, refusal=refusal, **kept)
+    return _page(request, _case(request, reference), checked=previews, **kept)
+
+
+@require_GET
+@staff_view
+def letter_preview(request: HttpRequest, reference: str, token: str) -> HttpResponse:
+    """A letter a checked step would send, for the person who checked it."""
+    pdf = preview_pdf(request.user, reference, token)
+    if pdf is None:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{reference}-voorbeeld.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -234,4 +265,4 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
         body.is_valid(raise_exception=True)
         services.case_add_note(case=case, text=body.validated_data["text"], by=request.user)
 
-    return _write(request, reference, action, gettext("Note added."))
+    return case_write(request, reference, action, gettext("Note added."))

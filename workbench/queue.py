@@ -91,6 +91,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     else:
         errors = [f"{name}: {' '.join(map(str, texts))}" for name, texts in params.errors.items()]
     context = {
+        "nav": "queue",
         "view": view,
         "views": [(code, title) for code, (title, _filter) in VIEWS.items()],
         "rows": queue_rows_shown(request, rows),

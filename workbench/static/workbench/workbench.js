@@ -4,7 +4,7 @@ document.addEventListener("htmx:afterSettle", function (event) {
   if (!event.detail.boosted) {
     return;
   }
-  var alert = document.querySelector("#refusal, [role=alert]");
+  var alert = document.querySelector("#refusal, #checked, [role=alert]");
   var target = alert || document.getElementById("main");
   if (target) {
     if (!target.hasAttribute("tabindex")) {
