@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "django_htmx",
+    "mozilla_django_oidc",
     "backend",
     "backend.accounts",
     "backend.outbox",
@@ -135,6 +136,32 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Working days left at which a due date in the workbench turns from green to orange.
 WORKBENCH_DUE_SOON_DAYS = env.int("WORKBENCH_DUE_SOON_DAYS", default=3)
+
+# Staff sign-in through the municipality's identity provider (OpenID Connect, code flow
+# with PKCE; workbench/oidc.py). Off until OIDC_RP_CLIENT_ID is set; local accounts stay.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+# The claim that names the account, the one with the provider's groups, and which group
+# gives which role (e.g. "kb-behandelaars=case_handler,juristen=legal_staff").
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="groups")
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+# A claim with the codes of the teams someone works in; empty: teams are set here.
+OIDC_TEAMS_CLAIM = env.str("OIDC_TEAMS_CLAIM", default="")
+OIDC_AUTHENTICATE_CLASS = "workbench.oidc.SignInRequestView"
+OIDC_CALLBACK_CLASS = "workbench.oidc.SignInCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/werkbank/inloggen?mislukt=1"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "workbench.oidc.MunicipalOIDCBackend"]
 
 # --- Database -------------------------------------------------------------------------
 # postgres://user:pass@host:5432/name in production; an SQLite file by default.

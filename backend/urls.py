@@ -25,6 +25,8 @@ urlpatterns = [
     # debug on, where Django would answer with an HTML page.
     re_path(r"^api/", problems.api_not_found),
     path("admin/", admin.site.urls),
+    # The identity provider's sign-in (mozilla-django-oidc reverses its own route names).
+    path("werkbank/oidc/", include("mozilla_django_oidc.urls")),
     path("werkbank/", include("workbench.urls")),
 ]
 
