@@ -13,6 +13,17 @@
 # libraries: libpq5 for psycopg2, Pango/HarfBuzz and fonts for WeasyPrint.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- assets -------------------------------------------------------------------------------
+# The workbench's htmx and NL Design System styles from npm (pinned in its lock file),
+# vendored as make install does; only the copied files go on.
+FROM ${NODE_IMAGE} AS assets
+WORKDIR /assets
+COPY workbench/assets/package.json workbench/assets/package-lock.json workbench/assets/
+COPY scripts/vendor-assets.sh scripts/
+RUN cd workbench/assets && npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+ && cd /assets && bash scripts/vendor-assets.sh
 
 # --- builder ------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS builder
@@ -37,6 +48,7 @@ RUN pip install -r /tmp/requirements/base.txt
 
 WORKDIR /src
 COPY . /src
+COPY --from=assets /assets/workbench/static/workbench/vendor /src/workbench/static/workbench/vendor
 # Same as `manage.py compilemessages`, without importing Django (no Pango needed here).
 # hadolint ignore=SC2016
 RUN find . -name '*.po' -path '*/LC_MESSAGES/*' -exec sh -c \

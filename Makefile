@@ -78,6 +78,7 @@ run: install embedded.env messages migrate  ## Start web + Celery worker + beat 
 	@echo "  API          http://127.0.0.1:$(PORT)/api/v1/cases"
 	@echo "  API docs     http://127.0.0.1:$(PORT)/api/v1/docs"
 	@echo "  OpenAPI      http://127.0.0.1:$(PORT)/api/v1/openapi.json"
+	@echo "  Workbench    http://127.0.0.1:$(PORT)/werkbank/  (sign in as demo-case-handler, demo-legal-staff, demo-team-lead; password demo-wachtwoord)"
 	@echo "  Admin        http://127.0.0.1:$(PORT)/admin/  (demo-administrator)"
 	@echo "  Health       http://127.0.0.1:$(PORT)/api/v1/health/ready"
 	@echo "  Ctrl-C stops web, worker and beat."
