@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sessions end when left alone and after a working day (backend/accounts/sessions.py).
+    "backend.accounts.sessions.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx: the workbench answers a partial update with the part it replaces.
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,11 +129,11 @@ TEMPLATES = [
 LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:queue"
 LOGOUT_REDIRECT_URL = "workbench:login"
-# A browser session ends after this many seconds whatever happens (a working day), and a
-# workbench session left idle for WORKBENCH_IDLE_MINUTES before that (BIO 9.4.2: an
-# unattended screen at the counter must not stay signed in).
+# A browser session ends this many seconds after signing in whatever happens (a working
+# day), and after SESSION_IDLE_MINUTES without a request before that (BIO 9.4.2: an
+# unattended screen at the counter must not stay signed in); backend/accounts/sessions.py.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)
-WORKBENCH_IDLE_MINUTES = env.int("WORKBENCH_IDLE_MINUTES", default=30)
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Working days left at which a due date in the workbench turns from green to orange.

@@ -67,6 +67,24 @@ FILING = {
     ],
 }
 FLOOR_ITEM = {"subject": FILING["subject"], "description": FILING["description"]}
+# A signed-in browser session for a handler (the workbench's pages), as the sign-in page
+# makes one; printed is its key, for the Cookie header.
+SESSION_SCRIPT = """
+import sys, time
+import django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.get(username=sys.argv[1])
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "backend.accounts.backends.RoleBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session["signed_in_at"] = session["seen_at"] = int(time.time())
+session.create()
+print(session.session_key)
+"""
 
 
 def _database_fresh(name: str) -> None:
@@ -351,6 +369,12 @@ def main() -> None:
             _service_env(var_dir, service_port),
         ).strip()
         team, reference = _team_and_case(SEEDED_HANDLER)
+        session = _run(
+            [sys.executable, "-c", SESSION_SCRIPT, SEEDED_HANDLER],
+            _service_env(var_dir, service_port),
+        ).strip()
+        browser = {"Cookie": f"sessionid={session}", "Accept": "text/html"}
+        workbench = f"http://127.0.0.1:{service_port}/werkbank"
         scripts = Path(var_dir)
         json_headers = {"Content-Type": "application/json"}
         handler = {**json_headers, "Authorization": f"Token {token}"}
@@ -392,6 +416,17 @@ def main() -> None:
             "case page, handler": (
                 f"{service}/cases/{reference}",
                 _script(scripts, "case", None, seeded),
+                "floor: list, 50 rows",
+            ),
+            # The same reads as HTML in the workbench (a session, a 25-row page).
+            "workbench queue page, handler, 25 rows": (
+                f"{workbench}/?view=team",
+                _script(scripts, "workbench-queue", None, browser),
+                "floor: list, 50 rows",
+            ),
+            "workbench case page, handler": (
+                f"{workbench}/zaken/{reference}",
+                _script(scripts, "workbench-case", None, browser),
                 "floor: list, 50 rows",
             ),
             # Each request on another complaint awaiting its receipt: those the demo

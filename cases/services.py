@@ -411,6 +411,20 @@ def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
 
 
 @transaction.atomic
+def case_claim(*, case: Case, by: User) -> Case:
+    """Take an unassigned case: one click in a queue. Someone who got there first keeps
+    it - also when the one clicking may reassign (a team lead's stale queue row must not
+    take a case a handler just claimed); reassigning is ``case_assign``'s."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.assignee_id is not None and locked.assignee_id != by.pk:
+        raise DomainConflict(
+            gettext("This case is already assigned to someone else."),
+            assignee=locked.assignee.username,
+        )
+    return case_assign(case=locked, assignee=by, by=by)
+
+
+@transaction.atomic
 def case_add_note(*, case: Case, text: str, by: User) -> CaseEvent:
     """An internal note on the timeline (staff only; never shown to the resident)."""
     if not by.has_perm("cases.add_note"):

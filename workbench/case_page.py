@@ -8,15 +8,17 @@ person (``CaseDetailSerializer`` with the same privacy flags). A write runs in i
 transaction, so a refusal leaves nothing behind and the page is read again after it.
 """
 
+import functools
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from rest_framework.exceptions import APIException
 
 from cases import services
@@ -33,7 +35,7 @@ from letters.api import LetterSerializer
 from letters.context import TITLES
 from workbench.access import staff_view
 from workbench.labels import label, status_label
-from workbench.refusals import REFUSED, Refusal, refusal_of
+from workbench.refusals import ANSWERED, Refusal, refusal_or_raise
 from workbench.step_check import Preview, preview_pdf, step_dry_run
 from workbench.step_forms import step_data, step_fields
 
@@ -87,6 +89,7 @@ def case_context(
     submitted: Any = None,
     refusal: Refusal | None = None,
     checked: list[Preview] | None = None,
+    form: str | None = None,
 ) -> dict[str, Any]:
     user = request.user
     context = access.detail_context(user, case)
@@ -128,15 +131,37 @@ def case_context(
         "may_log_contact": case.is_open and user.has_perm("cases.log_contact"),
         "may_add_note": user.has_perm("cases.add_note"),
         "refusal": refusal,
+        "page_url": reverse("workbench:case", args=[case.reference]),
         "open_step": open_step,
         "checked": checked,
+        # The call log or the note sent back with what was typed and its errors.
+        "form": form,
+        "sent": submitted if form else None,
+        "errors": (refusal.fields if refusal else {}) if form else {},
     }
 
 
 def _page(request: HttpRequest, case: Case, status: int = 200, **kwargs: Any) -> HttpResponse:
-    return render(
+    response = render(
         request, "workbench/case.html", case_context(request, case, **kwargs), status=status
     )
+    if request.method == "POST":
+        # A refusal or a check is shown at the action's address: the browser's history and
+        # a reload keep the case page's (htmx), not an address that only takes a POST.
+        response["HX-Replace-Url"] = reverse("workbench:case", args=[case.reference])
+    return response
+
+
+def case_action(view: Any) -> Any:
+    """A write on the case: POST only; a GET (a reload, a bookmark) goes to the case."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, reference: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return redirect("workbench:case", reference=reference)
+        return view(request, reference, *args, **kwargs)
+
+    return wrapper
 
 
 def case_write(
@@ -155,12 +180,8 @@ def case_write(
     try:
         with transaction.atomic():
             action(case)
-    except REFUSED as error:
-        refusal = refusal_of(error)
-    except Exception as error:  # a lock timeout or a lost connection: nothing was saved
-        refusal = refusal_of(error)
-        if refusal is None:
-            raise
+    except ANSWERED as error:  # a refusal, a lock timeout, a lost connection: nothing saved
+        refusal = refusal_or_raise(error)
     else:
         messages.success(request, done)
         return redirect(after or "workbench:case", **({} if after else {"reference": reference}))
@@ -177,17 +198,17 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     return _page(request, _case(request, reference))
 
 
-@require_POST
+@case_action
 @transaction.non_atomic_requests
 @staff_view
 def claim(request: HttpRequest, reference: str) -> HttpResponse:
     def action(case: Case) -> None:
-        services.case_assign(case=case, assignee=request.user, by=request.user)
+        services.case_claim(case=case, by=request.user)
 
     return case_write(request, reference, action, gettext("You now handle this case."))
 
 
-@require_POST
+@case_action
 @transaction.non_atomic_requests
 @staff_view
 def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
@@ -211,10 +232,12 @@ def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         action,
         gettext("Call logged: %(outcome)s.") % {"outcome": label("outcome", given.get("outcome"))},
+        submitted=request.POST,
+        form="contact",
     )
 
 
-@require_POST
+@case_action
 @transaction.non_atomic_requests
 @staff_view
 def take_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
@@ -237,8 +260,8 @@ def take_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
         return case_write(request, reference, action, done, **kept)
     try:
         previews = step_dry_run(case, request.user, action)
-    except REFUSED as error:
-        refusal = refusal_of(error)
+    except ANSWERED as error:
+        refusal = refusal_or_raise(error)
         return _page(request, _case(request, reference), refusal.status, refusal=refusal, **kept)
     return _page(request, _case(request, reference), checked=previews, **kept)
 
@@ -246,7 +269,9 @@ def take_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
 @require_GET
 @staff_view
 def letter_preview(request: HttpRequest, reference: str, token: str) -> HttpResponse:
-    """A letter a checked step would send, for the person who checked it."""
+    """A letter a checked step would send, for the person who checked it (and may still
+    see the case)."""
+    _case(request, reference)
     pdf = preview_pdf(request.user, reference, token)
     if pdf is None:
         raise Http404
@@ -256,7 +281,7 @@ def letter_preview(request: HttpRequest, reference: str, token: str) -> HttpResp
     return response
 
 
-@require_POST
+@case_action
 @transaction.non_atomic_requests
 @staff_view
 def add_note(request: HttpRequest, reference: str) -> HttpResponse:
@@ -265,4 +290,6 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
         body.is_valid(raise_exception=True)
         services.case_add_note(case=case, text=body.validated_data["text"], by=request.user)
 
-    return case_write(request, reference, action, gettext("Note added."))
+    return case_write(
+        request, reference, action, gettext("Note added."), submitted=request.POST, form="note"
+    )

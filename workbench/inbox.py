@@ -12,6 +12,7 @@ from workbench.access import staff_view
 from workbench.labels import status_label
 
 DEFAULT_STAGE = "admissibility"
+INBOX_ROWS = 200  # the soonest due; a stage holding more says so
 
 
 @require_GET
@@ -32,7 +33,7 @@ def objections_inbox(request: HttpRequest) -> HttpResponse:
             ),
             "hearing_at": case.objection.hearing_at,
         }
-        for case in stage_cases(request.user, stage)
+        for case in stage_cases(request.user, stage, limit=INBOX_ROWS)
     ]
     counts = stage_counts(request.user)
     return render(
@@ -43,5 +44,6 @@ def objections_inbox(request: HttpRequest) -> HttpResponse:
             "stage": stage,
             "stages": [(each, counts[each.code]) for each in STAGES],
             "rows": rows,
+            "cut_off": len(rows) == INBOX_ROWS,
         },
     )

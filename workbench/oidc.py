@@ -5,7 +5,10 @@ Why that library: it is small, maintained, does the code flow with PKCE, nonce a
 verification, and is what the Dutch government's Django services already run (Open
 Zaak, Open Forms sign in staff through it), so a municipality's identity team knows it.
 
-The identity provider decides who someone is and which groups they are in; the service
+An identity at the provider signs in to the account linked to its issuer and subject
+(``ProviderAccount``), made at its first sign-in; the provider's username never opens an
+existing account. The identity provider decides who someone is and which groups they
+are in; the service
 decides what each group may do: ``OIDC_ROLE_MAP`` maps the provider's group names to this
 service's roles, and the roles are set again at every sign-in (a group taken away at the
 provider is a role gone here). Someone in none of the mapped groups is not let in, and no
@@ -26,6 +29,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from backend.accounts.models import Team, User
 from backend.accounts.roles import Role
+from workbench.models import ProviderAccount
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +39,9 @@ def mapped_roles(claims: dict[str, Any]) -> set[Role]:
     groups = claims.get(settings.OIDC_ROLE_CLAIM) or []
     if isinstance(groups, str):
         groups = [groups]
-    return {Role(settings.OIDC_ROLE_MAP[g]) for g in groups if g in settings.OIDC_ROLE_MAP}
+    known = {role.value for role in Role}  # a misspelt role: the system check says so
+    wanted = (settings.OIDC_ROLE_MAP.get(group) for group in groups)
+    return {Role(role) for role in wanted if role in known}
 
 
 class MunicipalOIDCBackend(OIDCAuthenticationBackend):
@@ -59,12 +65,19 @@ class MunicipalOIDCBackend(OIDCAuthenticationBackend):
     def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
         return False
 
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
+        """Only the provider's callback signs in (it passes the nonce of its own request):
+        a code and state posted to the local sign-in page are not exchanged."""
+        if "nonce" not in kwargs:
+            return None
+        return super().authenticate(request, **kwargs)
+
     def _username(self, claims: dict[str, Any]) -> str:
-        return str(claims.get(settings.OIDC_USERNAME_CLAIM) or "").strip()[:150]
+        return str(claims.get(settings.OIDC_USERNAME_CLAIM) or "").strip()
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
-        if not self._username(claims):
-            logger.warning("oidc_refused reason=no_username_claim")
+        if not self._username(claims) or len(self._username(claims)) > 150:
+            logger.warning("oidc_refused reason=no_usable_username_claim")
             return False
         if not mapped_roles(claims):
             # Not logged with the username: the log holds no personal data.
@@ -72,23 +85,40 @@ class MunicipalOIDCBackend(OIDCAuthenticationBackend):
             return False
         return True
 
-    def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        return User.objects.filter(username=self._username(claims))
-
     def describe_user_by_claims(self, claims: dict[str, Any]) -> str:
         return "the provider's account"
 
     @transaction.atomic
-    def create_user(self, claims: dict[str, Any]) -> User:
-        user = User(username=self._username(claims))
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> User:
+        """The account linked to the ID token's issuer and subject; a first sign-in makes
+        a new account, never one that exists (see ``ProviderAccount``)."""
+        claims = self.get_userinfo(access_token, id_token, payload)
+        if not self.verify_claims(claims):
+            raise SuspiciousOperation("claims not accepted")
+        if claims.get("sub") != payload.get("sub"):  # OpenID Connect Core 5.3.2
+            raise SuspiciousOperation("userinfo is about someone else")
+        link = (
+            ProviderAccount.objects.select_related("user")
+            .filter(issuer=payload.get("iss", ""), subject=payload["sub"])
+            .first()
+        )
+        if link is not None:
+            user = link.user
+            if not user.is_active or user.is_superuser or user.is_staff:
+                logger.warning("oidc_refused reason=account_not_for_the_provider")
+                raise SuspiciousOperation("account not for the provider")
+            return self._update(user, claims)
+        username = self._username(claims)
+        if User.objects.filter(username=username).exists():
+            logger.warning("oidc_refused reason=username_of_another_account")
+            raise SuspiciousOperation("username of another account")
+        user = User(username=username)
         user.set_unusable_password()  # the provider is the only way in
-        return self._update(user, claims)
-
-    @transaction.atomic
-    def update_user(self, user: User, claims: dict[str, Any]) -> User:
-        if not user.is_active:
-            raise SuspiciousOperation("inactive account")
-        return self._update(user, claims)
+        user = self._update(user, claims)
+        ProviderAccount.objects.create(
+            user=user, issuer=payload.get("iss", ""), subject=payload["sub"]
+        )
+        return user
 
     def _update(self, user: User, claims: dict[str, Any]) -> User:
         user.email = str(claims.get("email") or user.email)[:254]

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
@@ -25,11 +26,14 @@ from cases.urgency import due_state
 from cases.workflows.registry import WORKFLOWS
 from workbench.access import staff_view
 from workbench.labels import label, status_label
+from workbench.refusals import field_errors as _field_errors
 
 # Each tab of the queue: its filter on top of what the person may see.
 VIEWS: dict[str, tuple[Any, dict[str, Any]]] = {
     "mine": (_("My cases"), {"assignee": "me"}),
-    "team": (_("My team's cases"), {}),
+    # Everything open the person may see: their teams', the intake, and for legal staff
+    # every objection (selectors.case_visible_to).
+    "team": (_("All open cases"), {}),
     "unassigned": (_("Unassigned"), {"assignee": "unassigned"}),
     "overdue": (_("Overdue"), {"overdue": True}),
 }
@@ -86,10 +90,10 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             window = paginator.window(api_request)
             read = selectors.queue_rows(user=request.user, filters=filters, window=window)
             rows, links = paginator.page(read, window, api_request)
-        except APIException as error:  # a cursor from an old link
-            errors.append(str(error.detail))
+        except APIException:  # a cursor from an old link, or made up
+            errors.append(gettext("This page of the queue no longer exists: start again."))
     else:
-        errors = [f"{name}: {' '.join(map(str, texts))}" for name, texts in params.errors.items()]
+        errors = [" ".join(texts) for texts in _field_errors(params.errors).values()]
     context = {
         "nav": "queue",
         "view": view,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -27,6 +28,9 @@ REFUSED = (
     DomainConflict,
     ConcurrentTransition,
 )
+# What a write may end in that is answered with a message: a refusal, or the database
+# busy or gone for a moment (``refusal_or_raise`` lets any other database error raise).
+ANSWERED = (*REFUSED, OperationalError, InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def _texts(detail: object) -> list[str]:
     return [str(detail)]
 
 
-def _field_errors(detail: object) -> dict[str, list[str]]:
+def field_errors(detail: object) -> dict[str, list[str]]:
     if not isinstance(detail, dict):
         return {"__all__": _texts(detail)}
     return {
@@ -59,10 +63,10 @@ def refusal_of(error: BaseException) -> Refusal | None:
     """The refusal to show for ``error``; None for an error that is a defect (let it
     raise: the 500 page, and the log)."""
     if isinstance(error, DrfValidationError):
-        return Refusal(gettext("Check the fields marked below."), 400, _field_errors(error.detail))
+        return Refusal(gettext("Check the fields marked below."), 400, field_errors(error.detail))
     if isinstance(error, DjangoValidationError):
         detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        return Refusal(gettext("Check the fields marked below."), 400, _field_errors(detail))
+        return Refusal(gettext("Check the fields marked below."), 400, field_errors(detail))
     if isinstance(error, PermissionDenied):
         return Refusal(str(error) or gettext("Your role cannot do this."), 403)
     if isinstance(error, DomainConflict):
@@ -77,3 +81,11 @@ def refusal_of(error: BaseException) -> Refusal | None:
     if is_retryable_database_error(error):
         return Refusal(gettext("The service is busy. Nothing was saved; try again."), 503)
     return None
+
+
+def refusal_or_raise(error: BaseException) -> Refusal:
+    """The refusal to show; an error that is a defect raises on (the 500 page, the log)."""
+    refusal = refusal_of(error)
+    if refusal is None:
+        raise error
+    return refusal

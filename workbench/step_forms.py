@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.workflows.spec import Step
@@ -22,7 +23,8 @@ class FormField:
     name: str
     label: str
     help: str
-    widget: str  # text, textarea, select, checkbox, checkboxes, lines, number, date, datetime
+    # text, textarea, select, yesno, checkbox, checkboxes, lines, number, date, datetime
+    widget: str
     required: bool
     value: Any = None
     choices: list[tuple[str, str]] = field(default_factory=list)
@@ -41,7 +43,9 @@ def _widget(each: serializers.Field) -> str:
         child = each.child
         return "checkboxes" if isinstance(child, serializers.ChoiceField) else "lines"
     if isinstance(each, serializers.BooleanField):
-        return "checkbox"
+        # A yes/no that may be left as it is (null: "unchanged") is a choice of three: a
+        # check box would say "no" for every box left empty.
+        return "yesno" if each.allow_null else "checkbox"
     if isinstance(each, serializers.ChoiceField):
         return "select"
     if isinstance(each, serializers.IntegerField):
@@ -55,6 +59,8 @@ def _widget(each: serializers.Field) -> str:
 
 
 def _choices(each: serializers.Field) -> list[tuple[str, str]]:
+    if isinstance(each, serializers.BooleanField):
+        return [("true", str(_("yes"))), ("false", str(_("no")))]
     source = each.child if isinstance(each, serializers.ListField) else each
     return [(str(key), str(text)) for key, text in getattr(source, "choices", {}).items()]
 

@@ -20,9 +20,9 @@ from cases.workload import handling_people, needs_attention, workload
 from letters import delivery
 from letters.models import PrintBatch
 from workbench.access import staff_view
-from workbench.case_page import case_write
+from workbench.case_page import case_action, case_write
 from workbench.labels import label, status_label
-from workbench.refusals import REFUSED, refusal_of
+from workbench.refusals import ANSWERED, refusal_or_raise
 
 TEAM_PERMISSION = "cases.assign_case"
 PRINT_PERMISSION = "letters.print_letters"
@@ -62,7 +62,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/team.html", context)
 
 
-@require_POST
+@case_action
 @transaction.non_atomic_requests
 @staff_view
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
@@ -99,8 +99,8 @@ def batch_posted(request: HttpRequest, batch_id: int) -> HttpResponse:
     try:
         with transaction.atomic():
             delivery.print_batch_confirm_posted(batch=batch, by=request.user)
-    except REFUSED as error:
-        messages.error(request, refusal_of(error).message)
+    except ANSWERED as error:  # a refusal or a busy database: nothing saved
+        messages.error(request, refusal_or_raise(error).message)
     else:
         messages.success(request, gettext("The print batch is marked as posted."))
     return redirect("workbench:team")

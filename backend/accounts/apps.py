@@ -1,9 +1,11 @@
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.permission_cache import permissions_changed
 from backend.accounts.roles import grants_register, platform_grants, roles_sync_after_migrate
+from backend.accounts.sessions import session_started
 from backend.accounts.signals import roles_changed_log
 
 
@@ -14,6 +16,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         grants_register(platform_grants)
+        user_logged_in.connect(session_started, dispatch_uid="session-started")
         post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="roles-sync")
         user = self.get_model("User")
         m2m_changed.connect(

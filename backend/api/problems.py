@@ -210,7 +210,10 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 def _for_a_person(request: HttpRequest) -> bool:
     """A page a person reads in a browser (outside the API and its docs): an error there is
     an HTML page (Django's ``404.html``, ``403_csrf.html``, ``500.html``)."""
-    return not request.path_info.startswith("/api/") and "text/html" in request.headers.get(
+    if request.path_info.startswith("/api/"):
+        return False
+    # htmx asks with Accept: */* and swaps the answer into the page.
+    return request.headers.get("HX-Request") == "true" or "text/html" in request.headers.get(
         "Accept", ""
     )
 

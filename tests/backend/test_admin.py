@@ -27,6 +27,8 @@ def admin_client(client):
         "/admin/cases/decreeday/",
         "/admin/cases/closingday/",
         "/admin/cases/decreeday/add/",
+        "/admin/workbench/provideraccount/",
+        "/admin/workbench/provideraccount/add/",
     ],
 )
 def test_admin_pages_load(admin_client, path):

@@ -281,8 +281,9 @@ def test_complaint_outcome_names_the_ombudsman_and_the_year(anon, handler, team)
     assert "binnen een jaar naar de Nationale ombudsman" in text
 
 
-def test_objection_decision_carries_the_appeal_clause(client_for, users, team):
-    """Awb 7:11, 7:12; appeal to the court within 6 weeks; court fee."""
+def test_objection_decision_carries_the_appeal_clause(client_for, users, team, working_morning):
+    """Awb 7:11, 7:12; appeal to the court within 6 weeks; court fee. On a working
+    morning: a letter made after the day's post is dated the next working day."""
     lawyer, second = users[Role.LEGAL_STAFF], None
     from tests.factories import UserFactory
 

@@ -8,8 +8,10 @@ and take no step, log no call and add no note.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 
 from cases.models import Case
+from letters.models import PrintBatch
 from tests.workbench.conftest import CALLERS, QUEUE_WORKERS, STAFF
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,28 @@ PAGES = {
         {},
         frozenset({"case_handler", "team_lead"}),
     ),
+    "step-check": (
+        "post",
+        "/werkbank/zaken/{complaint}/stappen/confirm-receipt",
+        {"check": "1"},
+        frozenset({"case_handler", "team_lead"}),
+    ),
+    "objections": ("get", "/werkbank/bezwaren?stage=review", None, QUEUE_WORKERS),
+    # Team leads divide the work; the administrator's grants include assigning.
+    "team": ("get", "/werkbank/team", None, frozenset({"team_lead", "administrator", "superuser"})),
+    "assign": (
+        "post",
+        "/werkbank/zaken/{complaint}/toewijzen",
+        {"assignee": "team_lead"},  # for the others someone else (oneself would be a claim)
+        frozenset({"team_lead", "administrator", "superuser"}),
+    ),
+    # The mailroom's batches hold every team's addresses.
+    "batch-posted": (
+        "post",
+        "/werkbank/printbatches/{batch}/verstuurd",
+        {},
+        frozenset({"team_lead"}),
+    ),
 }
 
 
@@ -48,7 +72,14 @@ def _call(client, method, path, form):
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_admits_exactly_its_callers(filed, browser_for, name):
     method, path, form, allowed = PAGES[name]
-    path = path.format(complaint=filed["complaint"].reference)
+    batch = PrintBatch.objects.create(
+        letters=1,
+        pages=1,
+        sha256="0" * 64,
+        file=ContentFile(b"%PDF-1.4", name="batch.pdf"),
+        listing=ContentFile(b"reference\n", name="batch.csv"),
+    )
+    path = path.format(complaint=filed["complaint"].reference, batch=batch.pk)
     wrong = []
     # The refused first: an allowed write may change the case.
     for caller in sorted(CALLERS, key=lambda each: (each in allowed, each)):
@@ -56,6 +87,7 @@ def test_page_admits_exactly_its_callers(filed, browser_for, name):
         Case.objects.filter(pk=filed["complaint"].pk).update(
             assignee=None, assigned_at=None, status="received"
         )
+        PrintBatch.objects.filter(pk=batch.pk).update(posted_at=None, posted_by=None)
         response = _call(browser_for(caller), method, path, form)
         status = response.status_code
         if status >= 500:

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from backend.accounts.roles import Role
@@ -167,7 +168,7 @@ def test_a_handler_resolves_a_complaint_by_phone(browser, people, team, client_f
     set_value(
         browser, f"{form} input[name=confirmed_at]", timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     )
-    browser.click(f"{form} button[type=submit]")
+    browser.click(f"{form} button.utrecht-button--primary-action")
     assert "Gedaan: Informeel opgelost." in browser.text()
     clicks, seconds = browser.clicks, time.monotonic() - started
     case.refresh_from_db()
@@ -261,3 +262,31 @@ def test_a_team_lead_assigns_a_case(browser, people, team, client_for):
     assert Case.objects.get(pk=case.pk).assignee == handler
     browser.screenshot("team")
     assert violations == []
+
+
+def test_a_handler_works_with_the_keyboard_alone(browser, people, team, client_for):
+    """Skip link first; claim and log a call with Tab and Enter, no mouse."""
+    case = file_complaint(client_for, people[Role.RESIDENT], team)
+    sign_in(browser, "wb-case_handler")
+    browser.open("/werkbank/?view=unassigned")
+    body = browser.driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert "skip-link" in browser.driver.switch_to.active_element.get_attribute("class")
+
+    def tab_to(css: str, limit: int = 60) -> None:
+        wanted = browser.find(css)
+        for _ in range(limit):
+            if browser.driver.switch_to.active_element == wanted:
+                return
+            browser.driver.switch_to.active_element.send_keys(Keys.TAB)
+        raise AssertionError(f"{css} not reached with Tab")
+
+    tab_to(f"#row-{case.reference} button[type=submit]")
+    browser.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    browser.settled()
+    assert "U behandelt deze zaak nu." in browser.text()
+    tab_to("button[name=outcome][value=no_answer]")
+    browser.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    browser.settled()
+    assert "Gesprek vastgelegd: geen gehoor." in browser.text()
+    assert Case.objects.get(pk=case.pk).contact_moments.count() == 1

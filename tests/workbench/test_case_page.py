@@ -160,3 +160,38 @@ def test_letters_are_listed_with_their_pdf(filed, browser_for, users):
     body = _page(browser_for("case_handler"), Case.objects.get(pk=case.pk))
     assert "Ontvangstbevestiging van uw klacht" in body
     assert re.search(rf'href="/api/v1/cases/{case.reference}/letters/\d+"', body)
+
+
+def test_a_refused_call_log_keeps_what_was_typed_and_marks_the_field(filed, browser_for):
+    case = filed["complaint"]
+    response = browser_for("case_handler").post(
+        f"/werkbank/zaken/{case.reference}/contact",
+        {"outcome": "callback_requested", "note": "Belt na vijven terug"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="call-back-error"' in body
+    assert 'aria-describedby="call-back-error"' in body
+    assert "Belt na vijven terug</textarea>" in body
+
+
+def test_a_page_shown_for_a_post_keeps_the_case_page_address(filed, browser_for):
+    case = filed["complaint"]
+    client = browser_for("case_handler")
+    response = client.post(
+        f"/werkbank/zaken/{case.reference}/notities", {"text": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Replace-Url"] == f"/werkbank/zaken/{case.reference}"
+    assert f'name="next" value="/werkbank/zaken/{case.reference}"' in response.content.decode()
+    # A reload of the action's address lands on the case, not on an empty 405.
+    again = client.get(f"/werkbank/zaken/{case.reference}/notities")
+    assert again.status_code == 302
+    assert again["Location"] == f"/werkbank/zaken/{case.reference}"
+
+
+def test_a_team_leads_claim_never_takes_a_case_someone_claimed_first(filed, browser_for, users):
+    case = filed["complaint"]
+    Case.objects.filter(pk=case.pk).update(assignee=users[Role.CASE_HANDLER])
+    response = browser_for("team_lead").post(f"/werkbank/zaken/{case.reference}/oppakken")
+    assert response.status_code == 409
+    assert Case.objects.get(pk=case.pk).assignee == users[Role.CASE_HANDLER]

@@ -237,3 +237,17 @@ def test_the_print_batch_is_fetched_and_confirmed_posted(filed, browser_for):
     assert (
         f"/api/v1/print-batches/{batch.pk}/pdf" not in client.get("/werkbank/team").content.decode()
     )
+
+
+def test_a_case_held_by_someone_outside_the_team_shows_them(filed, browser_for, other_team):
+    outsider = UserFactory(
+        username="buiten",
+        first_name="Bo",
+        last_name="Buiten",
+        role=Role.CASE_HANDLER,
+        teams=[other_team],
+    )
+    case = filed["complaint"]
+    Case.objects.filter(pk=case.pk).update(assignee=outsider, queue_due_date=timezone.localdate())
+    body = browser_for("team_lead").get("/werkbank/team").content.decode()
+    assert '<option value="buiten" selected>' in body

@@ -18,11 +18,13 @@ from django.test import Client
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from tests.factories import UserFactory
+from workbench.models import ProviderAccount
 
 pytestmark = pytest.mark.django_db
 CLIENT_ID = "klachten-werkbank"
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 KID = "test-key-1"
+ISSUER = "https://idp.gemeente.example"
 
 
 class Provider:
@@ -32,6 +34,7 @@ class Provider:
         self.codes: dict[str, str] = {}
         self.claims: dict = {}
         self.token_requests: list[dict] = []
+        self.userinfo_sub: str | None = None  # None: the ID token's subject
 
 
 def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
@@ -58,7 +61,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
             now = int(time.time())
             id_token = jwt.encode(
                 {
-                    "iss": "https://idp.gemeente.example",
+                    "iss": ISSUER,
                     "sub": provider.claims.get("preferred_username", "x"),
                     "aud": CLIENT_ID,
                     "iat": now,
@@ -76,7 +79,8 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
                 jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
                 self._json({"keys": [{**jwk, "kid": KID, "alg": "RS256", "use": "sig"}]})
             elif self.path.startswith("/userinfo"):
-                self._json(provider.claims)
+                sub = provider.userinfo_sub or provider.claims.get("preferred_username", "x")
+                self._json({**provider.claims, "sub": sub})
             else:
                 self._json({}, 404)
 
@@ -164,9 +168,50 @@ def test_someone_without_a_mapped_group_is_not_let_in(provider):
 
 
 def test_a_deactivated_account_is_not_let_in(provider):
-    UserFactory(username="oud", role=Role.CASE_HANDLER, is_active=False)
+    old = UserFactory(username="oud", role=Role.CASE_HANDLER, is_active=False)
+    ProviderAccount.objects.create(user=old, issuer=ISSUER, subject="oud")
     client = Client()
     sign_in(client, provider, {"preferred_username": "oud", "groups": ["kb-behandelaars"]})
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_provider_never_opens_an_existing_local_account(provider):
+    """Someone who can choose the name "noodaccount" at the provider does not become the
+    break-glass superuser."""
+    boss = UserFactory(username="noodaccount", is_superuser=True, is_staff=True)
+    client = Client()
+    response = sign_in(
+        client, provider, {"preferred_username": "noodaccount", "groups": ["kb-behandelaars"]}
+    )
+    assert response["Location"].startswith("/werkbank/inloggen?mislukt=1")
+    assert "_auth_user_id" not in client.session
+    boss.refresh_from_db()
+    assert list(boss.groups.all()) == []
+
+
+def test_a_superuser_linked_to_the_provider_is_still_refused(provider):
+    boss = UserFactory(username="beheer", is_superuser=True)
+    ProviderAccount.objects.create(user=boss, issuer=ISSUER, subject="beheer")
+    client = Client()
+    sign_in(client, provider, {"preferred_username": "beheer", "groups": ["kb-behandelaars"]})
+    assert "_auth_user_id" not in client.session
+
+
+def test_userinfo_about_someone_else_is_refused(provider):
+    client = Client()
+    provider.userinfo_sub = "iemand-anders"
+    sign_in(client, provider, {"preferred_username": "j.devries", "groups": ["kb-behandelaars"]})
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.filter(username="j.devries").exists()
+
+
+def test_a_code_posted_to_the_local_sign_in_is_not_exchanged(provider, users):
+    client = Client()
+    client.post(
+        "/werkbank/inloggen?code=abc&state=xyz",
+        {"username": users[Role.CASE_HANDLER].username, "password": "nee"},
+    )
+    assert provider.token_requests == []
     assert "_auth_user_id" not in client.session
 
 

@@ -79,17 +79,49 @@ def test_a_write_with_the_token_from_the_page_goes_through(filed, users):
     assert ContactMoment.objects.count() == 1
 
 
+def _age(client, **seconds_ago) -> None:
+    session = client.session
+    for name, ago in seconds_ago.items():
+        session[name] = int(time.time()) - ago
+    session.save()
+
+
 def test_a_session_left_alone_ends(filed, browser_for):
     client = browser_for("case_handler")
     assert client.get("/werkbank/").status_code == 200
-    session = client.session
-    session["workbench_seen"] = int(time.time()) - settings.WORKBENCH_IDLE_MINUTES * 60 - 5
-    session.save()
-    response = client.get("/werkbank/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/werkbank/inloggen")
+    _age(client, seen_at=settings.SESSION_IDLE_MINUTES * 60 + 5)
+    response = client.get("/werkbank/", follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert response.redirect_chain[0][0].startswith("/werkbank/inloggen")
+    assert "U bent uitgelogd omdat u een tijd niets deed." in response.content.decode()
     # Signed out: the next request is not let in either.
     assert client.get("/werkbank/").status_code == 302
+
+
+def test_a_session_ends_after_a_working_day_however_busy(filed, browser_for):
+    client = browser_for("case_handler")
+    _age(client, signed_in_at=settings.SESSION_COOKIE_AGE + 5, seen_at=10)
+    assert client.get("/werkbank/").status_code == 302
+
+
+def test_an_idle_session_opens_no_api_and_no_letter_either(filed, browser_for):
+    """The timeout is not the workbench's alone: the same cookie reads the API."""
+    client = browser_for("case_handler")
+    path = f"/api/v1/cases/{filed['complaint'].reference}"
+    assert client.get(path).status_code == 200
+    _age(client, seen_at=settings.SESSION_IDLE_MINUTES * 60 + 5)
+    assert client.get(path).status_code in (401, 403)
+
+
+def test_signing_in_again_starts_a_new_clock(filed, users, client):
+    client.force_login(users[Role.CASE_HANDLER])
+    _age(client, signed_in_at=settings.SESSION_COOKIE_AGE - 60)
+    client.logout()
+    response = client.post(
+        "/werkbank/inloggen", {"username": users[Role.CASE_HANDLER].username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert time.time() - client.session["signed_in_at"] < 60
 
 
 def test_an_htmx_request_after_the_session_ended_sends_the_page_to_sign_in(filed, client):
@@ -145,3 +177,17 @@ def test_a_claim_by_a_signed_in_resident_changes_nothing(filed, browser_for):
     response = browser_for("resident").post(f"/werkbank/zaken/{reference}/oppakken")
     assert response.status_code == 403
     assert Case.objects.get(reference=reference).assignee is None
+
+
+def test_an_htmx_request_for_a_missing_page_gets_an_html_page(filed, browser_for):
+    response = browser_for("case_handler").get(
+        "/werkbank/zaken/KL-2025-999999", HTTP_HX_REQUEST="true", HTTP_ACCEPT="*/*"
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_api_still_answers_problems_as_json(client):
+    response = client.get("/api/v1/nothing-here", HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
