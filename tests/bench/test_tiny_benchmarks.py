@@ -18,7 +18,7 @@ RUNS = {
     "deadlines": (["--deadlines", "2000", "--due", "50", "--repeat", "1"], "open deadlines"),
     "letters": (["--letters", "5"], "pipeline / bare:"),
     # Two gunicorns and wrk on loopback for a second a scenario; writes no results file.
-    "web": (["--tiny"], "| filing, handler |"),
+    "web": (["--tiny"], "| workbench queue page, handler, 25 rows |"),
 }
 
 
