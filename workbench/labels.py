@@ -30,17 +30,29 @@ CHOICES: dict[str, type[models.TextChoices]] = {
 }
 
 
+def _labels(choices: type[models.TextChoices]) -> dict[str, object]:
+    # Each choice's lazy label, looked up once per class: ``choices.values`` builds a new
+    # list at every call, which a queue page of 25 rows asked for a hundred times.
+    found = _KNOWN.get(choices)
+    if found is None:
+        found = _KNOWN[choices] = {member.value: member.label for member in choices}
+    return found
+
+
+_KNOWN: dict[type[models.TextChoices], dict[str, object]] = {}
+
+
 def label(group: str, code: object) -> str:
     """``label("outcome", "no_answer")`` -> "geen gehoor" (in the active language). A code
     no choice knows is shown as it is."""
     choices = CHOICES.get(group)
-    if choices is not None and code in choices.values:
-        return str(choices(code).label)
+    text = _labels(choices).get(code) if choices is not None else None
+    if text is not None:
+        return str(text)
     return "" if code is None else str(code)
 
 
 def status_label(kind: str, status: str) -> str:
     workflow = WORKFLOWS.get(kind)
-    if workflow is not None and status in workflow.states.values:
-        return str(workflow.states(status).label)
-    return status
+    text = _labels(workflow.states).get(status) if workflow is not None else None
+    return str(text) if text is not None else status

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from cases import selectors
 from cases.api.queue_params import QueueQuerySerializer
 from cases.api.serializers import CaseQueueItemSerializer
+from cases.api.step_links import case_path
 from cases.api.views import queue_paginator
 from cases.models import CaseKind
 from cases.privacy import data_flags
@@ -67,6 +68,9 @@ def queue_rows_shown(request: HttpRequest, rows: list[Any]) -> list[dict[str, An
                 "channel_label": label("channel", row.channel),
                 "due": due_state(row.next_due_date, today, is_open=row.is_open),
                 "mine": row.assignee is not None and row.assignee.username == request.user.username,
+                # Reversed once per URL name (a page asked reverse() twice a row).
+                "url": case_path("workbench:case", row.reference),
+                "claim_url": case_path("workbench:claim", row.reference),
             }
         )
     return shown
