@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import Select
 
 from backend.accounts.roles import Role
 from cases.models import Case, ObjectionDetails
+from cases.objection_inbox import STAGES
 from letters import services as letter_services
 from tests.cases.steps import hearing_time
 from tests.cases.test_filing_api import complaint_body, objection_body
@@ -290,3 +291,33 @@ def test_a_handler_works_with_the_keyboard_alone(browser, people, team, client_f
     browser.settled()
     assert "Gesprek vastgelegd: geen gehoor." in browser.text()
     assert Case.objects.get(pk=case.pk).contact_moments.count() == 1
+
+
+def test_every_page_passes_axe_in_both_languages(browser, people, team, client_for):
+    """Each tab of the queue and of the objections inbox, the team page, a complaint and
+    an objection, in Dutch and in English; the pages for no access and not found."""
+    complaint = file_complaint(client_for, people[Role.RESIDENT], team)
+    objection = file_objection(client_for, people[Role.RESIDENT], team)
+    pages = [
+        *(f"/werkbank/?view={view}" for view in ("mine", "team", "unassigned", "overdue")),
+        *(f"/werkbank/bezwaren?stage={stage.code}" for stage in STAGES),
+        "/werkbank/team",
+        f"/werkbank/zaken/{complaint.reference}",
+        f"/werkbank/zaken/{objection.reference}",
+        "/werkbank/zaken/KL-2020-999999",  # not found
+    ]
+    sign_in(browser, "wb-team_lead")
+    found = {}
+    for language in ("nl", "en"):
+        if language == "en":
+            browser.click("form.wb-language button")
+            assert browser.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        for path in pages:
+            browser.open(path)
+            found[f"{language} {path}"] = browser.axe(path)
+    sign_out(browser)
+    sign_in(browser, "wb-resident")  # signed in, but no access (English still chosen)
+    assert "No access to the workbench" in browser.text()
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, "nav.wb-nav")
+    found["no access"] = browser.axe("no access")
+    assert {page: violations for page, violations in found.items() if violations} == {}
