@@ -17,6 +17,7 @@ from cases.models import (
     Party,
     PartyRole,
 )
+from letters.models import PrintBatch
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -104,3 +105,16 @@ class PartyFactory(factory.django.DjangoModelFactory):
     city = "Zwolle"
     email = "fatima@example.nl"
     phone = "+31612345678"
+
+
+class PrintBatchFactory(factory.django.DjangoModelFactory):
+    """A day's print batch with a stand-in PDF and list (the files are not read)."""
+
+    class Meta:
+        model = PrintBatch
+
+    letters = 1
+    pages = 1
+    sha256 = "0" * 64
+    file = factory.django.FileField(filename="batch.pdf", data=b"%PDF-1.4")
+    listing = factory.django.FileField(filename="batch.csv", data=b"reference\n")

@@ -8,10 +8,10 @@ and take no step, log no call and add no note.
 """
 
 import pytest
-from django.core.files.base import ContentFile
 
 from cases.models import Case
 from letters.models import PrintBatch
+from tests.factories import PrintBatchFactory
 from tests.workbench.conftest import CALLERS, QUEUE_WORKERS, STAFF
 
 pytestmark = pytest.mark.django_db
@@ -72,13 +72,7 @@ def _call(client, method, path, form):
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_admits_exactly_its_callers(filed, browser_for, name):
     method, path, form, allowed = PAGES[name]
-    batch = PrintBatch.objects.create(
-        letters=1,
-        pages=1,
-        sha256="0" * 64,
-        file=ContentFile(b"%PDF-1.4", name="batch.pdf"),
-        listing=ContentFile(b"reference\n", name="batch.csv"),
-    )
+    batch = PrintBatchFactory()
     path = path.format(complaint=filed["complaint"].reference, batch=batch.pk)
     wrong = []
     # The refused first: an allowed write may change the case.

@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from backend.accounts.roles import Role
@@ -14,8 +13,7 @@ from backend.outbox.models import OutboxMessage
 from cases.models import Case
 from cases.services import contact_moment_log
 from cases.workflows import service as workflow
-from letters.models import PrintBatch
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import CaseFactory, PrintBatchFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,13 +218,7 @@ def test_a_handler_cannot_assign_to_a_colleague(filed, browser_for, users):
 
 
 def test_the_print_batch_is_fetched_and_confirmed_posted(filed, browser_for):
-    batch = PrintBatch.objects.create(
-        letters=3,
-        pages=5,
-        sha256="0" * 64,
-        file=ContentFile(b"%PDF-1.4", name="batch.pdf"),
-        listing=ContentFile(b"reference\n", name="batch.csv"),
-    )
+    batch = PrintBatchFactory(letters=3, pages=5)
     client = browser_for("team_lead")
     body = client.get("/werkbank/team").content.decode()
     assert f"/api/v1/print-batches/{batch.pk}/pdf" in body
