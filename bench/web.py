@@ -68,7 +68,8 @@ FILING = {
 }
 FLOOR_ITEM = {"subject": FILING["subject"], "description": FILING["description"]}
 # A signed-in browser session for a handler (the workbench's pages), as the sign-in page
-# makes one; printed is its key, for the Cookie header.
+# makes one (its clock as backend.accounts.sessions starts it); the script's output is the
+# session key, for the Cookie header.
 SESSION_SCRIPT = """
 import sys, time
 import django
@@ -76,12 +77,13 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+from backend.accounts.sessions import SEEN, SIGNED_IN
 user = get_user_model().objects.get(username=sys.argv[1])
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "backend.accounts.backends.RoleBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session["signed_in_at"] = session["seen_at"] = int(time.time())
+session[SIGNED_IN] = session[SEEN] = int(time.time())
 session.create()
 print(session.session_key)
 """
