@@ -112,10 +112,11 @@ test: install-dev messages lint  ## The whole suite on PostgreSQL + the API lint
 	$(MAKE) --no-print-directory lint-api
 	$(MAKE) --no-print-directory compose-check
 
-bench: install-dev  ## Queue at 100,000+ cases; sweep at 1,000,000 deadlines; 1,000 letters vs bare WeasyPrint; the API over HTTP at 1,000,000 cases vs bare DRF
+bench: install-dev  ## Queue at 100,000+ cases; sweep at 1,000,000 deadlines; 1,000 letters vs bare WeasyPrint; the outbox relay vs a bare SKIP LOCKED loop; the API over HTTP at 1,000,000 cases vs bare DRF
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.queue
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.deadlines --deadlines 1000000 --due 1000
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.letters --letters 1000
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.relay --events 20000 --workers 1 2 --webhooks 2000
 	$(PY) -m bench.web --seconds 15 --connections 16 --rounds 2
 
 $(STAMPS)/audit: requirements/audit.txt

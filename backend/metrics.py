@@ -77,16 +77,19 @@ def _task_failed(sender: object = None, **_: object) -> None:
 
 def _outbox() -> Iterable[Metric]:
     # By label: this module loads with the Celery app, before Django's models are ready.
-    OutboxMessage = apps.get_model("outbox", "OutboxMessage")
+    OutboxDelivery = apps.get_model("outbox", "OutboxDelivery")
     depth = GaugeMetricFamily(
-        "outbox_waiting", "Outbox messages not yet delivered, per topic.", labels=["topic"]
+        "outbox_waiting",
+        "Outbox deliveries not yet done, per consumer and state (pending, dead).",
+        labels=["consumer", "state"],
     )
     for row in (
-        OutboxMessage.objects.filter(dispatched_at__isnull=True)
-        .values("topic")
+        OutboxDelivery.objects.filter(state__in=["pending", "dead"])
+        .values("consumer", "state")
         .annotate(n=Count("id"))
+        .order_by("consumer", "state")
     ):
-        depth.add_metric([row["topic"]], row["n"])
+        depth.add_metric([row["consumer"], row["state"]], row["n"])
     yield depth
 
 

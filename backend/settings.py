@@ -65,8 +65,10 @@ INSTALLED_APPS = [
     "backend",
     "backend.accounts",
     "backend.outbox",
+    "backend.webhooks",
     "cases",
     "letters",
+    "tracking",
     "workbench",
 ]
 
@@ -98,6 +100,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# What outbox events are about (the platform's outbox names no app: this setting does).
+OUTBOX_SUBJECT_MODEL = "cases.Case"
 # Roles decide, for a superuser too (backend/accounts/backends.py). Axes first: it refuses
 # a locked-out login before a password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -321,6 +325,29 @@ BROKER_HEALTH_TIMEOUT = env.float("BROKER_HEALTH_TIMEOUT", default=2.0)
 
 # --- API ------------------------------------------------------------------------------
 API_VERSION = "1.0.0"
+# Where this service is reached from outside (links in webhooks' dataref, tracking links).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Webhooks (backend.webhooks): CloudEvents following the NL GOV profile. The source names
+# the municipality by its OIN (Organisatie-identificatienummer).
+MUNICIPALITY_OIN = env.str("MUNICIPALITY_OIN", default="00000001000000000000")
+WEBHOOK_SOURCE = env.str(
+    "WEBHOOK_SOURCE", default=f"urn:nld:oin:{MUNICIPALITY_OIN}:systeem:klachten-bezwaren"
+)
+EVENT_TYPE_PREFIX = env.str("EVENT_TYPE_PREFIX", default="nl.gemeente.klachten-bezwaren")
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
+# Failed deliveries are retried with backoff for this long after the event, then
+# dead-lettered (visible to administrators, who can replay them).
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
+# Plain http and private or loopback receivers: development and tests only.
+WEBHOOK_ALLOW_INSECURE = env.bool("WEBHOOK_ALLOW_INSECURE", default=DEBUG)
+# Residents' tracking links (cases.tracking): valid while the case is open and this many
+# days after it closed; the handler's first name shown on it, or not.
+TRACKING_DAYS_AFTER_CLOSING = env.int("TRACKING_DAYS_AFTER_CLOSING", default=365)
+TRACKING_SHOW_HANDLER_FIRST_NAME = env.bool("TRACKING_SHOW_HANDLER_FIRST_NAME", default=True)
+# API tokens (backend.accounts.tokens): days a new token lasts by default, and at most.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "backend.accounts.authentication.TokenAuthentication",
@@ -329,7 +356,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["backend.api.camel.CamelCaseJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["backend.api.camel.CamelCaseJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.ScopedAutoSchema",
     "EXCEPTION_HANDLER": "backend.api.problems.problem_exception_handler",
     # The client address for throttling: the connection's own unless this many proxies
     # that add X-Forwarded-For stand in front (then their last entry). Never the whole
@@ -338,6 +365,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         # Anonymous filing through a public form; generous for a shared municipal proxy.
         "anon-filing": env.str("THROTTLE_ANON_FILING", default="30/hour"),
+        # Tracking links, per client address (reading, adding, withdrawing).
+        "tracking": env.str("THROTTLE_TRACKING", default="120/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -428,9 +457,16 @@ CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
     # A sweep that could not start in time is replaced by the next one, not queued up.
     "options": {"expires": DEADLINE_SWEEP_SECONDS},
 }
-# Requested letters are rendered right after commit; this catches any left behind.
-CELERY_BEAT_SCHEDULE["letters-render-pending"] = {
-    "task": "letters.tasks.letters_render_pending",
+# Outbox events are relayed to their consumers (letters, ...) right after commit; this
+# starts every consumer's relay for retries that came due and what an outage left behind.
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "backend.outbox.tasks.outbox_relay_all",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
+# Webhook deliveries start right after the fan-out; this sends retries that came due.
+CELERY_BEAT_SCHEDULE["webhooks-deliver"] = {
+    "task": "backend.webhooks.tasks.webhooks_deliver_all",
     "schedule": 60,
     "options": {"expires": 60},
 }

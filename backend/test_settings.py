@@ -12,13 +12,18 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/caseha
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
+# Webhook receivers in tests listen on loopback over plain http.
+os.environ.setdefault("WEBHOOK_ALLOW_INSECURE", "true")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="case-media-"))
 
 from backend.settings import *  # noqa: F403
 
 # Hashing passwords properly is slow by design; tests do not need that.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon-filing": "1000/minute"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon-filing": "1000/minute", "tracking": "1000/minute"},
+}
 
 # No collectstatic before the tests: static files straight from the apps (WhiteNoise reads
 # them through the finders), without the hashed names of the production manifest.

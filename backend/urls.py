@@ -17,6 +17,8 @@ api_v1 = [
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api-docs"),
     path("", include("cases.api.urls")),
     path("", include("letters.urls")),
+    path("", include("backend.webhooks.urls")),
+    path("", include("tracking.urls")),
 ]
 
 urlpatterns = [

@@ -86,7 +86,7 @@ def main() -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from backend.outbox.models import OutboxMessage
+    from backend.outbox.models import OutboxDelivery, OutboxMessage
     from letters import services
     from letters.context import letter_context
     from letters.delivery import print_batch_create
@@ -102,7 +102,7 @@ def main() -> None:
     run = time.time_ns()
     # Requests as the workflow writes them; created directly so nothing is enqueued on
     # the broker while we measure in-process.
-    OutboxMessage.objects.bulk_create(
+    requests = OutboxMessage.objects.bulk_create(
         OutboxMessage(
             topic=services.LETTER_TOPIC,
             payload={"case": case.reference, "letter": kind},
@@ -110,6 +110,9 @@ def main() -> None:
             case=case,
         )
         for case in cases
+    )
+    OutboxDelivery.objects.bulk_create(
+        OutboxDelivery(message=request, consumer=services.LETTERS_CONSUMER) for request in requests
     )
 
     # The same HTML the pipeline will make, templated now so the bare run times WeasyPrint.

@@ -3,7 +3,10 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.roles import grants_register
+from backend.accounts.scopes import scope_register
 from backend.metrics import register
+from backend.outbox.consumers import consumer_register
+from backend.webhooks.catalogue import event_types_register
 
 
 class CasesConfig(AppConfig):
@@ -12,7 +15,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # The workflows are models; they can be imported once the registry is ready.
-        from cases import checks, deadlines, metrics, roles  # noqa: F401 - checks register
+        from cases import checks, consumers, deadlines, metrics, public_events, roles, scopes  # noqa: F401 - checks register
         from cases.models import ClosingDay, DecreeDay
 
         for signal in (post_save, post_delete):
@@ -20,5 +23,8 @@ class CasesConfig(AppConfig):
             signal.connect(deadlines.closing_days_kept.changed, sender=ClosingDay)
         for kept in (deadlines.legal_calendar_kept, deadlines.closing_days_kept):
             post_migrate.connect(kept.reset)
+        consumer_register(consumers.CASE_FILE)
+        scope_register(*scopes.ALL)
+        event_types_register(*public_events.PUBLIC)
         grants_register(roles.grants)
         register(metrics.collect)

@@ -19,6 +19,10 @@ from django.utils import timezone
 from cases.deadlines import municipal_date
 from cases.models import Case, Party, PartyRole
 
+# The key of the letters to ``addressee(case)`` (the letters app's recipients, and the
+# ``recipient`` of its events).
+ADDRESSEE = "addressee"
+
 
 def _batch_time() -> datetime.time:
     hour, minute = (int(part) for part in settings.LETTERS_PRINT_BATCH_AT.split(":"))

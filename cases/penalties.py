@@ -37,6 +37,10 @@ from cases.workflows.effects import letter_request
 # Awb 4:87(1): a payment obligation is paid within six weeks after it arose.
 PAY_WITHIN = datetime.timedelta(weeks=6)
 
+# The letter whose first sending to the addressee ends a running penalty (Awb 4:17(1));
+# its kind as the decision step requests it (a test holds the two equal).
+DECISION_LETTER = "objection_decision"
+
 
 @dataclass(frozen=True)
 class PenaltyStatus:

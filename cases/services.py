@@ -19,7 +19,9 @@ from backend.accounts.permission_cache import team_ids_cached
 from backend.accounts.roles import Role
 from backend.db_rows import rows_insert
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
+from backend.outbox.services import outbox_publish_new
 from backend.prepared import execute_prepared
+from cases import events
 from cases.deadlines import (
     deadline_meet,
     deadlines_for_new_case,
@@ -48,7 +50,8 @@ from cases.models import (
     Satisfaction,
 )
 from cases.selectors import rows_written
-from cases.workflows.service import case_write_check
+from cases.tracking_links import tracking_link_issue, tracking_link_new
+from cases.workflows.person_rules import case_write_check
 
 
 @dataclass(frozen=True)
@@ -256,10 +259,17 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         occurred_at=registered_at,
         data={"channel": case.channel, "received_at": as_json_value(received_at)},
     )
+    # The resident's tracking link (its key shown once, in the filing's answer).
+    link, case.tracking_key = tracking_link_new(case)
     deadlines_record(
-        case=case, deadlines=deadlines, by=case.registered_by, events=[filed], together=[[details]]
+        case=case,
+        deadlines=deadlines,
+        by=case.registered_by,
+        events=[filed],
+        together=[[details], [link]],
     )
-    stored = _attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
+    stored = attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
+    outbox_publish_new([events.case_filed(case)])
     # What the case's page shows is in memory: staff get it without a read back.
     rows_written(case, "parties", parties)
     rows_written(case, "attachments", stored)
@@ -293,6 +303,9 @@ def case_file_once(
             raise DomainConflict(
                 gettext("This Idempotency-Key was already used for a different request.")
             ) from None
+        # The first answer (with its tracking link) was lost to the caller: a new link,
+        # the one in the lost answer revoked.
+        existing.case.tracking_key = tracking_link_issue(existing.case)
         return existing.case, True
     case = case_file(filing=filing, by=by)
     claim.case = case
@@ -305,7 +318,7 @@ def _default_team(kind: CaseKind) -> Team | None:
     return Team.objects.filter(code=code, is_active=True).first() if code else None
 
 
-def _attachments_store(
+def attachments_store(
     *, case: Case, attachments: Sequence[NewAttachment], by: User | None
 ) -> list[Attachment]:
     """Write files last; if one fails, remove those already written (the rows roll back)."""
@@ -489,14 +502,18 @@ def _first_contact_meet(case: Case, on: datetime.date, by: User, channel: str) -
 
 
 @transaction.atomic
-def case_rate(*, case: Case, rating: int, comment: str, by: User) -> Satisfaction:
+def case_rate(*, case: Case, rating: int, comment: str, by: User | None) -> Satisfaction:
     """The complainant rates the handling once, after closing (service-quality figures).
 
-    The complainant themselves, or a handler recording a rating given by phone.
+    The complainant themselves (``by`` None: through the case's tracking link), or a
+    handler recording a rating given by phone.
     """
-    if case.registered_by_id != by.pk and not by.has_perm("cases.log_contact"):
-        raise PermissionDenied(gettext("Only the complainant or their handler records the rating."))
-    case_write_check(case=case, by=by)
+    if by is not None:
+        if case.registered_by_id != by.pk and not by.has_perm("cases.log_contact"):
+            raise PermissionDenied(
+                gettext("Only the complainant or their handler records the rating.")
+            )
+        case_write_check(case=case, by=by)
     # Two ratings at the same moment: the second waits here, then finds the first.
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.closed_at is None:

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
+from backend.outbox.services import outbox_publish_new
+from cases import events
 from cases.deadlines import cases_due_refresh, legal_calendar, short_term_calendar
 from cases.legal.calendar import LegalCalendar
 from cases.models import (
@@ -109,6 +111,13 @@ def _sweep_penalties(today: datetime.date, batch: int, result: SweepResult) -> N
         )
         if new:
             created.append(notification)
+            outbox_publish_new(
+                [
+                    events.penalty_running(
+                        case, notification, day=status.days, amount=str(status.amount)
+                    )
+                ]
+            )
             CaseEvent.objects.create(
                 case=case,
                 kind=EventKind.DEADLINE_MISSED,
@@ -149,6 +158,7 @@ def _sweep_missed(today: datetime.date, batch: int, result: SweepResult) -> None
         )
         for d in rows
     )
+    outbox_publish_new([events.deadline_missed(n) for n in notifications])
     cases_due_refresh({d.case_id for d in rows})
     result.missed += len(rows)
     result.notification_ids.extend(n.pk for n in notifications)
@@ -199,6 +209,7 @@ def _sweep_warnings(
         )
         for d in rows
     )
+    outbox_publish_new([events.deadline_warning(n) for n in notifications])
     result.warned += len(rows)
     result.notification_ids.extend(n.pk for n in notifications)
 

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from backend.outbox.models import OutboxMessage
 from cases.admin import ReadOnlyInline
 from letters.models import Branding, Letter, LetterDelivery, PrintBatch
 
@@ -43,18 +42,6 @@ class LetterAdmin(RecordAdmin):
     list_filter = ["kind", "language", "deliveries__state"]
     search_fields = ["case__reference"]
     inlines = [DeliveryInline]
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """What is waiting to be delivered, and what failed (visible to staff, never lost)."""
-
-    list_display = ["topic", "case", "created_at", "dispatched_at", "attempts", "last_error"]
-    list_filter = ["topic", "dispatched_at"]
-    readonly_fields = ["topic", "payload", "case", "dedup_key", "created_at", "dispatched_at"]
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(PrintBatch)

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from backend.api.pagination import PAGE_QUERY, chronological, page_schema
 from backend.api.problems import Conflict, problem_responses
 from backend.tasks import enqueue_after_commit
+from cases import scopes
 from cases.api.access import visible_case
 from cases.models import Case
 from cases.privacy import data_flags
@@ -127,6 +128,7 @@ class CaseLettersView(APIView):
     them).
     """
 
+    required_scopes = scopes.READ
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -217,6 +219,7 @@ class LetterPreviewView(APIView):
 class LetterDownloadView(APIView):
     """One letter as PDF/A."""
 
+    required_scopes = scopes.READ
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.roles import grants_register
 from backend.metrics import register
+from backend.outbox.consumers import consumer_register
 from letters import roles
 
 
@@ -12,6 +13,8 @@ class LettersConfig(AppConfig):
 
     def ready(self) -> None:
         from letters import metrics  # models: once the registry is ready
+        from letters.consumer import LETTERS  # its services import models
 
+        consumer_register(LETTERS)
         grants_register(roles.grants)
         register(metrics.collect)

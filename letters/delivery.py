@@ -25,9 +25,10 @@ from pypdf import PdfWriter
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
+from backend.outbox.services import outbox_publish_event
+from cases import events
 from cases.antivirus import servable
-from cases.penalties import objection_decision_sent
-from cases.workflows.service import case_write_check
+from cases.workflows.person_rules import case_write_check
 from letters.context import TITLES
 from letters.dispatch import chosen_channel
 from letters.models import (
@@ -38,7 +39,7 @@ from letters.models import (
     LetterDelivery,
     PrintBatch,
 )
-from letters.recipients import ADDRESSEE, NoSuchRecipient, Recipient, recipient_for
+from letters.recipients import NoSuchRecipient, Recipient, recipient_for
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +239,7 @@ def deliveries_send_email(*, limit: int = 50) -> int:
                 delivery.attempts += 1
                 delivery.state = DeliveryState.SENT
                 delivery.sent_at = timezone.now()
-                _letter_sent(delivery.letter, delivery.sent_at)
+                _letter_sent(delivery.letter, delivery.sent_at, DeliveryChannel.EMAIL)
             delivery.save(update_fields=["attempts", "last_error", "state", "sent_at"])
             done += 1
     return done
@@ -326,12 +327,21 @@ def print_batch_confirm_posted(*, batch: PrintBatch, by: User) -> PrintBatch:
     batch.save(update_fields=["posted_at", "posted_by"])
     batch.deliveries.update(state=DeliveryState.POSTED, sent_at=now)
     for posted in batch.deliveries.select_related("letter__case"):
-        _letter_sent(posted.letter, now)
+        _letter_sent(posted.letter, now, DeliveryChannel.POST)
     return batch
 
 
-def _letter_sent(letter: Letter, when: datetime.datetime) -> None:
-    """What the law ties to a letter going out: the decision on an objection ends a
-    running penalty payment (Awb 4:17)."""
-    if letter.kind == "objection_decision" and letter.recipient_key == ADDRESSEE:
-        objection_decision_sent(case=letter.case, on=timezone.localtime(when).date())
+def _letter_sent(letter: Letter, when: datetime.datetime, channel: str) -> None:
+    """Tell whoever listens that the letter went out - once, on its first sending: the
+    case file records what the law ties to it (a decision sent ends a running penalty,
+    Awb 4:17; ``cases.consumers``)."""
+    outbox_publish_event(
+        events.letter_sent(
+            letter.case,
+            letter=letter.pk,
+            kind=letter.kind,
+            recipient=letter.recipient_key,
+            channel=channel,
+            on=timezone.localtime(when).date(),
+        )
+    )

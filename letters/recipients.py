@@ -11,10 +11,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cases.dispatch import addressee, by_email
+from cases.dispatch import ADDRESSEE, addressee, by_email
 from cases.models import Case, Party, PartyRole
 
-ADDRESSEE = "addressee"
 PERSON_COMPLAINED_ABOUT = "person_complained_about"
 RECIPIENT_KEYS = (ADDRESSEE, PERSON_COMPLAINED_ABOUT)
 

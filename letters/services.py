@@ -9,7 +9,6 @@ import hashlib
 import logging
 from typing import Any
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -18,11 +17,15 @@ from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict
-from backend.outbox.models import OutboxMessage
-from backend.outbox.services import outbox_publish
+from backend.outbox.consumers import RelayDefer
+from backend.outbox.models import DeliveryState as OutboxState
+from backend.outbox.models import OutboxDelivery, OutboxMessage
+from backend.outbox.relay import outbox_relay
+from backend.outbox.services import outbox_publish, outbox_publish_new
+from cases import events
 from cases.deadlines import municipal_date
 from cases.models import Case, CaseEvent, EventKind
-from cases.workflows.service import case_write_check
+from cases.workflows.person_rules import case_write_check
 from letters.context import language_for, letter_context
 from letters.delivery import delivery_queue, sent_before
 from letters.dispatch import chosen_channel, dispatch_day
@@ -40,6 +43,8 @@ from letters.rendering import TEMPLATES, RenderedLetter, render
 logger = logging.getLogger(__name__)
 
 LETTER_TOPIC = "letter.requested"
+# The outbox consumer that renders requested letters, and how often it tries one.
+LETTERS_CONSUMER = "letters"
 MAX_ATTEMPTS = 5
 # Names the workflows use in a request's "recipients" for the letters' recipients.
 _RECIPIENT_ALIASES = {
@@ -146,6 +151,9 @@ def _letter_make(
         written.append(letter.file.name)
     try:
         letter.save()
+        outbox_publish_new(
+            [events.letter_created(case, letter=letter.pk, kind=kind, recipient=recipient.key)]
+        )
     except Exception:
         letter.file.delete(save=False)
         raise
@@ -236,53 +244,35 @@ def _files_delete(names: list[str]) -> None:
         default_storage.delete(name)
 
 
-def letters_render_pending(*, limit: int = 50) -> int:
-    """Render requested letters whose template exists; each request in its own transaction.
+def letter_request_handle(message: OutboxMessage) -> list[Letter]:
+    """The letters consumer's handler (``letters.consumer``): render what ``message``
+    asks for. A kind whose template is not deployed yet waits (uncounted); files written
+    by a failed attempt are removed, since their records roll back with it."""
+    if message.payload.get("letter") not in TEMPLATES:
+        raise RelayDefer
+    written: list[str] = []
+    try:
+        return letters_for_request(message, Branding.current(), written)
+    except BaseException:  # the time limit included: the rows roll back, so must the files
+        _files_delete(written)
+        raise
 
-    A failure is counted on the request and retried next time; after MAX_ATTEMPTS it stays
-    visible to staff (outbox admin) instead of being retried forever. Requests for kinds
-    without a template wait untouched.
-    """
-    done = 0
-    # One attempt per request per run: walk forward in id order (the order of creation).
-    after = 0
-    # Read once per run: a branding edit shows from the next run (a minute at most).
-    branding = Branding.current()
-    while done < limit:
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(
-                    id__gt=after,
-                    topic=LETTER_TOPIC,
-                    dispatched_at__isnull=True,
-                    attempts__lt=MAX_ATTEMPTS,
-                    payload__letter__in=list(TEMPLATES),
-                )
-                .order_by("id")
-                .first()
-            )
-            if message is None:
-                return done
-            after = message.pk
-            written: list[str] = []
-            try:
-                with transaction.atomic():
-                    letters_for_request(message, branding, written)
-            except SoftTimeLimitExceeded:
-                _files_delete(written)
-                raise  # the task is out of time: stop, the request stays for the next run
-            except Exception as error:  # noqa: BLE001 - recorded, retried, then shown
-                _files_delete(written)
-                message.attempts += 1
-                message.last_error = type(error).__name__
-                message.save(update_fields=["attempts", "last_error"])
-                logger.warning("Letter request %s failed (%s)", message.pk, type(error).__name__)
-            else:
-                message.dispatched_at = timezone.now()
-                message.save(update_fields=["dispatched_at"])
-            done += 1
-    return done
+
+def letters_render_pending(*, limit: int = 50) -> int:
+    """Render requested letters now (the letters consumer's relay run): the number of
+    requests tried. Failures are counted on the delivery and retried; after MAX_ATTEMPTS
+    they are dead-lettered and shown to administrators (outbox admin)."""
+    return outbox_relay(LETTERS_CONSUMER, limit=limit).attempted
+
+
+def _request_pending(**lookups: Any) -> bool:
+    """A letter request matching ``lookups`` that the letters consumer has yet to make."""
+    return OutboxDelivery.objects.filter(
+        consumer=LETTERS_CONSUMER,
+        state=OutboxState.PENDING,
+        message__topic=LETTER_TOPIC,
+        **{f"message__{key}": value for key, value in lookups.items()},
+    ).exists()
 
 
 @transaction.atomic
@@ -301,7 +291,7 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
     dedup_key = f"{letter.case.reference}:{letter.kind}:correction:{letter.pk}"
     earlier = OutboxMessage.objects.filter(dedup_key=dedup_key).first()
     if earlier is not None:
-        if earlier.dispatched_at is None and earlier.attempts < MAX_ATTEMPTS:
+        if _request_pending(pk=earlier.pk):
             return earlier  # asked twice: the first request is still on its way
         # Rendered without a letter (the recipient is gone) or failed for good: say so
         # rather than accept a correction that will never come.
@@ -365,9 +355,7 @@ def letters_redate_stale(*, channel: str, limit: int = 2000) -> int:
                 return done
             tried.append(stale.pk)
             old = Letter.objects.select_for_update().select_related("case").get(pk=stale.letter_id)
-            correcting = OutboxMessage.objects.filter(
-                topic=LETTER_TOPIC, payload__replaces=old.pk, dispatched_at__isnull=True
-            ).exists()
+            correcting = _request_pending(payload__replaces=old.pk)
             if old.replaced_by.exists() or correcting:
                 continue  # corrected, or a correction on its way: that cancels the rest
             written: list[str] = []

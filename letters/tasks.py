@@ -2,19 +2,8 @@
 
 from celery import shared_task
 
-from backend.tasks import enqueue_after_commit
 from letters import delivery, services
 from letters.models import DeliveryChannel
-
-
-@shared_task(acks_late=True, ignore_result=False)
-def letters_render_pending() -> int:
-    """Render the letters the workflows requested (outbox). Safe to run twice at once."""
-    done = services.letters_render_pending()
-    if done:
-        # New e-mail deliveries go out now rather than at the next beat.
-        enqueue_after_commit(letters_send_email)
-    return done
 
 
 @shared_task(acks_late=True, ignore_result=False)

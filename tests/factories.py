@@ -6,8 +6,10 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from backend.accounts.models import Team, User
+from backend.accounts.models import IntegrationClient, Team, User
 from backend.accounts.roles import Role
+from backend.accounts.scopes import scopes_known
+from backend.accounts.tokens import token_issue
 from cases.models import (
     Case,
     CaseKind,
@@ -49,6 +51,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     def teams(self, create: bool, extracted: list[Team] | None, **kwargs):
         if create and extracted:
             self.teams.set(extracted)
+
+
+def api_key(user: User, scopes: list[str] | None = None) -> str:
+    """A new API key for ``user``: a staff token, or for an integration client's account
+    a client's token (the client made on first use) with ``scopes`` (default: all)."""
+    if not user.has_role(Role.INTEGRATION_CLIENT):
+        return token_issue(user=user)[1]
+    client = IntegrationClient.objects.filter(account=user).first() or (
+        IntegrationClient.objects.create(
+            name=f"client of {user.username}",
+            organisation="Gemeente Voorbeeld",
+            contact_email="koppelingen@gemeente.example",
+            account=user,
+            requests_per_minute=1_000_000,  # tests call as fast as they can
+        )
+    )
+    return token_issue(client=client, scopes=scopes or list(scopes_known()))[1]
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

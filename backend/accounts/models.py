@@ -82,3 +82,73 @@ def person_display_name(first_name: str, last_name: str, username: str) -> str:
     """A staff member's name as shown: full name, else the username (also for rows read
     without a model instance, as the queue's)."""
     return f"{first_name} {last_name}".strip() or username
+
+
+class IntegrationClient(models.Model):
+    """Another system that calls the API (a form builder, a case system, a dashboard).
+
+    It acts as its own account (``account``, role integration client) and holds tokens,
+    each with its own scopes, expiry and restrictions. ``requests_per_minute`` limits all
+    of its tokens together (429 with ``Retry-After`` beyond it).
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    account = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="integration_client", verbose_name=_("account")
+    )
+    requests_per_minute = models.PositiveIntegerField(_("requests per minute"), default=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("integration client")
+        verbose_name_plural = _("integration clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """An API key, stored as its SHA-256 only (shown once when issued), with an expiry.
+
+    A client's token has ``scopes`` (a list) and may be restricted to case kinds and
+    teams; a staff member's token has ``scopes=None`` (the role decides). Revoked or
+    expired tokens get 401; the row stays as a record of who could call when.
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The key's first characters, to recognise a token in a list (not enough to use it).
+    prefix = models.CharField(_("starts with"), max_length=12)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("account")
+    )
+    client = models.ForeignKey(
+        IntegrationClient,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tokens",
+        verbose_name=_("integration client"),
+    )
+    scopes = models.JSONField(_("scopes"), null=True, blank=True)
+    kinds = models.JSONField(_("only these case kinds"), default=list, blank=True)
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="+", verbose_name=_("only these teams")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or self.user})"

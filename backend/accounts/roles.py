@@ -78,8 +78,13 @@ def platform_grants() -> Iterator[Grant]:
     attempt)."""
     yield from admin_grants("accounts", "user", "view add change")
     yield from admin_grants("accounts", "team", "view add change")
+    # Integration clients and their tokens ("change" on a token is its revocation).
+    yield from admin_grants("accounts", "integrationclient", "view add change")
+    yield from admin_grants("accounts", "apitoken", "view add change")
     yield from admin_grants("auth", "group")
     yield from admin_grants("outbox", "outboxmessage")
+    # "change" is the replay of dead-lettered deliveries; no field is editable.
+    yield from admin_grants("outbox", "outboxdelivery", "view change")
     yield from admin_grants("axes", "accessattempt", "view delete")
 
 

@@ -7,7 +7,9 @@ every response carries the API-Version header; every error is problem+json.
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.openapi import AutoSchema
 
+from backend.accounts.authentication import TokenAuthentication
 from backend.api.camel import to_camel
 
 PROBLEM_SCHEMA = {
@@ -101,3 +103,39 @@ def add_adr_headers_and_problems(result: dict[str, Any], **kwargs: Any) -> dict[
                         }
                     }
     return result
+
+
+class ScopedAutoSchema(AutoSchema):
+    """Each operation says which token scope it needs (``required_scopes`` on the view):
+    in ``x-scopes`` for tools and in its description for people. An operation without one
+    is closed to integration clients' tokens."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        scope = (getattr(self.view, "required_scopes", None) or {}).get(self.method.upper())
+        uses_tokens = any(
+            isinstance(authenticator, TokenAuthentication)
+            for authenticator in self.view.get_authenticators()
+        )
+        if not uses_tokens:
+            return operation
+        operation["x-scopes"] = [scope] if scope else []
+        # A client's token is refused a scope it lacks (403) and limited per minute (429).
+        responses = operation.setdefault("responses", {})
+        responses.setdefault("403", {"description": "Problem details (RFC 9457)."})
+        responses.setdefault(
+            "429",
+            {
+                "description": "An integration client over its requests per minute; "
+                "Retry-After says when to try again (RFC 9457 problem details)."
+            },
+        )
+        note = (
+            f"Integration tokens need the scope `{scope}`."
+            if scope
+            else "Not open to integration clients' tokens."
+        )
+        operation["description"] = f"{operation.get('description', '')}\n\n{note}".strip()
+        return operation

@@ -2,8 +2,28 @@
 
 from typing import Any
 
-from backend.outbox.models import OutboxMessage
+from django.db import transaction
+from django.utils import timezone
+
+from backend.outbox.consumers import consumers_for
+from backend.outbox.models import DeliveryState, OutboxDelivery, OutboxMessage
+from backend.outbox.tasks import outbox_relay
 from backend.tasks import enqueue_after_commit
+
+
+def _deliveries_create(messages: list[OutboxMessage]) -> None:
+    """One delivery row per interested consumer, and each such consumer's relay started
+    once the transaction commits (once per transaction, however many events)."""
+    rows = [
+        OutboxDelivery(message=message, consumer=consumer.name)
+        for message in messages
+        for consumer in consumers_for(message.topic)
+    ]
+    if not rows:
+        return
+    OutboxDelivery.objects.bulk_create(rows)
+    for name in sorted({row.consumer for row in rows}):
+        enqueue_after_commit(outbox_relay, kwargs={"consumer": name})
 
 
 def outbox_publish(
@@ -13,8 +33,43 @@ def outbox_publish(
     message, created = OutboxMessage.objects.get_or_create(
         dedup_key=dedup_key, defaults={"topic": topic, "payload": payload, "case": case}
     )
-    if created and topic == "letter.requested":
-        from letters.tasks import letters_render_pending
-
-        enqueue_after_commit(letters_render_pending)
+    if created:
+        _deliveries_create([message])
     return message
+
+
+def outbox_publish_event(event: OutboxMessage) -> OutboxMessage:
+    """``outbox_publish`` for an event built as an unsaved message (``cases.events``)."""
+    return outbox_publish(
+        topic=event.topic, payload=event.payload, dedup_key=event.dedup_key, case=event.case
+    )
+
+
+def outbox_publish_new(events: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Record events about rows written in this same transaction (a new case, a step's
+    timeline entry): their keys are new by construction, so one INSERT for all of them,
+    without the lookup and savepoint ``outbox_publish`` needs to be repeatable. A key
+    that exists after all is an error, not a silent duplicate."""
+    if not events:
+        return []
+    messages = OutboxMessage.objects.bulk_create(events)
+    _deliveries_create(messages)
+    return messages
+
+
+@transaction.atomic
+def outbox_deliveries_replay(deliveries: list[OutboxDelivery]) -> int:
+    """Try dead-lettered (or pending) deliveries again from now, attempts counted afresh;
+    done ones are left alone (replaying them would hand the consumer an event twice)."""
+    ids = [delivery.pk for delivery in deliveries if delivery.state != DeliveryState.DONE]
+    replayed = list(
+        OutboxDelivery.objects.filter(pk__in=ids)
+        .exclude(state=DeliveryState.DONE)
+        .values_list("consumer", flat=True)
+    )
+    OutboxDelivery.objects.filter(pk__in=ids).exclude(state=DeliveryState.DONE).update(
+        state=DeliveryState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    for name in sorted(set(replayed)):
+        enqueue_after_commit(outbox_relay, kwargs={"consumer": name})
+    return len(replayed)

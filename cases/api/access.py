@@ -12,10 +12,10 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 
-from backend.accounts.models import User
+from backend.accounts.models import ApiToken, Team, User
 from backend.api.problems import InvalidParams
 from cases import selectors
 from cases.deadlines import legal_calendar, norm_calendar
@@ -79,3 +79,22 @@ def visible_case(request: Request, reference: str, kind: str | None = None) -> C
         return cases.get(reference=reference)
     except ObjectDoesNotExist:
         raise not_found() from None
+
+
+def filing_team_for(request: Request, kind: str, team: Team | None) -> Team | None:
+    """The team a filing goes to, within what the caller's token allows: a token limited
+    to case kinds files only those (403); one limited to teams files into one of them -
+    the first by name when the filing names none (403 for another)."""
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    if token is None:
+        return team
+    if token.kinds and kind not in token.kinds:
+        raise PermissionDenied(gettext("This token may not file this kind of case."))
+    allowed = sorted(token.teams.all(), key=lambda each: each.name)
+    if not allowed:
+        return team
+    if team is None:
+        return allowed[0]
+    if team not in allowed:
+        raise PermissionDenied(gettext("This token may not file for this team."))
+    return team

@@ -9,6 +9,7 @@ from typing import Any
 
 import phonenumbers
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
@@ -36,6 +37,7 @@ from cases.models import (
     ContactTime,
     Deadline,
     DeadlineChange,
+    DeadlineKind,
     DeadlineState,
     Language,
     Party,
@@ -263,12 +265,51 @@ class ObjectionFilingSerializer(FilingSerializer):
     objection = ObjectionInputSerializer()
 
 
+def _due(case: Case, *kinds: str) -> datetime.date | None:
+    """The due date of the case's first running term of these kinds (from what the filing
+    wrote, in memory)."""
+    due = [
+        each.due_date
+        for each in case.deadlines.all()
+        if each.kind in kinds and each.state == DeadlineState.RUNNING
+    ]
+    return min(due, default=None)
+
+
 class FilingReceiptSerializer(PlannedOutput, serializers.ModelSerializer):
-    """What a resident or form gets back: enough to refer to the case later."""
+    """What a resident or form gets back: enough to refer to the case later, when we will
+    call, when the decision is due, and the resident's own tracking link."""
+
+    call_by = serializers.SerializerMethodField(
+        help_text="The day by which we call the resident (first-contact norm, working days)."
+    )
+    decision_by = serializers.SerializerMethodField(
+        help_text="The day by which the complaint is answered (Awb 9:11) or the objection "
+        "decided (Awb 7:10), as the terms stand now (an extension moves it)."
+    )
+    tracking_url = serializers.SerializerMethodField(
+        help_text="The resident's link to follow the case without an account (GET it with "
+        "no credentials). Shown only in this answer: pass it on to the resident."
+    )
 
     class Meta:
         model = Case
-        fields = ["reference", "kind", "status", "subject", "received_at"]
+        fields = [
+            "reference", "kind", "status", "subject", "received_at",
+            "call_by", "decision_by", "tracking_url",
+        ]  # fmt: skip
+
+    def get_call_by(self, case: Case) -> datetime.date | None:
+        return _due(case, DeadlineKind.FIRST_CONTACT)
+
+    def get_decision_by(self, case: Case) -> datetime.date | None:
+        return _due(case, DeadlineKind.COMPLAINT_HANDLING, DeadlineKind.OBJECTION_DECISION)
+
+    def get_tracking_url(self, case: Case) -> str | None:
+        key = getattr(case, "tracking_key", None)
+        if key is None:
+            return None
+        return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("tracking", kwargs={"key": key})
 
 
 class TeamSerializer(PlannedOutput, serializers.ModelSerializer):

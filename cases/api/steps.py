@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.problems import problem_responses
+from cases import scopes
 from cases.api import access
 from cases.api.serializers import CaseDetailSerializer
 from cases.api.step_links import operation_id
@@ -54,6 +55,7 @@ def step_input(step: Step, data: Any) -> dict[str, Any]:
 class StepView(APIView):
     """Takes one step of one workflow; subclassed per step by ``step_views``."""
 
+    required_scopes = scopes.WRITE_POST
     permission_classes = [IsAuthenticated, CanTakeSteps]
     workflow: Workflow
     step: Step

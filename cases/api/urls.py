@@ -35,6 +35,11 @@ urlpatterns = [
         name="case-contact-moments",
     ),
     path(
+        "cases/<str:reference>/withdrawal",
+        workflow.WithdrawalView.as_view(),
+        name="case-withdrawal",
+    ),
+    path(
         "cases/<str:reference>/satisfaction",
         workflow.SatisfactionView.as_view(),
         name="case-satisfaction",

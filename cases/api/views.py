@@ -26,7 +26,7 @@ from backend.api.pagination import PAGE_QUERY, KeysetPagination, chronological, 
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
 from backend.security import client_address
-from cases import antivirus, selectors, services
+from cases import antivirus, scopes, selectors, services
 from cases.api import access
 from cases.api import serializers as s
 from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
@@ -101,7 +101,7 @@ class _FilingView(APIView):
             description=data["description"],
             channel=data.get("channel") or services.filing_default_channel(user),
             received_at=data.get("received_at"),
-            team=data.get("team"),
+            team=access.filing_team_for(request, self.kind, data.get("team")),
             parties=[dict(p) for p in data["parties"]],
             complaint=dict(data["complaint"]) if data.get("complaint") else None,
             objection=dict(data["objection"]) if data.get("objection") else None,
@@ -143,6 +143,8 @@ class _FilingView(APIView):
                 selectors.rows_written_cached(case)
             body = s.CaseDetailSerializer(case, context=access.detail_context(user, case)).data
         else:
+            if not replayed:  # the terms as the filing wrote them (call and decision dates)
+                selectors.rows_written_cached(case)
             body = s.FilingReceiptSerializer(case).data
         headers = {"Location": location}
         if replayed:
@@ -158,6 +160,8 @@ class ComplaintFilingView(_FilingView):
     with its actual received date-time. Callers: anonymous, resident, integration client,
     case handler, legal staff, team lead.
     """
+
+    required_scopes = {"POST": scopes.COMPLAINTS_CREATE.name}
 
     kind = CaseKind.COMPLAINT
     input_serializer = s.ComplaintFilingSerializer
@@ -176,6 +180,8 @@ class ComplaintFilingView(_FilingView):
 
 class ObjectionFilingView(_FilingView):
     """File an objection (bezwaarschrift, Awb 6:4-6:5). Callers as for complaints."""
+
+    required_scopes = {"POST": scopes.OBJECTIONS_CREATE.name}
 
     kind = CaseKind.OBJECTION
     input_serializer = s.ObjectionFilingSerializer
@@ -209,6 +215,7 @@ class CaseQueueView(APIView):
     residents and integration clients: what they filed).
     """
 
+    required_scopes = scopes.READ
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -239,6 +246,7 @@ class CaseDetailView(APIView):
     that need it and for the filer themselves; the extra-care note only for staff.
     """
 
+    required_scopes = scopes.READ
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -266,6 +274,7 @@ class CaseAssignmentView(APIView):
     releases it (the handler or a team lead). A case someone else holds answers 409.
     """
 
+    required_scopes = {"PUT": scopes.CASES_WRITE.name}
     permission_classes = [IsAuthenticated, CanAssign]
 
     @extend_schema(
@@ -290,6 +299,7 @@ class CaseAssignmentView(APIView):
 class CaseEventsView(APIView):
     """The case's timeline, oldest first. Callers: staff who may see the case."""
 
+    required_scopes = scopes.READ
     permission_classes = [IsAuthenticated, CanViewEvents]
 
     @extend_schema(
@@ -316,6 +326,7 @@ class AttachmentDownloadView(APIView):
     scanner was unavailable when it came in), 410 once found infected (blocked for good).
     """
 
+    required_scopes = scopes.READ
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -352,6 +363,7 @@ class AttachmentDownloadView(APIView):
 class CaseNotesView(APIView):
     """Add an internal note to the timeline. Callers: handling staff who may see the case."""
 
+    required_scopes = scopes.WRITE_POST
     permission_classes = [IsAuthenticated, CanAddNote]
 
     @extend_schema(

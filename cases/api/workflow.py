@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import User
 from backend.api.inputs import PlausibleDateField, PlausibleDateTimeField, StrictSerializer
 from backend.api.problems import problem_responses
-from cases import penalties, services
+from cases import penalties, scopes, services
 from cases.api import access
 from cases.api.serializers import CaseDetailSerializer, PenaltySerializer
 from cases.api.steps import CanTakeSteps, step_input
@@ -46,6 +46,7 @@ class CaseTransitionView(APIView):
     case's state or a condition does not allow it now. Callers: as for each step.
     """
 
+    required_scopes = scopes.WRITE_POST
     permission_classes = [IsAuthenticated, CanTakeSteps]
 
     @extend_schema(
@@ -99,6 +100,7 @@ class CanLogContact(BasePermission):
 class ContactMomentsView(APIView):
     """Log a call attempt or conversation. Callers: handlers, legal staff, team leads."""
 
+    required_scopes = scopes.WRITE_POST
     permission_classes = [IsAuthenticated, CanLogContact]
 
     @extend_schema(
@@ -136,6 +138,7 @@ class CanRate(BasePermission):
 class SatisfactionView(APIView):
     """Rate the handling once, after closing. Callers: the filer; handling staff."""
 
+    required_scopes = scopes.WRITE_POST
     permission_classes = [IsAuthenticated, CanRate]
 
     @extend_schema(
@@ -163,6 +166,39 @@ class SatisfactionView(APIView):
         )
 
 
+class WithdrawalInput(StrictSerializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class WithdrawalView(APIView):
+    """The filer withdraws their own complaint or objection (the workflow's withdraw step,
+    taken as the filer; an objection's withdrawal is confirmed by letter). Callers: the
+    resident or integration client that filed the case; staff record a withdrawal with
+    the step operation instead."""
+
+    required_scopes = scopes.WRITE_POST
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="caseWithdrawalCreate",
+        request=WithdrawalInput,
+        responses={200: CaseDetailSerializer, **problem_responses(400, 401, 403, 404, 409)},
+        tags=["workflow"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = access.visible_case(request, reference)
+        body = WithdrawalInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        workflow.case_transition(
+            case=case,
+            name="withdraw",
+            data={"reason": body.validated_data["reason"]},
+            by=request.user,
+            as_filer=True,
+        )
+        return case_detail_response(request, reference)
+
+
 class NoticeOfDefaultInput(StrictSerializer):
     received_on = PlausibleDateField(help_text="The day the notice of default came in.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -182,6 +218,7 @@ class NoticesOfDefaultView(APIView):
     expired), the first penalty day, days and amount so far. Callers: legal staff.
     """
 
+    required_scopes = scopes.WRITE_POST
     permission_classes = [IsAuthenticated, CanRecordDefault]
 
     @extend_schema(
@@ -240,6 +277,7 @@ class PenaltyDecisionView(APIView):
     Callers: legal staff.
     """
 
+    required_scopes = scopes.WRITE_POST
     permission_classes = [IsAuthenticated, CanFixPenalty]
 
     @extend_schema(

@@ -30,6 +30,7 @@ from cases.models.case import (
     PenaltyDecision,
     ReferenceCounter,
     Satisfaction,
+    TrackingLink,
     attachment_path,
 )
 from cases.models.deadline import (
@@ -91,5 +92,6 @@ __all__ = [
     "PenaltyDecision",
     "ReferenceCounter",
     "Satisfaction",
+    "TrackingLink",
     "attachment_path",
 ]

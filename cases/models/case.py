@@ -673,3 +673,21 @@ class FilingKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal}/{self.key}"
+
+
+class TrackingLink(models.Model):
+    """A resident's own way to follow their case without an account: an unguessable key
+    (stored as its SHA-256 only), revocable, valid while the case is open and for
+    ``TRACKING_DAYS_AFTER_CLOSING`` after it closed. It reaches this one case only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tracking_links")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking link")
+        verbose_name_plural = _("tracking links")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.key_hash[:8]}"

@@ -19,10 +19,18 @@ from django.utils.translation import gettext
 
 from backend.accounts.models import User
 from backend.domain import DomainConflict, as_json_value
+from backend.outbox.services import outbox_publish_new
+from cases import events
 from cases.models import Case, CaseEvent, EventKind
 from cases.selectors import rows_written_cached
+from cases.workflows.person_rules import case_write_check, failed_guard
 from cases.workflows.registry import WORKFLOWS
 from cases.workflows.spec import Step, Workflow
+
+# Steps the filer takes on their own case, without a staff role: a complaint or an
+# objection may be withdrawn by whoever filed it at any time (with an account, or with
+# the case's tracking link - then ``by`` is None).
+FILER_STEPS = frozenset({"withdraw"})
 
 
 def workflow_of(kind: str) -> Workflow:
@@ -73,23 +81,10 @@ def steps_available(case: Case, user: User) -> list[Step]:
     if workflow is None or not user.is_authenticated:
         return []
     proxied = case if isinstance(case, workflow.proxy) else as_workflow(case)
-    if _failed_guard(workflow, proxied, user) is not None:
+    if failed_guard(workflow, proxied, user) is not None:
         return []
     names = {t.name for t in proxied.get_available_user_status_transitions(user)}
     return [each for name, each in workflow.steps.items() if name in names]
-
-
-def _failed_guard(workflow: Workflow, case: Case, user: User) -> Any:
-    return next((each for each in workflow.guards if not each(case, user)), None)
-
-
-def case_write_check(*, case: Case, by: User) -> None:
-    """Refuse a write on the case (a note, a contact moment) that a rule about the person
-    forbids, whatever the role (Awb 9:7): 403 naming the rule."""
-    workflow = WORKFLOWS.get(case.kind)
-    failed = _failed_guard(workflow, case, by) if workflow is not None else None
-    if failed is not None:
-        raise PermissionDenied(f"{failed.message} ({failed.article})")
 
 
 def _failed_conditions(workflow: Workflow, case: Case, name: str) -> list[dict[str, str]]:
@@ -105,8 +100,25 @@ def _leaves(transition: Any, case: Case) -> bool:
     return str(transition.source) == str(case.status)
 
 
-def step_check(*, case: Case, name: str, by: User) -> None:
-    """Raise the error a caller should see for this step now, if any (400, 403, 409)."""
+def steps_open_to_filer(case: Case) -> list[str]:
+    """The filer's steps (``FILER_STEPS``) the case's state allows now."""
+    workflow = workflow_of(case.kind)
+    return [name for name in FILER_STEPS if str(case.status) in workflow.sources(name)]
+
+
+def _filer_check(case: Case, name: str, by: User | None) -> None:
+    if name not in FILER_STEPS:
+        raise PermissionDenied(gettext("Only staff take this step."))
+    if by is not None and case.registered_by_id != by.pk:
+        raise PermissionDenied(gettext("Only whoever filed the case takes this step."))
+
+
+def step_check(*, case: Case, name: str, by: User | None, as_filer: bool = False) -> None:
+    """Raise the error a caller should see for this step now, if any (400, 403, 409).
+
+    ``as_filer``: the filer's own step (``FILER_STEPS``) instead of a staff role's; ``by``
+    is the filer's account, or None when the tracking link proved who it is.
+    """
     workflow = workflow_of(case.kind)
     spec = workflow.steps.get(name)
     if spec is None:
@@ -116,12 +128,17 @@ def step_check(*, case: Case, name: str, by: User) -> None:
                 % {"kind": case.kind, "steps": ", ".join(workflow.steps)}
             }
         )
-    if not by.has_perm(workflow.permission(name)):
+    if as_filer:
+        _filer_check(case, name, by)
+    elif by is None or not by.has_perm(workflow.permission(name)):
         raise PermissionDenied(gettext("Your role cannot take this step."))
     proxied = as_workflow(case)
-    case_write_check(case=proxied, by=by)
+    if not as_filer:
+        case_write_check(case=proxied, by=by)
 
     def available() -> list[str]:  # only for a refusal: it evaluates every step's conditions
+        if as_filer:
+            return steps_open_to_filer(proxied)
         return [each.name for each in steps_available(proxied, by)]
 
     if str(proxied.status) not in workflow.sources(name):
@@ -131,7 +148,7 @@ def step_check(*, case: Case, name: str, by: User) -> None:
             case_status=proxied.status,
             available_transitions=available(),
         )
-    if spec.guard is not None and not spec.guard(proxied, by):
+    if spec.guard is not None and (by is None or not spec.guard(proxied, by)):
         raise PermissionDenied(f"{spec.guard.message} ({spec.guard.article})")
     failed = _failed_conditions(workflow, proxied, name)
     if failed:
@@ -152,10 +169,13 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def case_transition(*, case: Case, name: str, data: dict[str, Any], by: User) -> Case:
-    """Take one workflow step with its (validated) data, on the case read once, locked."""
+def case_transition(
+    *, case: Case, name: str, data: dict[str, Any], by: User | None, as_filer: bool = False
+) -> Case:
+    """Take one workflow step with its (validated) data, on the case read once, locked.
+    ``as_filer``: the filer's own step (see ``step_check``)."""
     proxied = as_workflow(case, lock=True)
-    step_check(case=proxied, name=name, by=by)
+    step_check(case=proxied, name=name, by=by, as_filer=as_filer)
     workflow = workflow_of(case.kind)
     spec = workflow.steps[name]
     before = proxied.status
@@ -175,9 +195,11 @@ def case_transition(*, case: Case, name: str, data: dict[str, Any], by: User) ->
         data={
             "step": name,
             "status": {"before": before, "after": proxied.status},
+            **({"by_filer": True} if as_filer else {}),
             **_jsonable(data),
         },
     )
+    outbox_publish_new([events.case_step_taken(proxied, event)])
     if spec.effect is not None:
         spec.effect(proxied, data, by, event)
     return proxied

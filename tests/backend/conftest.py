@@ -5,14 +5,18 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from rest_framework.test import APIClient
 
+from backend.accounts.models import IntegrationClient
 from backend.accounts.roles import Role
+from backend.webhooks.models import Subscription
 from cases.models import Attachment, Case
+from cases.tracking_links import tracking_link_issue
 from cases.workflows import service as workflow
 from letters import services as letter_services
 from letters.models import Letter, PrintBatch
 from tests.cases.test_filing_api import complaint_body, objection_body
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key
 
 
 @pytest.fixture
@@ -61,8 +65,16 @@ def world(team, users, client_for, anon, time_machine):
             UserFactory(username="noodaccount", is_superuser=True, is_staff=True)
         ),
     }
-    for role in (Role.CASE_HANDLER, Role.LEGAL_STAFF, Role.TEAM_LEAD, Role.INTEGRATION_CLIENT):
+    for role in (Role.CASE_HANDLER, Role.LEGAL_STAFF, Role.TEAM_LEAD):
         callers[role.value] = client_for(users[role])
+    # An integration calls as a client would: with its token (every scope), not a session.
+    integration = APIClient()
+    integration.credentials(HTTP_AUTHORIZATION=f"Token {api_key(users[Role.INTEGRATION_CLIENT])}")
+    callers[Role.INTEGRATION_CLIENT.value] = integration
+    subscription = Subscription.objects.create(
+        client=IntegrationClient.objects.get(account=users[Role.INTEGRATION_CLIENT]),
+        url="https://zaaksysteem.example.org/hooks",
+    )
     callers["administrator"] = client_for(users[Role.ADMINISTRATOR])
     places = {
         "complaint": references["complaint"],
@@ -70,5 +82,7 @@ def world(team, users, client_for, anon, time_machine):
         "attachment": attachment.pk,
         "letter": letter.pk,
         "batch": batch.pk,
+        "subscription": subscription.pk,
+        "key": tracking_link_issue(complaint),
     }
     return callers, places

@@ -110,6 +110,29 @@ ACCESS: dict[str, tuple[str, str, dict | None, frozenset[str]]] = {
         {},
         frozenset({"team_lead"}),
     ),
+    # The filer withdraws their own case; staff record a withdrawal with the step.
+    "caseWithdrawalCreate": ("post", "/cases/{complaint}/withdrawal", {}, frozenset({"filer"})),
+    # The tracking link is the credential: whoever holds it (credentials are ignored).
+    "trackingRetrieve": ("get", "/tracking/{key}", None, EVERYONE),
+    "trackingLetterDownload": ("get", "/tracking/{key}/letters/{letter}", None, EVERYONE),
+    "trackingInformationCreate": ("post", "/tracking/{key}/information", {}, EVERYONE),
+    "trackingWithdrawalCreate": ("post", "/tracking/{key}/withdrawal", {}, EVERYONE),
+    "trackingRatingCreate": ("post", "/tracking/{key}/rating", {}, EVERYONE),
+    # Webhook subscriptions belong to integration clients (a token with events:subscribe).
+    "subscriptionList": ("get", "/subscriptions", None, frozenset({"integration_client"})),
+    "subscriptionCreate": ("post", "/subscriptions", {}, frozenset({"integration_client"})),
+    "subscriptionRetrieve": (
+        "get",
+        "/subscriptions/{subscription}",
+        None,
+        frozenset({"integration_client"}),
+    ),
+    "subscriptionDelete": (
+        "delete",
+        "/subscriptions/{subscription}",
+        None,
+        frozenset({"integration_client"}),
+    ),
 }
 REFUSED = {401, 403, 404}
 

@@ -1,25 +1,69 @@
 """Management commands: createtoken and seed_demo."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 
-from backend.accounts.models import User
+from backend.accounts.models import IntegrationClient, User
 from backend.accounts.roles import Role
+from backend.accounts.tokens import token_for_key
 from cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
 
-def test_createtoken_prints_a_stable_token_and_rotates_on_request(users, capsys):
-    call_command("createtoken", "integration_client")
+def test_createtoken_issues_a_staff_token_and_rotates_on_request(users, capsys):
+    call_command("createtoken", "case_handler")
     first = capsys.readouterr().out.strip()
-    call_command("createtoken", "integration_client")
-    assert capsys.readouterr().out.strip() == first
-    assert Token.objects.get(user=users[Role.INTEGRATION_CLIENT]).key == first
+    call_command("createtoken", "case_handler")
+    second = capsys.readouterr().out.strip()
+    assert first != second  # a new key each time; only hashes are stored
+    assert token_for_key(first).user == users[Role.CASE_HANDLER]
 
-    call_command("createtoken", "integration_client", "--rotate")
-    assert capsys.readouterr().out.strip() != first
+    call_command("createtoken", "case_handler", "--rotate")
+    third = capsys.readouterr().out.strip()
+    assert token_for_key(third).scopes is None  # a staff token: the role decides
+    for old in (first, second):
+        with pytest.raises(AuthenticationFailed):
+            token_for_key(old)
+
+
+def test_createtoken_refuses_an_integration_account(users):
+    with pytest.raises(CommandError):
+        call_command("createtoken", "integration_client")
+    assert not users[Role.INTEGRATION_CLIENT].api_tokens.exists()
+
+
+def test_apitoken_makes_a_client_issues_lists_and_revokes(team, capsys):
+    call_command(
+        "apitoken", "client", "Formulieren", "--organisation", "Gemeente X",
+        "--email", "team@gemeente.example", "--rate", "60",
+    )  # fmt: skip
+    client = IntegrationClient.objects.get(name="Formulieren")
+    assert client.account.has_role(Role.INTEGRATION_CLIENT)
+    assert not client.account.has_usable_password()
+    capsys.readouterr()
+    call_command(
+        "apitoken", "issue", "--client", "Formulieren",
+        "--scopes", "complaints:create", "cases:read", "--days", "30", "--teams", team.code,
+    )  # fmt: skip
+    key = capsys.readouterr().out.strip()
+    token = token_for_key(key)
+    assert token.scopes == ["cases:read", "complaints:create"]
+    assert list(token.teams.all()) == [team]
+
+    call_command("apitoken", "list")
+    listing = capsys.readouterr().out
+    assert token.prefix in listing
+    assert key not in listing
+
+    call_command("apitoken", "revoke", key[:10])
+    with pytest.raises(AuthenticationFailed):
+        token_for_key(key)
+    with pytest.raises(CommandError, match="Unknown scope"):
+        call_command("apitoken", "issue", "--client", "Formulieren", "--scopes", "root")
 
 
 def test_createtoken_for_unknown_user_fails_clearly(db):
@@ -42,7 +86,8 @@ def test_seed_demo_is_idempotent(settings, capsys):
     for role in Role:
         user = User.objects.get(username=f"demo-{role.value.replace('_', '-')}")
         assert user.has_role(role)
-        assert Token.objects.get(user=user).key in out
+        key = re.search(rf"{user.username} +Token (\S+)", out).group(1)
+        assert token_for_key(key).user == user
     assert Case.objects.filter(kind="complaint").count() == 2
     assert Case.objects.filter(kind="objection").count() == 2
 

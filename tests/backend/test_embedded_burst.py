@@ -70,7 +70,7 @@ def embedded(tmp_path):
     run = {"cwd": ROOT, "env": environment, "check": True, "text": True}
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], timeout=300, **run)  # noqa: S603
     seeded = subprocess.run([*manage, "seed_demo"], capture_output=True, timeout=120, **run)  # noqa: S603
-    tokens = dict(re.findall(r"^\s+(\S+)\s+\S+\s+Token (\w+)$", seeded.stdout, re.MULTILINE))
+    tokens = dict(re.findall(r"^\s+(\S+)\s+\S+\s+Token (\S+)$", seeded.stdout, re.MULTILINE))
     return environment, tokens["case_handler"]
 
 

@@ -46,7 +46,7 @@ def test_what_is_counted(scrape, anon, client_for, users):
     body = scrape()
     assert 'http_requests_total{method="POST",route="/api/v1/complaints",status="201"}' in body
     assert "http_request_duration_seconds_bucket" in body
-    assert 'outbox_waiting{topic="letter.requested"} 1.0' in body
+    assert 'outbox_waiting{consumer="letters",state="pending"} 1.0' in body
     assert 'deadlines{kind="complaint_handling",state="running"} 1.0' in body
     assert "deadline_sweep_duration_seconds" in body
     assert "letters_rendered 0.0" in body

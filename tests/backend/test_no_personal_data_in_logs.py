@@ -26,7 +26,7 @@ def test_filing_logs_no_personal_data(anon, caplog, monkeypatch):
         filer = kwargs["case"].parties.get()
         raise RuntimeError(f"value {filer.name}, {filer.phone} rejected")
 
-    monkeypatch.setattr(services, "_attachments_store", explode)
+    monkeypatch.setattr(services, "attachments_store", explode)
     assert anon.post("/api/v1/complaints", complaint_body()).status_code == 500
 
     assert "RuntimeError" in caplog.text  # the defect is logged ...

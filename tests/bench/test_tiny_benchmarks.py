@@ -17,6 +17,10 @@ RUNS = {
     "queue": (["--cases", "300", "--repeat", "2"], "page 21 (or last) via cursor"),
     "deadlines": (["--deadlines", "2000", "--due", "50", "--repeat", "1"], "open deadlines"),
     "letters": (["--letters", "5"], "pipeline / bare:"),
+    "relay": (
+        ["--events", "200", "--workers", "1", "2", "--rounds", "1", "--webhooks", "30"],
+        "| end to end / bare |",
+    ),
     # Two gunicorns and wrk on loopback for a second a scenario; writes no results file.
     "web": (["--tiny"], "| workbench queue page, handler, 25 rows |"),
 }

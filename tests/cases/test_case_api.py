@@ -1,13 +1,12 @@
 """One case, its assignment and its timeline, for every role."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
 from cases.models import AppendOnlyError, CaseEvent
 from tests.conftest import ALL_ROLES
-from tests.factories import CaseFactory, PartyFactory, UserFactory
+from tests.factories import CaseFactory, PartyFactory, UserFactory, api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +80,8 @@ class TestDetail:
         assert response.json()["status"] == 404
 
     def test_token_authentication(self, case, users):
-        token = Token.objects.create(user=users[Role.CASE_HANDLER])
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(users[Role.CASE_HANDLER])}")
         assert client.get(f"/api/v1/cases/{case.reference}").status_code == 200
         client.credentials(HTTP_AUTHORIZATION="Token wrong")
         assert client.get(f"/api/v1/cases/{case.reference}").status_code == 401

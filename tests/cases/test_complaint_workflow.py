@@ -12,7 +12,6 @@ from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
 from backend.domain import DomainConflict
-from backend.outbox.models import OutboxMessage
 from cases import services
 from cases.models import Case, CaseEvent, DeadlineState
 from cases.workflows import service as workflow
@@ -21,6 +20,7 @@ from tests.cases.steps import hearing_time, legacy_step, offered, ok, step
 from tests.cases.test_filing_api import complaint_body
 from tests.conftest import ALL_ROLES
 from tests.factories import UserFactory
+from tests.outbox import letter_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def call(client, case, outcome, at):
 
 
 def letters(case):
-    return sorted(m.payload["letter"] for m in OutboxMessage.objects.filter(case=case))
+    return sorted(m.payload["letter"] for m in letter_requests(case=case))
 
 
 def deadline_states(case):
@@ -416,7 +416,7 @@ def test_the_same_step_twice_at_once_gives_one_200_and_one_409():
 
     assert sorted(run_at_once([confirm, confirm])) == [200, 409]
     assert CaseEvent.objects.filter(case=case, kind="transition").count() == 1
-    assert OutboxMessage.objects.filter(case=case).count() == 1
+    assert letter_requests(case=case).count() == 1
 
 
 @settings(
@@ -507,6 +507,6 @@ class TestSatisfaction:
 def test_not_handled_notice_says_whether_it_is_within_four_weeks(hc, complaint):
     """Awb 9:8(2): at the latest four weeks after receipt."""
     ok(hc, complaint, "not_handle", ground="insufficient_interest", explanation="Te gering.")
-    payload = OutboxMessage.objects.get(case=complaint).payload
+    payload = letter_requests().get(case=complaint).payload
     assert payload["on_time"] is True
     assert payload["ground"] == "insufficient_interest"

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.accounts.roles import Role
-from backend.outbox.models import OutboxMessage
 from cases import services
 from cases.models import (
     CaseEvent,
@@ -32,6 +31,7 @@ from tests.cases.legal_flows import (
 )
 from tests.cases.steps import ok, reached, step
 from tests.factories import UserFactory
+from tests.outbox import letter_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def decree_days(db):
 
 
 def letters_of(case) -> list[str]:
-    return sorted(m.payload["letter"] for m in OutboxMessage.objects.filter(case=case))
+    return sorted(m.payload["letter"] for m in letter_requests(case=case))
 
 
 def failed(response) -> list[str]:

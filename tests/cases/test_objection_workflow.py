@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.outbox.models import OutboxMessage
+from cases.consumers import CASE_FILE
 from cases.models import Case, DeadlineKind, DeadlineState
 from tests.cases.steps import offered, ok, reached, step
 from tests.cases.test_filing_api import objection_body
 from tests.factories import UserFactory
+from tests.outbox import letter_requests, relay_all
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +20,7 @@ START = datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC)  # a Tuesday
 
 
 def letters(case):
-    return sorted(m.payload["letter"] for m in OutboxMessage.objects.filter(case=case))
+    return sorted(m.payload["letter"] for m in letter_requests(case=case))
 
 
 def decision_term(case):
@@ -383,6 +385,7 @@ def send_decision_by_post(case):
     delivery.print_batch_confirm_posted(
         batch=batch, by=UserFactory(role=Role.TEAM_LEAD, username="postkamer")
     )
+    relay_all(CASE_FILE.name)  # the worker: the case file hears the letter went out
 
 
 class TestPenaltyPayments:
@@ -418,6 +421,8 @@ class TestPenaltyPayments:
         today = datetime.date(2025, 8, 20)
         assert sweep.deadlines_sweep(today=today).penalty_warnings == 1
         assert sweep.deadlines_sweep(today=today).penalty_warnings == 0  # once a day
+        running = OutboxMessage.objects.get(case=case, topic="penalty.running")
+        assert (running.payload["penaltyDay"], running.payload["amountSoFar"]) == (8, "184.00")
         sweep.deadline_notifications_send()
         assert any("Dwangsom" in m.subject for m in mailoutbox)
 
@@ -474,6 +479,7 @@ class TestPenaltyPayments:
         ok(reviewer, case, "approve_decision")
         services.letters_render_pending()
         delivery.deliveries_send_email()
+        relay_all(CASE_FILE.name)
 
         penalty = lawyer.get(f"/api/v1/cases/{case.reference}").json()["penalty"]
         assert (penalty["days"], penalty["accruing"]) == (8, False)  # 13 .. 20 August
@@ -743,7 +749,7 @@ def test_the_same_objection_step_twice_at_once_gives_one_200_and_one_409():
         return step(client, case, "confirm_receipt").status_code
 
     assert sorted(run_at_once([confirm, confirm])) == [200, 409]
-    assert OutboxMessage.objects.filter(case=case).count() == 1
+    assert letter_requests(case=case).count() == 1
 
 
 @pytest.mark.django_db

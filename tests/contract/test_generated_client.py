@@ -18,12 +18,11 @@ from types import ModuleType
 import httpx
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.roles import Role
 from backend.wsgi import application
 from tests.contract.test_schemathesis import keeping_the_test_connection, served_document
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +78,9 @@ def connect(api):
     """A generated client for a user (by API token)."""
 
     def make(user):
-        token, _ = Token.objects.get_or_create(user=user)
         return api.AuthenticatedClient(
             base_url="http://testserver/api/v1",
-            token=token.key,
+            token=api_key(user),
             prefix="Token",
             httpx_args={"transport": httpx.WSGITransport(app=application)},
         )

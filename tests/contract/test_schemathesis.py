@@ -20,13 +20,13 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from backend.accounts.roles import Role
 from backend.wsgi import application
 from cases.models import Case
 from tests.cases.test_filing_api import complaint_body, objection_body
+from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +84,14 @@ def references(client_for, users, team):
 
 @pytest.fixture
 def headers_for(users):
+    keys: dict[Role, str] = {}
+
     def make(role: Role | None) -> dict[str, str]:
         if role is None:
             return {}
-        token, _ = Token.objects.get_or_create(user=users[role])
-        return {"Authorization": f"Token {token.key}"}
+        if role not in keys:
+            keys[role] = api_key(users[role])
+        return {"Authorization": f"Token {keys[role]}"}
 
     return make
 

@@ -17,14 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.roles import Role
-from backend.outbox.models import OutboxMessage
+from backend.outbox.models import OutboxDelivery
 from cases.models import Case
 from letters.models import DeliveryChannel, DeliveryState, Letter, LetterDelivery
+from letters.services import LETTERS_CONSUMER
 from tests.cases.test_filing_api import complaint_body
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, api_key
 from tests.faults.conftest import (
     BIN,
     Processes,
@@ -33,6 +33,7 @@ from tests.faults.conftest import (
     wait_for,
     worker_start,
 )
+from tests.outbox import letter_requests
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
@@ -75,7 +76,7 @@ def test_filings_while_the_broker_is_down_are_answered_at_once_and_delivered_lat
 ):
     team = TeamFactory(code="klachten")
     handler = UserFactory(role=Role.CASE_HANDLER, teams=[team])
-    token = Token.objects.create(user=handler).key
+    token = api_key(handler)
     port = free_port()
     environment = service_environment(
         broker, tmp_path,
@@ -129,11 +130,12 @@ def test_filings_while_the_broker_is_down_are_answered_at_once_and_delivered_lat
     subjects = collections.Counter(Case.objects.values_list("subject", flat=True))
     assert subjects == {f"Storing {i:03d}": 1 for i in range(FILINGS)}
     # The letters wait in the outbox, one request each; the web tried the broker.
-    requests = OutboxMessage.objects.filter(topic="letter.requested")
+    requests = letter_requests()
+    waiting = OutboxDelivery.objects.filter(message__in=requests, consumer=LETTERS_CONSUMER)
     assert requests.count() == len(CONFIRMED)
-    assert not requests.filter(dispatched_at__isnull=False).exists()
+    assert waiting.filter(state="pending").count() == len(CONFIRMED)
     assert not Letter.objects.exists()
-    assert "Could not enqueue letters.tasks.letters_render_pending" in Processes.log(web)
+    assert "Could not enqueue backend.outbox.tasks.outbox_relay" in Processes.log(web)
 
     # The broker comes back (empty); beat's periodic run of the relay finds the requests.
     broker.start()
@@ -143,9 +145,9 @@ def test_filings_while_the_broker_is_down_are_answered_at_once_and_delivered_lat
         return status == 200 and body["checks"]["broker"] == "ok"
 
     wait_for(broker_back, 30, "the broker reported back")
-    broker.send("letters.tasks.letters_render_pending")
+    broker.send("backend.outbox.tasks.outbox_relay_all")
     wait_for(
-        lambda: not requests.filter(dispatched_at__isnull=True).exists(),
+        lambda: not waiting.filter(state="pending").exists(),
         60,
         "the requested letters to be rendered",
     )
@@ -165,7 +167,7 @@ def test_filings_while_the_broker_is_down_are_answered_at_once_and_delivered_lat
     processes.stop(worker)  # a warm shutdown: what it runs, it finishes
     processes.stop(web)
 
-    assert not requests.filter(attempts__gt=0).exists()
+    assert not waiting.filter(attempts__gt=0).exists()
     letters = collections.Counter(Letter.objects.values_list("case__subject", "kind"))
     assert letters == {(f"Storing {i:03d}", "complaint_receipt"): 1 for i in CONFIRMED}
     assert LetterDelivery.objects.count() == len(CONFIRMED)  # one delivery per letter

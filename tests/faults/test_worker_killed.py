@@ -21,17 +21,18 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
-from backend.outbox.models import OutboxMessage
 from cases.models import Case
 from cases.workflows import service as workflow
 from letters.models import DeliveryState, Letter, LetterDelivery
 from tests.cases.test_filing_api import complaint_body
 from tests.factories import UserFactory
 from tests.faults.conftest import Processes, service_environment, wait_for, worker_start
+from tests.outbox import letter_requests, letters_delivery
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
-RENDER = "letters.tasks.letters_render_pending"
+# The periodic relay run: it starts each consumer's relay, the letters' among them.
+RENDER = "backend.outbox.tasks.outbox_relay_all"
 SEND = "letters.tasks.letters_send_email"
 
 
@@ -101,7 +102,7 @@ def test_workers_killed_mid_render_and_mid_send_lose_nothing_and_double_nothing(
     assert filed.status_code == 201, filed.content
     case = Case.objects.get(reference=filed.json()["reference"])
     workflow.case_transition(case=case, name="confirm_receipt", data={}, by=handler)
-    request = OutboxMessage.objects.get(case=case, topic="letter.requested")
+    request = letter_requests().get(case=case)
     environment = service_environment(broker, tmp_path, EMAIL_URL=mail.url)
     pdfs_before = stored_pdfs()
 
@@ -114,8 +115,8 @@ def test_workers_killed_mid_render_and_mid_send_lose_nothing_and_double_nothing(
         processes.kill(worker)
     # Its statement is answered to nobody; the server process rolls the transaction back.
     wait_for(lambda: not session_alive(pid), 30, "the dead worker's session to end")
-    request.refresh_from_db()
-    assert (request.dispatched_at, request.attempts) == (None, 0)  # waits, no attempt used
+    waiting = letters_delivery(request)
+    assert (waiting.state, waiting.attempts) == ("pending", 0)  # waits, no attempt used
     assert not Letter.objects.filter(case=case).exists()
     assert not LetterDelivery.objects.exists()
 
@@ -124,7 +125,7 @@ def test_workers_killed_mid_render_and_mid_send_lose_nothing_and_double_nothing(
     worker = worker_start(processes, environment, "worker-b")
     broker.send(RENDER)
     wait_for(
-        lambda: OutboxMessage.objects.filter(pk=request.pk, dispatched_at__isnull=False).exists(),
+        lambda: letters_delivery(request).state == "done",
         60,
         "the letter to be rendered",
     )
@@ -159,9 +160,7 @@ def test_workers_killed_mid_render_and_mid_send_lose_nothing_and_double_nothing(
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == (DeliveryState.SENT, 1)
     assert delivery.sent_at is not None
-    request.refresh_from_db()
-    assert request.dispatched_at is not None
-    assert request.attempts == 0
+    assert (letters_delivery(request).state, letters_delivery(request).attempts) == ("done", 0)
     assert len(mail.accepted) == 1  # one e-mail, with the letter attached
     assert b"To: fatima@example.nl" in mail.accepted[0]
     assert b"application/pdf" in mail.accepted[0]

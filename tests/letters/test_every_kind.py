@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.template.loader import get_template
 
+from cases.penalties import DECISION_LETTER
 from letters.context import TITLES
 from letters.rendering import TEMPLATES
 
@@ -29,6 +30,10 @@ def requested_kinds() -> set[str]:
 def test_the_letters_requested_are_exactly_the_letters_with_templates():
     """No request waits forever for a template, and no template is never used."""
     assert requested_kinds() == set(TEMPLATES)
+
+
+def test_the_letter_that_ends_a_penalty_is_the_one_the_decision_step_requests():
+    assert DECISION_LETTER in requested_kinds()
 
 
 def test_every_requested_kind_has_a_version_a_title_and_both_templates():

@@ -13,13 +13,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from backend.accounts.roles import Role
-from backend.outbox.models import OutboxMessage
 from cases.models import Case
 from cases.workflows import service as workflow
 from letters import services
 from letters.models import Letter
 from tests.cases.steps import reached
 from tests.cases.test_filing_api import complaint_body, objection_body
+from tests.outbox import letter_requests, letters_delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_complaint_receipt_says_what_matters_in_plain_dutch(anon, handler, team,
     assert "pagina 1 van 1" in text
     assert letter.sha256 == hashlib.sha256(pdf).hexdigest()
     assert (letter.pages, letter.language, letter.template_version) == (1, "nl", "2026.11.1")
-    assert OutboxMessage.objects.get(case=case).dispatched_at is not None
+    assert letters_delivery(letter_requests().get(case=case)).state == "done"
     keep_png(letter)
 
 
@@ -123,7 +123,7 @@ def test_objection_receipt_in_english_for_an_english_speaking_objector(
 
 def test_rendering_twice_gives_one_letter(anon, handler, team):
     case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
-    message = OutboxMessage.objects.get(case=case)
+    message = letter_requests().get(case=case)
 
     first = services.letter_create(
         case=case, kind="complaint_receipt", source_key=message.dedup_key
@@ -147,10 +147,11 @@ def test_a_failed_render_is_retried_then_left_visible(anon, handler, team, monke
     for _ in range(services.MAX_ATTEMPTS + 2):
         services.letters_render_pending()
 
-    message = OutboxMessage.objects.get(case=case)
-    assert message.attempts == services.MAX_ATTEMPTS
-    assert message.last_error == "OSError"
-    assert message.dispatched_at is None
+    message = letter_requests().get(case=case)
+    delivery = letters_delivery(message)
+    assert delivery.attempts == services.MAX_ATTEMPTS
+    assert delivery.last_error == "OSError"
+    assert delivery.state == "dead"  # for an administrator to see and replay
     assert not Letter.objects.exists()
 
 
@@ -177,8 +178,8 @@ def test_requests_without_a_template_yet_wait_untouched(anon, handler, team):
         case=case,
     )
     services.letters_render_pending()
-    waiting = OutboxMessage.objects.get(payload__letter="complaint_future_letter")
-    assert (waiting.attempts, waiting.dispatched_at) == (0, None)
+    waiting = letter_requests().get(payload__letter="complaint_future_letter")
+    assert (letters_delivery(waiting).attempts, letters_delivery(waiting).state) == (0, "pending")
     assert Letter.objects.filter(case=case).count() == 1  # the receipt
 
 

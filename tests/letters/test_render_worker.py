@@ -6,14 +6,16 @@ from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
 from backend.celery import app
-from backend.outbox.models import OutboxMessage
+from backend.outbox.models import DeliveryState as OutboxState
+from backend.outbox.tasks import outbox_relay
 from cases.models import Case
 from cases.workflows import service as workflow
-from letters import tasks
 from letters.models import Letter
+from letters.services import LETTERS_CONSUMER
 from tests.cases.test_filing_api import complaint_body
 from tests.conftest import roles_create, wait_until
 from tests.factories import UserFactory
+from tests.outbox import letter_requests, letters_delivery
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
@@ -31,19 +33,18 @@ def test_render_runs_racing_on_a_real_worker_make_one_letter():
         app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
     ):
         workflow.case_transition(case=case, name="confirm_receipt", data={}, by=handler)
-        first = tasks.letters_render_pending.apply_async()
-        second = tasks.letters_render_pending.apply_async()
+        first = outbox_relay.apply_async(kwargs={"consumer": LETTERS_CONSUMER})
+        second = outbox_relay.apply_async(kwargs={"consumer": LETTERS_CONSUMER})
         first.get(timeout=60)
         second.get(timeout=60)
         # A run that found the request locked by another returns at once; wait for the
         # one that holds it before stopping the worker.
-        assert wait_until(
-            lambda: OutboxMessage.objects.filter(case=case, dispatched_at__isnull=False).exists()
-        )
+        message = letter_requests().get(case=case)
+        assert wait_until(lambda: letters_delivery(message).state == OutboxState.DONE)
 
-    message = OutboxMessage.objects.get(case=case)
+    delivery = letters_delivery(message)
     assert Letter.objects.filter(case=case, kind="complaint_receipt").count() == 1, (
-        message.attempts,
-        message.last_error,
+        delivery.attempts,
+        delivery.last_error,
     )
-    assert OutboxMessage.objects.get(case=case).dispatched_at is not None
+    assert delivery.attempts == 0  # done at the first try, by one of the two runs

@@ -2,14 +2,16 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     initial = True
 
+    # What events are about comes from a setting (the platform names no app).
     dependencies = [
-        ("cases", "0008_complaint_workflow"),
+        migrations.swappable_dependency(settings.OUTBOX_SUBJECT_MODEL),
     ]
 
     operations = [
@@ -35,7 +37,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="outbox",
-                        to="cases.case",
+                        to=settings.OUTBOX_SUBJECT_MODEL,
                     ),
                 ),
             ],

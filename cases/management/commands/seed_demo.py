@@ -13,10 +13,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from backend.accounts.models import Team, User
+from backend.accounts.models import IntegrationClient, Team, User
 from backend.accounts.roles import STAFF_ROLES, Role
+from backend.accounts.tokens import token_issue
 from cases.models import Case, CaseKind, Channel
 from cases.services import Filing, case_file
 
@@ -109,10 +109,27 @@ class Command(BaseCommand):
         if not Case.objects.filter(registered_by__username__startswith="demo-").exists():
             self._cases(users, complaints, objections)
 
-        self.stdout.write(f"Demo users (password {DEMO_PASSWORD!r}) and API tokens:")
+        self.stdout.write(
+            f"Demo users (password {DEMO_PASSWORD!r}) and new API tokens (shown once; "
+            "earlier ones keep working until they expire):"
+        )
         for role, user in [*users.items(), (Role.LEGAL_STAFF, second)]:
-            token, _ = Token.objects.get_or_create(user=user)
-            self.stdout.write(f"  {role.value:<20} {user.username:<26} Token {token.key}")
+            self.stdout.write(f"  {role.value:<20} {user.username:<26} Token {self._key(user)}")
+
+    def _key(self, user: User) -> str:
+        """A staff token, or for the demo integration account a form builder's token."""
+        if not user.has_role(Role.INTEGRATION_CLIENT):
+            return token_issue(user=user, name="seed_demo")[1]
+        client = IntegrationClient.objects.filter(account=user).first()
+        if client is None:
+            client = IntegrationClient.objects.create(
+                name="Demo-formulieren",
+                organisation="Gemeente Voorbeeld",
+                contact_email="koppelingen@gemeente.example",
+                account=user,
+            )
+        scopes = ["complaints:create", "objections:create", "cases:read"]
+        return token_issue(client=client, scopes=scopes, name="seed_demo")[1]
 
     def _cases(self, users: dict[Role, User], complaints: Team, objections: Team) -> None:
         handler = users[Role.CASE_HANDLER]
