@@ -33,3 +33,12 @@ class CanAddNote(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return request.user.has_perm("cases.add_note")
+
+
+class CanIssueTrackingLinks(BasePermission):
+    """Handling staff give a resident a new link (lost, or shared by mistake)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("cases.view_personal_data") and request.user.has_perm(
+            "cases.log_contact"
+        )

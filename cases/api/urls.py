@@ -40,6 +40,11 @@ urlpatterns = [
         name="case-withdrawal",
     ),
     path(
+        "cases/<str:reference>/tracking-link",
+        views.TrackingLinkView.as_view(),
+        name="case-tracking-link",
+    ),
+    path(
         "cases/<str:reference>/satisfaction",
         workflow.SatisfactionView.as_view(),
         name="case-satisfaction",

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse
+from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,7 +16,7 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -29,12 +30,19 @@ from backend.security import client_address
 from cases import antivirus, scopes, selectors, services
 from cases.api import access
 from cases.api import serializers as s
-from cases.api.permissions import CanAddNote, CanAssign, CanFile, CanViewEvents
+from cases.api.permissions import (
+    CanAddNote,
+    CanAssign,
+    CanFile,
+    CanIssueTrackingLinks,
+    CanViewEvents,
+)
 from cases.api.queue_params import QueueQuerySerializer
 from cases.api.step_links import case_path
 from cases.api.throttles import AnonFilingThrottle
 from cases.models import CaseKind
 from cases.privacy import data_flags
+from cases.tracking_links import tracking_link_issue
 
 
 def _caller(request: Request) -> str:
@@ -380,3 +388,27 @@ class CaseNotesView(APIView):
             case=case, text=serializer.validated_data["text"], by=request.user
         )
         return Response(s.CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class TrackingLinkSerializer(serializers.Serializer):
+    tracking_url = serializers.CharField(help_text="The new link; shown only in this answer.")
+
+
+class TrackingLinkView(APIView):
+    """A new tracking link for the case's resident; every earlier one stops working.
+    Callers: handling staff (handlers, legal staff, team leads) who see the case."""
+
+    required_scopes = {"POST": scopes.CASES_WRITE.name}
+    permission_classes = [IsAuthenticated, CanIssueTrackingLinks]
+
+    @extend_schema(
+        operation_id="caseTrackingLinkCreate",
+        request=None,
+        responses={201: TrackingLinkSerializer, **problem_responses(401, 403, 404)},
+        tags=["cases"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = access.visible_case(request, reference)
+        key = tracking_link_issue(case)
+        url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("tracking", kwargs={"key": key})
+        return Response({"trackingUrl": url}, status=status.HTTP_201_CREATED)

@@ -112,6 +112,8 @@ ACCESS: dict[str, tuple[str, str, dict | None, frozenset[str]]] = {
     ),
     # The filer withdraws their own case; staff record a withdrawal with the step.
     "caseWithdrawalCreate": ("post", "/cases/{complaint}/withdrawal", {}, frozenset({"filer"})),
+    # A new tracking link for the resident: handling staff.
+    "caseTrackingLinkCreate": ("post", "/cases/{complaint}/tracking-link", None, STAFF),
     # The tracking link is the credential: whoever holds it (credentials are ignored).
     "trackingRetrieve": ("get", "/tracking/{key}", None, EVERYONE),
     "trackingLetterDownload": ("get", "/tracking/{key}/letters/{letter}", None, EVERYONE),

@@ -220,3 +220,15 @@ def test_tracking_is_throttled_per_address(monkeypatch):
     monkeypatch.setattr(TrackingThrottle, "THROTTLE_RATES", {"tracking": "3/minute"})
     answers = [follow("onbekend" * 4).status_code for _ in range(4)]
     assert answers == [404, 404, 404, 429]
+
+
+def test_staff_issue_a_new_link_that_stops_the_old_one(users, client_for, team):
+    body = file().json()
+    Case.objects.filter(reference=body["reference"]).update(team=team)
+    handler = client_for(users[Role.CASE_HANDLER])
+
+    response = handler.post(f"/api/v1/cases/{body['reference']}/tracking-link")
+
+    assert response.status_code == 201, response.content
+    assert follow(key_of(response.json()["trackingUrl"])).status_code == 200
+    assert follow(key_of(body["trackingUrl"])).status_code == 404
