@@ -23,6 +23,10 @@ class Receiver:
     status: int = 204
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # While set, a request is read and recorded but not answered until ``released``.
+    hold: threading.Event = field(default_factory=threading.Event)
+    holding: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
 
     def answer(self) -> int:
         with self.lock:
@@ -38,6 +42,14 @@ def receiver_start() -> tuple[Receiver, ThreadingHTTPServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if receiver.hold.is_set():
+                with receiver.lock:
+                    receiver.received.append(
+                        Received({k.lower(): v for k, v in self.headers.items()}, body, 0)
+                    )
+                receiver.holding.set()
+                receiver.released.wait(120)
+                return  # no answer: the sender is gone by now
             if receiver.delay:
                 time.sleep(receiver.delay)
             status = receiver.answer()

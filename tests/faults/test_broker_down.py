@@ -1,6 +1,7 @@
 """The broker stopped while 200 filings arrive: every filing answers 201 at once and is
-stored once, the letters the steps request wait in the outbox, and once the broker is
-back the worker - running all along - renders and e-mails each exactly once.
+stored once, the letters the steps request and the events for a subscribed system wait
+in the outbox, and once the broker is back the worker - running all along - renders and
+e-mails each letter exactly once and delivers every filing's event to the receiver.
 
 gunicorn serves the project as the image does, on the test database, with the broker a
 ``redis-server`` of the test's own that it stops and starts again.
@@ -19,10 +20,13 @@ import redis
 from django.utils import timezone
 
 from backend.accounts.roles import Role
+from backend.accounts.tokens import client_create
 from backend.outbox.models import OutboxDelivery
+from backend.webhooks.models import Subscription, WebhookDelivery
 from cases.models import Case
 from letters.models import DeliveryChannel, DeliveryState, Letter, LetterDelivery
 from letters.services import LETTERS_CONSUMER
+from tests.backend.webhook_receiver import receiver_start
 from tests.cases.test_filing_api import complaint_body
 from tests.factories import TeamFactory, UserFactory, api_key
 from tests.faults.conftest import (
@@ -77,6 +81,15 @@ def test_filings_while_the_broker_is_down_are_answered_at_once_and_delivered_lat
     team = TeamFactory(code="klachten")
     handler = UserFactory(role=Role.CASE_HANDLER, teams=[team])
     token = api_key(handler)
+    # A system subscribed to filings: each must reach it once the broker is back.
+    receiver, receiver_server = receiver_start()
+    Subscription.objects.create(
+        client=client_create(
+            name="Zaaksysteem", organisation="Gemeente", contact_email="z@gemeente.example"
+        ),
+        url=receiver.url,
+        topics=["case.filed"],
+    )
     port = free_port()
     environment = service_environment(
         broker, tmp_path,
@@ -163,9 +176,19 @@ def test_filings_while_the_broker_is_down_are_answered_at_once_and_delivered_lat
         60,
         "the e-mails to be sent",
     )
+    wait_for(
+        lambda: len({each.headers["webhook-id"] for each in receiver.received}) >= FILINGS,
+        60,
+        "every filing to reach the subscribed system",
+    )
     queue.close()
     processes.stop(worker)  # a warm shutdown: what it runs, it finishes
     processes.stop(web)
+    receiver_server.shutdown()
+
+    filed = collections.Counter(json.loads(each.body)["subject"] for each in receiver.received)
+    assert set(filed) == set(Case.objects.values_list("reference", flat=True))
+    assert WebhookDelivery.objects.filter(state="done").count() == FILINGS
 
     assert not waiting.filter(attempts__gt=0).exists()
     letters = collections.Counter(Letter.objects.values_list("case__subject", "kind"))
