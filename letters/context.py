@@ -120,6 +120,10 @@ TITLES = {
         "nl": "Wij behandelen uw klacht niet",
         "en": "We will not handle your complaint",
     },
+    "complaint_withdrawal_confirmation": {
+        "nl": "Bevestiging: u hebt uw klacht ingetrokken",
+        "en": "Confirmation: you withdrew your complaint",
+    },
     "objection_withdrawal_confirmation": {
         "nl": "Bevestiging: u hebt uw bezwaar ingetrokken",
         "en": "Confirmation: you withdrew your objection",
@@ -195,7 +199,8 @@ def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[st
     """Values fixed when the letter was requested (the step's data), not re-read later."""
     event = case.events.filter(pk=payload.get("event")).first()
     data = event.data if event else {}
-    values: dict[str, Any] = {"reason": data.get("reason", "")}
+    # by_filer: the resident took the step themselves (a withdrawal with the tracking link).
+    values: dict[str, Any] = {"reason": data.get("reason", ""), "by_filer": data.get("by_filer")}
     if payload.get("missing"):
         values["missing_list"] = ", ".join(payload["missing"])
     if payload.get("repair_due"):

@@ -34,7 +34,8 @@ TEMPLATES: dict[str, str] = {
     "objection_postponement_notice": "2026.11.1",
     "objection_committee_referral": "2026.11.1",
     "complaint_not_handled_notice": "2026.11.1",
-    "objection_withdrawal_confirmation": "2026.11.1",
+    "objection_withdrawal_confirmation": "2026.11.2",  # .2: withdrawn by the resident
+    "complaint_withdrawal_confirmation": "2026.11.1",
     "objection_informal_contact_confirmation": "2026.11.1",
     "complaint_copy_to_person_complained_about": "2026.11.1",
     "complaint_hearing_invitation": "2026.11.1",

@@ -112,3 +112,4 @@ def forward(case: Case, data: dict, by: User, event: CaseEvent) -> None:
 
 def withdraw(case: Case, data: dict, by: User, event: CaseEvent) -> None:
     close_open_deadlines(case, by, "withdrawn by the complainant")
+    letter_request(case, event, "complaint_withdrawal_confirmation")

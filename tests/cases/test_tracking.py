@@ -21,6 +21,7 @@ from cases.workflows import service as workflow
 from cases.workflows.registry import WORKFLOWS
 from letters import services as letter_services
 from tests.cases.test_filing_api import complaint_body, objection_body
+from tests.letters.test_receipt_letters import letter_text
 from tracking.api import TrackingThrottle
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +233,34 @@ def test_staff_issue_a_new_link_that_stops_the_old_one(users, client_for, team):
     assert response.status_code == 201, response.content
     assert follow(key_of(response.json()["trackingUrl"])).status_code == 200
     assert follow(key_of(body["trackingUrl"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "letter", "says"),
+    [
+        (
+            "/api/v1/complaints",
+            complaint_body,
+            "complaint_withdrawal_confirmation",
+            "U hebt uw klacht",
+        ),
+        (
+            "/api/v1/objections",
+            objection_body,
+            "objection_withdrawal_confirmation",
+            "zelf ingetrokken",
+        ),
+    ],
+)
+def test_a_withdrawal_with_the_link_is_confirmed_by_a_letter_that_says_so(
+    path, body, letter, says, working_morning
+):
+    filed = file(path, body()).json()
+    key = key_of(filed["trackingUrl"])
+    APIClient().post(f"/api/v1/tracking/{key}/withdrawal", {"reason": "Opgelost"}, format="json")
+
+    text = letter_text(Case.objects.get(reference=filed["reference"]), letter)
+
+    assert says in text
+    assert "Uw reden: Opgelost" in text
+    assert "gesprek" not in text  # no conversation took place
