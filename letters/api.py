@@ -29,6 +29,7 @@ from cases.models import Case
 from cases.privacy import data_flags
 from letters import delivery, services
 from letters.context import language_for, letter_context
+from letters.downloads import letter_download
 from letters.models import DeliveryChannel, Letter, LetterDelivery, PrintBatch
 from letters.recipients import ADDRESSEE, RECIPIENT_KEYS, NoSuchRecipient, recipient_for
 from letters.rendering import TEMPLATES, render
@@ -234,16 +235,7 @@ class LetterDownloadView(APIView):
     )
     def get(self, request: Request, reference: str, letter_id: int) -> FileResponse:
         case = _letter_case(request, reference)
-        try:
-            letter = _visible_letters(request, case).get(pk=letter_id)
-        except ObjectDoesNotExist:
-            raise NotFound(gettext("This case has no such letter.")) from None
-        return FileResponse(
-            letter.file.open("rb"),
-            as_attachment=True,
-            filename=f"{case.reference}-{letter.kind}.pdf",
-            content_type="application/pdf",
-        )
+        return letter_download(_visible_letters(request, case), letter_id)
 
 
 def _case_letter(request: Request, reference: str, letter_id: int) -> Letter:

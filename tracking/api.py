@@ -7,7 +7,6 @@ the same answer after the same one lookup (no telling which). Throttled per addr
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import FileResponse
 from django.urls import reverse
@@ -29,6 +28,7 @@ from cases.dispatch import ADDRESSEE
 from cases.models import Case
 from cases.tracking_links import tracked_case
 from letters.context import TITLES
+from letters.downloads import letter_download
 from letters.models import Letter
 
 
@@ -129,17 +129,8 @@ class TrackingLetterView(_TrackingView):
         tags=["tracking"],
     )
     def get(self, request: Request, key: str, letter_id: int) -> FileResponse:
-        case = self.case(key)
-        try:
-            letter = Letter.objects.get(case=case, recipient_key=ADDRESSEE, pk=letter_id)
-        except ObjectDoesNotExist:
-            raise NotFound(gettext("This case has no such letter.")) from None
-        return FileResponse(
-            letter.file.open("rb"),
-            as_attachment=True,
-            filename=f"{case.reference}-{letter.kind}.pdf",
-            content_type="application/pdf",
-        )
+        mine = Letter.objects.filter(case=self.case(key), recipient_key=ADDRESSEE)
+        return letter_download(mine, letter_id)
 
 
 class InformationInput(serializers.Serializer):
