@@ -48,6 +48,10 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SubscriptionListSerializer(serializers.Serializer):
+    results = SubscriptionSerializer(many=True)
+
+
 class SubscriptionCreatedSerializer(SubscriptionSerializer):
     secret = serializers.CharField(
         read_only=True,
@@ -94,7 +98,7 @@ class SubscriptionListView(APIView):
 
     @extend_schema(
         operation_id="subscriptionList",
-        responses={200: SubscriptionSerializer(many=True), **problem_responses(401, 403)},
+        responses={200: SubscriptionListSerializer, **problem_responses(401, 403)},
         tags=["events"],
     )
     def get(self, request: Request) -> Response:
