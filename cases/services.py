@@ -19,7 +19,7 @@ from backend.accounts.permission_cache import team_ids_cached
 from backend.accounts.roles import Role
 from backend.db_rows import rows_insert
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
-from backend.outbox.services import outbox_publish_new
+from backend.outbox.services import outbox_publish_new, outbox_unheard
 from backend.prepared import execute_prepared
 from cases import events
 from cases.deadlines import (
@@ -261,15 +261,17 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     )
     # The resident's tracking link (its key shown once, in the filing's answer).
     link, case.tracking_key = tracking_link_new(case)
+    # Its case.filed event: in the same round trip while no consumer wants it.
+    unheard, heard = outbox_unheard([events.case_filed(case)])
     deadlines_record(
         case=case,
         deadlines=deadlines,
         by=case.registered_by,
         events=[filed],
-        together=[[details], [link]],
+        together=[[details], [link], unheard],
     )
+    outbox_publish_new(heard)
     stored = attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
-    outbox_publish_new([events.case_filed(case)])
     # What the case's page shows is in memory: staff get it without a read back.
     rows_written(case, "parties", parties)
     rows_written(case, "attachments", stored)

@@ -45,6 +45,15 @@ def outbox_publish_event(event: OutboxMessage) -> OutboxMessage:
     )
 
 
+def outbox_unheard(events: list[OutboxMessage]) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
+    """Split new events into those no consumer wants now and the others. A use case that
+    writes its new rows in one round trip (a filing) adds the first to it - nothing to
+    deliver, the event is kept as the record - and publishes the others with
+    ``outbox_publish_new`` (their deliveries need the events' keys)."""
+    unheard = [event for event in events if not consumers_for(event.topic)]
+    return unheard, [event for event in events if consumers_for(event.topic)]
+
+
 def outbox_publish_new(events: list[OutboxMessage]) -> list[OutboxMessage]:
     """Record events about rows written in this same transaction (a new case, a step's
     timeline entry): their keys are new by construction, so one INSERT for all of them,

@@ -483,15 +483,15 @@ class TestFilingCost:
         ("path", "body"),
         [("/api/v1/complaints", complaint_body), ("/api/v1/objections", objection_body)],
     )
-    def test_a_form_filing_takes_eight_statements(
+    def test_a_form_filing_takes_seven_statements(
         self, anon, path, body, django_assert_max_num_queries
     ):
         assert anon.post(path, body()).status_code == 201  # the year's sequence exists
-        # savepoint, next number, case, parties, terms, then their history, the timeline
-        # and the details in one round trip, the case.filed event (its deliveries too,
-        # once a consumer wants it), release (the calendars are kept:
-        # backend/versioned_cache.py)
-        with django_assert_max_num_queries(8):
+        # savepoint, next number, case, parties, terms, then their history, the timeline,
+        # the details, the tracking link and the case.filed event in one round trip,
+        # release (the calendars are kept: backend/versioned_cache.py); the event goes
+        # on its own, with its deliveries, once a consumer wants it (test_webhooks)
+        with django_assert_max_num_queries(7):
             assert anon.post(path, body()).status_code == 201
 
     def test_the_first_filing_of_a_year_goes_on_from_an_older_counter(self, anon, time_machine):
@@ -524,10 +524,10 @@ class TestFilingCost:
         as a GET right after); only whether the filer may see it is read."""
         handler = client_for(users[Role.CASE_HANDLER])
         assert handler.post(path, body()).status_code == 201
-        # savepoint, next number, case, parties, terms, then their history, the details
-        # and the timeline in one round trip, the case.filed event, release (whether the
-        # filer may see the case is read from it in memory)
-        with django_assert_max_num_queries(8):
+        # savepoint, next number, case, parties, terms, then their history, the details,
+        # the tracking link, the case.filed event and the timeline in one round trip,
+        # release (whether the filer may see the case is read from it in memory)
+        with django_assert_max_num_queries(7):
             filed = handler.post(path, body())
         assert filed.status_code == 201
         assert filed.json() == handler.get(filed["Location"]).json()
