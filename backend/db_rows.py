@@ -127,21 +127,34 @@ def rows_insert(rows: Sequence[Model]) -> None:
     _stored(rows)
 
 
-def rows_insert_together(*groups: Sequence[Model], keyed: Sequence[Model] = ()) -> None:
+def rows_insert_together(
+    *groups: Sequence[Model],
+    keyed: Sequence[Model] = (),
+    then: Sequence[tuple[str, list]] = (),
+) -> None:
     """Insert several groups of new rows (each of one model) - on PostgreSQL in one round
     trip, elsewhere a statement a group. Only the rows of ``keyed`` get their keys back
-    (their INSERT goes last: a round trip answers with its last statement's rows)."""
+    (their INSERT goes last: a round trip answers with its last statement's rows).
+    ``then``: statements (SQL and parameters) run after the groups and before ``keyed``,
+    in the same round trip - rows that refer to the groups' rows by a unique value."""
     groups = tuple(group for group in groups if group)
     if connection.vendor != "postgresql":
         for group in groups:
             rows_insert(group)
+        with connection.cursor() as cursor:
+            for sql, params in then:
+                cursor.execute(sql, params)
         rows_insert(keyed)
         return
     returning = bool(keyed) and type(keyed[0])._meta.pk.db_returning
     statements = []
-    for group in (*groups, keyed) if keyed else groups:
-        sql, fields = _statement(type(group[0]), len(group), returning and group is keyed)
+    for group in groups:
+        sql, fields = _statement(type(group[0]), len(group), False)
         statements.append((sql, _values(group, fields)))
+    statements.extend((sql, list(params)) for sql, params in then)
+    if keyed:
+        sql, fields = _statement(type(keyed[0]), len(keyed), returning)
+        statements.append((sql, _values(keyed, fields)))
     if statements:
         with connection.cursor() as cursor:
             # psycopg2 binds the parameters itself: the statements go as one query.

@@ -341,6 +341,9 @@ WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
 WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
 # Plain http and private or loopback receivers: development and tests only.
 WEBHOOK_ALLOW_INSECURE = env.bool("WEBHOOK_ALLOW_INSECURE", default=DEBUG)
+# Filings on these channels get their receipt confirmed by the service itself right after
+# filing (Awb 6:14, 9:6; cases.consumers); the others keep the handler's step.
+AUTO_RECEIPT_CHANNELS = env.list("AUTO_RECEIPT_CHANNELS", default=["web", "integration"])
 # Residents' tracking links (cases.tracking): valid while the case is open and this many
 # days after it closed; the handler's first name shown on it, or not.
 TRACKING_DAYS_AFTER_CLOSING = env.int("TRACKING_DAYS_AFTER_CLOSING", default=365)

@@ -24,6 +24,7 @@ class CasesConfig(AppConfig):
         for kept in (deadlines.legal_calendar_kept, deadlines.closing_days_kept):
             post_migrate.connect(kept.reset)
         consumer_register(consumers.CASE_FILE)
+        consumer_register(consumers.RECEIPTS)
         scope_register(*scopes.ALL)
         event_types_register(*public_events.PUBLIC)
         grants_register(roles.grants)

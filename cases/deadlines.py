@@ -549,6 +549,7 @@ def deadlines_record(
     by: User | None,
     events: Sequence[CaseEvent] = (),
     together: Sequence[Sequence[Model]] = (),
+    then: Sequence[tuple[str, list]] = (),
 ) -> list[Deadline]:
     """Write a new case's terms, their history and their timeline entries - one INSERT
     each, with ``events`` (the filing's own, all it has so far) in the same INSERT as the
@@ -569,7 +570,7 @@ def deadlines_record(
             for d in deadlines
         ),
     ]
-    rows_insert_together(changes, *together, keyed=entries)
+    rows_insert_together(changes, *together, keyed=entries, then=then)
     # These are all of the new case's timeline: its page shows them without a read back.
     rows_written(case, "events", entries)
     return deadlines

@@ -19,7 +19,7 @@ from backend.accounts.permission_cache import team_ids_cached
 from backend.accounts.roles import Role
 from backend.db_rows import rows_insert
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
-from backend.outbox.services import outbox_publish_new, outbox_unheard
+from backend.outbox.services import outbox_in_round_trip
 from backend.prepared import execute_prepared
 from cases import events
 from cases.deadlines import (
@@ -261,16 +261,16 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     )
     # The resident's tracking link (its key shown once, in the filing's answer).
     link, case.tracking_key = tracking_link_new(case)
-    # Its case.filed event: in the same round trip while no consumer wants it.
-    unheard, heard = outbox_unheard([events.case_filed(case)])
+    # Its case.filed event and the consumers' deliveries of it, in the same round trip.
+    published, deliveries = outbox_in_round_trip([events.case_filed(case)])
     deadlines_record(
         case=case,
         deadlines=deadlines,
         by=case.registered_by,
         events=[filed],
-        together=[[details], [link], unheard],
+        together=[[details], [link], published],
+        then=deliveries,
     )
-    outbox_publish_new(heard)
     stored = attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
     # What the case's page shows is in memory: staff get it without a read back.
     rows_written(case, "parties", parties)

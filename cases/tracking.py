@@ -124,7 +124,7 @@ def tracking_view(case: Case) -> Tracking:
         next_step=(NextStep(str(NEXT_TEXT[soonest.kind]), soonest.due_date) if soonest else None),
         handler=case.assignee.first_name if shown else "",
         closed=case.closed_at is not None,
-        may_withdraw="withdraw" in workflow.steps_open_to_filer(case),
+        may_withdraw="withdraw" in workflow.steps_open_to(workflow.Taker.FILER, case),
         may_rate=(
             case.kind == CaseKind.COMPLAINT
             and case.closed_at is not None
@@ -154,7 +154,11 @@ def tracking_add_information(
 def tracking_withdraw(*, case: Case, reason: str) -> Case:
     """The resident withdraws: the workflow's withdraw step, taken as the filer."""
     return workflow.case_transition(
-        case=case, name="withdraw", data={"reason": reason}, by=None, as_filer=True
+        case=case,
+        name="withdraw",
+        data={"reason": reason},
+        by=None,
+        taken_as=workflow.Taker.FILER,
     )
 
 

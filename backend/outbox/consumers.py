@@ -43,14 +43,19 @@ class Consumer:
     # round trips per event, at the price of redoing the whole batch after a crash. Keep
     # it 1 for slow handlers (rendering a letter): the batch's rows stay locked meanwhile.
     batch: int = 20
-    # Asked at publish time on top of ``topics``, for a consumer whose interest changes
-    # with data (webhooks: only topics someone subscribed to): no delivery row, nor a
-    # relay run, for an event nobody will take. Must be cheap (it runs in every change).
-    wants_now: Callable[[str], bool] | None = None
+    # Asked of each event at publish time on top of ``topics``, for a consumer whose
+    # interest depends on data (webhooks: topics someone subscribed to; receipts: the
+    # channel): no delivery row, nor a relay run, for an event it would not take. Must
+    # be cheap (it runs in every change) and read only the event.
+    wants_now: Callable[["OutboxMessage"], bool] | None = None
+    # Start the consumer's relay right after the change commits (a message to the broker
+    # from the request), or leave its events to the periodic run (within a minute) for
+    # work that may wait and comes with every request of a hot path (a filing's receipt).
+    start_after_commit: bool = True
 
-    def wants(self, topic: str) -> bool:
-        listed = ALL_TOPICS in self.topics or topic in self.topics
-        return listed and (self.wants_now is None or self.wants_now(topic))
+    def wants(self, message: "OutboxMessage") -> bool:
+        listed = ALL_TOPICS in self.topics or message.topic in self.topics
+        return listed and (self.wants_now is None or self.wants_now(message))
 
     def retry_delay(self, attempts: int) -> datetime.timedelta:
         """The wait after the ``attempts``-th failure."""
@@ -84,5 +89,6 @@ def consumers() -> list[Consumer]:
     return list(_registry.values())
 
 
-def consumers_for(topic: str) -> list[Consumer]:
-    return [consumer for consumer in _registry.values() if consumer.wants(topic)]
+def consumers_for(message: "OutboxMessage") -> list[Consumer]:
+    """The consumers that take this event (an unsaved one will do)."""
+    return [consumer for consumer in _registry.values() if consumer.wants(message)]

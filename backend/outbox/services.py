@@ -5,10 +5,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from backend.outbox.consumers import consumers_for
+from backend.outbox.consumers import consumer_get, consumers_for
 from backend.outbox.models import DeliveryState, OutboxDelivery, OutboxMessage
 from backend.outbox.tasks import outbox_relay
 from backend.tasks import enqueue_after_commit
+
+
+def _start_after_commit(name: str) -> None:
+    if consumer_get(name).start_after_commit:
+        enqueue_after_commit(outbox_relay, kwargs={"consumer": name})
 
 
 def _deliveries_create(messages: list[OutboxMessage]) -> None:
@@ -17,13 +22,13 @@ def _deliveries_create(messages: list[OutboxMessage]) -> None:
     rows = [
         OutboxDelivery(message=message, consumer=consumer.name)
         for message in messages
-        for consumer in consumers_for(message.topic)
+        for consumer in consumers_for(message)
     ]
     if not rows:
         return
     OutboxDelivery.objects.bulk_create(rows)
     for name in sorted({row.consumer for row in rows}):
-        enqueue_after_commit(outbox_relay, kwargs={"consumer": name})
+        _start_after_commit(name)
 
 
 def outbox_publish(
@@ -45,13 +50,31 @@ def outbox_publish_event(event: OutboxMessage) -> OutboxMessage:
     )
 
 
-def outbox_unheard(events: list[OutboxMessage]) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
-    """Split new events into those no consumer wants now and the others. A use case that
-    writes its new rows in one round trip (a filing) adds the first to it - nothing to
-    deliver, the event is kept as the record - and publishes the others with
-    ``outbox_publish_new`` (their deliveries need the events' keys)."""
-    unheard = [event for event in events if not consumers_for(event.topic)]
-    return unheard, [event for event in events if consumers_for(event.topic)]
+def outbox_in_round_trip(
+    events: list[OutboxMessage],
+) -> tuple[list[OutboxMessage], list[tuple[str, list]]]:
+    """Events about rows new in this transaction, for a use case that writes its rows in
+    one round trip (a filing): the event rows to add to it, and the statements that add
+    each interested consumer's delivery after them - found by the event's unique key, so
+    no key has to come back first (``backend.db_rows.rows_insert_together``'s ``then``).
+    The consumers' relays start once the transaction commits."""
+    delivery = OutboxDelivery._meta
+    columns = ", ".join(
+        delivery.get_field(name).column
+        for name in ("message", "consumer", "state", "attempts", "next_attempt_at", "last_error")
+    )
+    # Names from the models; every value is a parameter.
+    sql = (
+        f"INSERT INTO {delivery.db_table} ({columns}) "  # noqa: S608
+        f"SELECT id, %s, %s, 0, %s, '' FROM {OutboxMessage._meta.db_table} WHERE dedup_key = %s"
+    )
+    statements = []
+    now = timezone.now()
+    for event in events:
+        for consumer in consumers_for(event):
+            statements.append((sql, [consumer.name, DeliveryState.PENDING, now, event.dedup_key]))
+            _start_after_commit(consumer.name)
+    return events, statements
 
 
 def outbox_publish_new(events: list[OutboxMessage]) -> list[OutboxMessage]:

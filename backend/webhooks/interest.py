@@ -2,6 +2,7 @@
 version in the shared cache (``backend.versioned_cache``): publishing an event asks this
 instead of the database, and writes no delivery row for a topic nobody subscribed to."""
 
+from backend.outbox.models import OutboxMessage
 from backend.versioned_cache import Versioned
 from backend.webhooks.catalogue import event_types
 from backend.webhooks.models import Subscription
@@ -20,5 +21,5 @@ def _subscribed() -> frozenset[str]:
 subscribed_topics = Versioned("webhook-topics", _subscribed, seconds=60)
 
 
-def topic_subscribed(topic: str) -> bool:
-    return topic in subscribed_topics.get()
+def topic_subscribed(message: OutboxMessage) -> bool:
+    return message.topic in subscribed_topics.get()

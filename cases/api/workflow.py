@@ -194,7 +194,7 @@ class WithdrawalView(APIView):
             name="withdraw",
             data={"reason": body.validated_data["reason"]},
             by=request.user,
-            as_filer=True,
+            taken_as=workflow.Taker.FILER,
         )
         return case_detail_response(request, reference)
 

@@ -11,6 +11,7 @@ effects in the same transaction.
 
 import copy
 import inspect
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,10 +28,23 @@ from cases.workflows.person_rules import case_write_check, failed_guard
 from cases.workflows.registry import WORKFLOWS
 from cases.workflows.spec import Step, Workflow
 
-# Steps the filer takes on their own case, without a staff role: a complaint or an
-# objection may be withdrawn by whoever filed it at any time (with an account, or with
-# the case's tracking link - then ``by`` is None).
-FILER_STEPS = frozenset({"withdraw"})
+
+class Taker(StrEnum):
+    """Who takes a step: staff by their role, or - for a few steps, without a role - the
+    filer on their own case or the service itself."""
+
+    STAFF = "staff"
+    FILER = "filer"
+    SYSTEM = "system"
+
+
+# Steps taken without a staff role. The filer withdraws their own complaint or objection
+# at any time (with an account, or with the case's tracking link - then ``by`` is None);
+# the service confirms receipt of a digital filing itself (``AUTO_RECEIPT_CHANNELS``).
+STEPS_WITHOUT_ROLE = {
+    Taker.FILER: frozenset({"withdraw"}),
+    Taker.SYSTEM: frozenset({"confirm_receipt"}),
+}
 
 
 def workflow_of(kind: str) -> Workflow:
@@ -100,24 +114,31 @@ def _leaves(transition: Any, case: Case) -> bool:
     return str(transition.source) == str(case.status)
 
 
-def steps_open_to_filer(case: Case) -> list[str]:
-    """The filer's steps (``FILER_STEPS``) the case's state allows now."""
+def steps_open_to(taker: Taker, case: Case) -> list[str]:
+    """The steps ``taker`` takes without a role that the case's state allows now."""
     workflow = workflow_of(case.kind)
-    return [name for name in FILER_STEPS if str(case.status) in workflow.sources(name)]
+    return sorted(
+        name
+        for name in STEPS_WITHOUT_ROLE.get(taker, ())
+        if name in workflow.steps and str(case.status) in workflow.sources(name)
+    )
 
 
-def _filer_check(case: Case, name: str, by: User | None) -> None:
-    if name not in FILER_STEPS:
+def _without_role_check(taker: Taker, case: Case, name: str, by: User | None) -> None:
+    if name not in STEPS_WITHOUT_ROLE[taker]:
         raise PermissionDenied(gettext("Only staff take this step."))
-    if by is not None and case.registered_by_id != by.pk:
+    if taker == Taker.FILER and by is not None and case.registered_by_id != by.pk:
         raise PermissionDenied(gettext("Only whoever filed the case takes this step."))
+    if taker == Taker.SYSTEM and by is not None:
+        raise PermissionDenied(gettext("Only staff take this step."))
 
 
-def step_check(*, case: Case, name: str, by: User | None, as_filer: bool = False) -> None:
+def step_check(*, case: Case, name: str, by: User | None, taken_as: Taker = Taker.STAFF) -> None:
     """Raise the error a caller should see for this step now, if any (400, 403, 409).
 
-    ``as_filer``: the filer's own step (``FILER_STEPS``) instead of a staff role's; ``by``
-    is the filer's account, or None when the tracking link proved who it is.
+    ``taken_as``: staff by their role (``by``), or the filer or the service for the steps
+    they take without one (``STEPS_WITHOUT_ROLE``); the filer's ``by`` is their account,
+    or None when the tracking link proved who it is; the service's is None.
     """
     workflow = workflow_of(case.kind)
     spec = workflow.steps.get(name)
@@ -128,17 +149,17 @@ def step_check(*, case: Case, name: str, by: User | None, as_filer: bool = False
                 % {"kind": case.kind, "steps": ", ".join(workflow.steps)}
             }
         )
-    if as_filer:
-        _filer_check(case, name, by)
+    if taken_as != Taker.STAFF:
+        _without_role_check(taken_as, case, name, by)
     elif by is None or not by.has_perm(workflow.permission(name)):
         raise PermissionDenied(gettext("Your role cannot take this step."))
     proxied = as_workflow(case)
-    if not as_filer:
+    if taken_as == Taker.STAFF:
         case_write_check(case=proxied, by=by)
 
     def available() -> list[str]:  # only for a refusal: it evaluates every step's conditions
-        if as_filer:
-            return steps_open_to_filer(proxied)
+        if taken_as != Taker.STAFF:
+            return steps_open_to(taken_as, proxied)
         return [each.name for each in steps_available(proxied, by)]
 
     if str(proxied.status) not in workflow.sources(name):
@@ -170,12 +191,17 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def case_transition(
-    *, case: Case, name: str, data: dict[str, Any], by: User | None, as_filer: bool = False
+    *,
+    case: Case,
+    name: str,
+    data: dict[str, Any],
+    by: User | None,
+    taken_as: Taker = Taker.STAFF,
 ) -> Case:
     """Take one workflow step with its (validated) data, on the case read once, locked.
-    ``as_filer``: the filer's own step (see ``step_check``)."""
+    ``taken_as``: see ``step_check``."""
     proxied = as_workflow(case, lock=True)
-    step_check(case=proxied, name=name, by=by, as_filer=as_filer)
+    step_check(case=proxied, name=name, by=by, taken_as=taken_as)
     workflow = workflow_of(case.kind)
     spec = workflow.steps[name]
     before = proxied.status
@@ -195,7 +221,7 @@ def case_transition(
         data={
             "step": name,
             "status": {"before": before, "after": proxied.status},
-            **({"by_filer": True} if as_filer else {}),
+            **({f"by_{taken_as}": True} if taken_as != Taker.STAFF else {}),
             **_jsonable(data),
         },
     )
