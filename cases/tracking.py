@@ -126,9 +126,7 @@ def tracking_view(case: Case) -> Tracking:
         closed=case.closed_at is not None,
         may_withdraw="withdraw" in workflow.steps_open_to(workflow.Taker.FILER, case),
         may_rate=(
-            case.kind == CaseKind.COMPLAINT
-            and case.closed_at is not None
-            and not Satisfaction.objects.filter(case=case).exists()
+            case.closed_at is not None and not Satisfaction.objects.filter(case=case).exists()
         ),
     )
 
