@@ -53,7 +53,7 @@ class _TrackingView(APIView):
         return found
 
 
-class NextStepSerializer(serializers.Serializer):
+class TrackingNextStepSerializer(serializers.Serializer):
     what = serializers.CharField()
     by = serializers.DateField()
 
@@ -70,7 +70,7 @@ class TrackingSerializer(serializers.Serializer):
     kind = serializers.CharField()
     phase = serializers.CharField(help_text="Where the case is, as a code for the form.")
     status_text = serializers.CharField(help_text="The same in plain language (nl or en).")
-    next_step = NextStepSerializer(allow_null=True)
+    next_step = TrackingNextStepSerializer(allow_null=True)
     handler = serializers.CharField(help_text="The handler's first name, or empty.")
     closed = serializers.BooleanField()
     may_withdraw = serializers.BooleanField()
@@ -109,7 +109,7 @@ class TrackingReadView(_TrackingView):
     @extend_schema(
         operation_id="trackingRetrieve",
         auth=[{}],
-        responses={200: TrackingSerializer, **problem_responses(404, 429)},
+        responses={200: TrackingSerializer, **problem_responses(400, 404, 429)},
         tags=["tracking"],
     )
     def get(self, request: Request, key: str) -> Response:
@@ -124,7 +124,7 @@ class TrackingLetterView(_TrackingView):
         auth=[{}],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            **problem_responses(404, 429),
+            **problem_responses(400, 404, 429),
         },
         tags=["tracking"],
     )
@@ -133,7 +133,7 @@ class TrackingLetterView(_TrackingView):
         return letter_download(mine, letter_id)
 
 
-class InformationInput(serializers.Serializer):
+class TrackingInformationInput(serializers.Serializer):
     text = serializers.CharField(max_length=5000, allow_blank=True, default="")
     attachments = AttachmentInputSerializer(many=True, required=False, max_length=5)
 
@@ -144,12 +144,12 @@ class TrackingInformationView(_TrackingView):
     @extend_schema(
         operation_id="trackingInformationCreate",
         auth=[{}],
-        request=InformationInput,
+        request=TrackingInformationInput,
         responses={201: TrackingSerializer, **problem_responses(400, 404, 413, 429)},
         tags=["tracking"],
     )
     def post(self, request: Request, key: str) -> Response:
-        data = InformationInput(data=request.data)
+        data = TrackingInformationInput(data=request.data)
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             case = self.case(key, lock=True)
@@ -163,7 +163,7 @@ class TrackingInformationView(_TrackingView):
         return response
 
 
-class WithdrawalInput(serializers.Serializer):
+class TrackingWithdrawalInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
@@ -174,12 +174,12 @@ class TrackingWithdrawalView(_TrackingView):
     @extend_schema(
         operation_id="trackingWithdrawalCreate",
         auth=[{}],
-        request=WithdrawalInput,
+        request=TrackingWithdrawalInput,
         responses={200: TrackingSerializer, **problem_responses(400, 404, 409, 429)},
         tags=["tracking"],
     )
     def post(self, request: Request, key: str) -> Response:
-        data = WithdrawalInput(data=request.data)
+        data = TrackingWithdrawalInput(data=request.data)
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             case = self.case(key)
@@ -187,7 +187,7 @@ class TrackingWithdrawalView(_TrackingView):
         return _answer(Case.objects.select_related("assignee").get(pk=withdrawn.pk), request, key)
 
 
-class RatingInput(serializers.Serializer):
+class TrackingRatingInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
@@ -198,12 +198,12 @@ class TrackingRatingView(_TrackingView):
     @extend_schema(
         operation_id="trackingRatingCreate",
         auth=[{}],
-        request=RatingInput,
+        request=TrackingRatingInput,
         responses={201: TrackingSerializer, **problem_responses(400, 404, 409, 429)},
         tags=["tracking"],
     )
     def post(self, request: Request, key: str) -> Response:
-        data = RatingInput(data=request.data)
+        data = TrackingRatingInput(data=request.data)
         data.is_valid(raise_exception=True)
         case = self.case(key)
         tracking.tracking_rate(case=case, **data.validated_data)

@@ -134,7 +134,7 @@ class SubscriptionDetailView(APIView):
 
     @extend_schema(
         operation_id="subscriptionRetrieve",
-        responses={200: SubscriptionSerializer, **problem_responses(401, 403, 404)},
+        responses={200: SubscriptionSerializer, **problem_responses(400, 401, 403, 404)},
         tags=["events"],
     )
     def get(self, request: Request, subscription_id: int) -> Response:
@@ -142,7 +142,7 @@ class SubscriptionDetailView(APIView):
 
     @extend_schema(
         operation_id="subscriptionDelete",
-        responses={204: None, **problem_responses(401, 403, 404)},
+        responses={204: None, **problem_responses(400, 401, 403, 404)},
         tags=["events"],
     )
     def delete(self, request: Request, subscription_id: int) -> Response:

@@ -404,7 +404,7 @@ class TrackingLinkView(APIView):
     @extend_schema(
         operation_id="caseTrackingLinkCreate",
         request=None,
-        responses={201: TrackingLinkSerializer, **problem_responses(401, 403, 404)},
+        responses={201: TrackingLinkSerializer, **problem_responses(400, 401, 403, 404)},
         tags=["cases"],
     )
     def post(self, request: Request, reference: str) -> Response:
