@@ -467,6 +467,13 @@ CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     "schedule": 60,
     "options": {"expires": 60},
 }
+# Outbox events every consumer is done with are deleted after this many days (what they
+# caused - letters, the timeline, webhook deliveries - is kept where it lives).
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {
+    "task": "backend.outbox.tasks.outbox_purge",
+    "schedule": crontab(hour=3, minute=30),
+}
 # Webhook deliveries start right after the fan-out; this sends retries that came due.
 CELERY_BEAT_SCHEDULE["webhooks-deliver"] = {
     "task": "backend.webhooks.tasks.webhooks_deliver_all",

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from backend.outbox import relay
+from backend.outbox import purge, relay
 from backend.outbox.consumers import consumers
 from backend.tasks import enqueue_after_commit
 
@@ -11,6 +11,12 @@ from backend.tasks import enqueue_after_commit
 def outbox_relay(consumer: str) -> int:
     """Deliver ``consumer``'s due events. Safe to run twice at once (SKIP LOCKED)."""
     return relay.outbox_relay(consumer).attempted
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def outbox_purge() -> int:
+    """The daily clean-up of events every consumer is done with (``OUTBOX_KEEP_DAYS``)."""
+    return purge.outbox_purge()
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -12,6 +12,7 @@ from backend.outbox import consumers as registry
 from backend.outbox import relay
 from backend.outbox.consumers import Consumer, RelayDefer
 from backend.outbox.models import DeliveryState, OutboxDelivery, OutboxMessage
+from backend.outbox.purge import outbox_purge
 from backend.outbox.services import (
     outbox_deliveries_replay,
     outbox_publish,
@@ -260,3 +261,29 @@ def test_a_relay_start_dropped_with_a_rolled_back_savepoint_is_asked_for_again(
     assert [callback.enqueue_key for callback in callbacks] == [
         (outbox_relay.name, (("consumer", "dashboard"),))
     ]
+
+
+def test_old_events_every_consumer_is_done_with_are_purged(consumer_of, time_machine):
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    seen = consumer_of("dashboard", {"test.a"}, max_attempts=1)
+    case = CaseFactory()
+    for key in ("done", "dead"):
+        publish("test.a", key, case)
+    unheard = publish("test.a", "x", case)
+    OutboxMessage.objects.filter(pk=unheard.pk).update(topic="test.nobody")
+    OutboxDelivery.objects.filter(message=unheard).delete()
+    seen.fail_times = 0
+    relay.outbox_relay("dashboard", limit=1)  # "done" handled
+    seen.fail_times = 1
+    relay.outbox_relay("dashboard")  # "dead" dead-lettered
+    recent = publish("test.a", "recent", case)
+
+    time_machine.move_to(start + datetime.timedelta(days=91), tick=False)
+    recent_again = publish("test.a", "new", case)  # pending, young
+
+    # Gone: the old one handled and the old one nobody wanted. Kept: the dead-lettered
+    # (an administrator may replay it), the old one still pending, the young one.
+    assert outbox_purge(keep_days=90) == 2
+    left = set(OutboxMessage.objects.values_list("dedup_key", flat=True))
+    assert left == {"dead", recent.dedup_key, recent_again.dedup_key}
