@@ -7,8 +7,10 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from backend.accounts.models import User
 from cases.models import Case, TrackingLink
 
 
@@ -20,6 +22,16 @@ def tracking_link_new(case: Case) -> tuple[TrackingLink, str]:
     """An unsaved link for ``case`` and its key (192 random bits, URL-safe)."""
     key = secrets.token_urlsafe(24)
     return TrackingLink(case=case, key_hash=key_hash(key)), key
+
+
+def may_issue_tracking_links(user: User) -> bool:
+    """Handling staff give a resident a new link (lost, or shared by mistake)."""
+    return user.has_perm("cases.view_personal_data") and user.has_perm("cases.log_contact")
+
+
+def tracking_url(key: str) -> str:
+    """The link a resident opens (``PUBLIC_BASE_URL`` and the tracking route)."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("tracking", kwargs={"key": key})
 
 
 @transaction.atomic

@@ -9,9 +9,11 @@ transaction, so a refusal leaves nothing behind and the page is read again after
 """
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +29,7 @@ from cases.api.serializers import CaseDetailSerializer, NoteInputSerializer
 from cases.api.workflow import ContactMomentInput
 from cases.contact_plan import call_plan
 from cases.models import Case, ContactOutcome
+from cases.tracking_links import may_issue_tracking_links, tracking_link_issue, tracking_url
 from cases.urgency import due_state
 from cases.workflows import service as workflow_service
 from cases.workflows.registry import WORKFLOWS
@@ -130,6 +133,7 @@ def case_context(
         "may_claim": case.assignee_id is None and user.has_perm("cases.claim_case"),
         "may_log_contact": case.is_open and user.has_perm("cases.log_contact"),
         "may_add_note": user.has_perm("cases.add_note"),
+        "may_issue_tracking_link": may_issue_tracking_links(user),
         "refusal": refusal,
         "page_url": reverse("workbench:case", args=[case.reference]),
         "open_step": open_step,
@@ -168,7 +172,7 @@ def case_write(
     request: HttpRequest,
     reference: str,
     action: Any,
-    done: str,
+    done: str | Callable[[], str],
     *,
     after: str | None = None,
     **on_refusal: Any,
@@ -183,7 +187,7 @@ def case_write(
     except ANSWERED as error:  # a refusal, a lock timeout, a lost connection: nothing saved
         refusal = refusal_or_raise(error)
     else:
-        messages.success(request, done)
+        messages.success(request, done() if callable(done) else done)
         return redirect(after or "workbench:case", **({} if after else {"reference": reference}))
     if after is not None:
         details = [text for texts in refusal.fields.values() for text in texts]
@@ -279,6 +283,25 @@ def letter_preview(request: HttpRequest, reference: str, token: str) -> HttpResp
     response["Content-Disposition"] = f'inline; filename="{reference}-voorbeeld.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@case_action
+@transaction.non_atomic_requests
+@staff_view
+def new_tracking_link(request: HttpRequest, reference: str) -> HttpResponse:
+    """A new link for the resident (every earlier one stops working), shown once."""
+    issued: list[str] = []
+
+    def action(case: Case) -> None:
+        if not may_issue_tracking_links(request.user):
+            raise PermissionDenied(gettext("Your role cannot give out tracking links."))
+        issued.append(tracking_url(tracking_link_issue(case)))
+
+    done = gettext(
+        "A new tracking link; the earlier ones no longer work. Give it to the resident now "
+        "(it is not shown again): %(url)s"
+    )
+    return case_write(request, reference, action, lambda: done % {"url": issued[0]})
 
 
 @case_action

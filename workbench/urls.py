@@ -22,6 +22,7 @@ urlpatterns = [
     path("zaken/<str:reference>/contact", case_page.log_contact, name="log-contact"),
     path("zaken/<str:reference>/toewijzen", team.assign, name="assign"),
     path("zaken/<str:reference>/notities", case_page.add_note, name="add-note"),
+    path("zaken/<str:reference>/volglink", case_page.new_tracking_link, name="tracking-link"),
     path("zaken/<str:reference>/stappen/<slug:slug>", case_page.take_step, name="step"),
     path(
         "zaken/<str:reference>/voorbeeld/<str:token>",

@@ -4,6 +4,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from cases.tracking_links import may_issue_tracking_links
+
 
 class CanFile(BasePermission):
     """Anyone may file through a form; a signed-in caller needs ``cases.file_case``."""
@@ -39,6 +41,4 @@ class CanIssueTrackingLinks(BasePermission):
     """Handling staff give a resident a new link (lost, or shared by mistake)."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.user.has_perm("cases.view_personal_data") and request.user.has_perm(
-            "cases.log_contact"
-        )
+        return may_issue_tracking_links(request.user)

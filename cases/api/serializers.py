@@ -9,7 +9,6 @@ from typing import Any
 
 import phonenumbers
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
@@ -47,6 +46,7 @@ from cases.models import (
 from cases.penalties import penalty_status
 from cases.selectors import latest_events
 from cases.services import NewAttachment
+from cases.tracking_links import tracking_url
 from cases.workflows.registry import WORKFLOWS
 from cases.workflows.service import steps_available
 
@@ -309,7 +309,7 @@ class FilingReceiptSerializer(PlannedOutput, serializers.ModelSerializer):
         key = getattr(case, "tracking_key", None)
         if key is None:
             return None
-        return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("tracking", kwargs={"key": key})
+        return tracking_url(key)
 
 
 class TeamSerializer(PlannedOutput, serializers.ModelSerializer):

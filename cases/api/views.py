@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse
-from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -42,7 +41,7 @@ from cases.api.step_links import case_path
 from cases.api.throttles import AnonFilingThrottle
 from cases.models import CaseKind
 from cases.privacy import data_flags
-from cases.tracking_links import tracking_link_issue
+from cases.tracking_links import tracking_link_issue, tracking_url
 
 
 def _caller(request: Request) -> str:
@@ -409,6 +408,5 @@ class TrackingLinkView(APIView):
     )
     def post(self, request: Request, reference: str) -> Response:
         case = access.visible_case(request, reference)
-        key = tracking_link_issue(case)
-        url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("tracking", kwargs={"key": key})
+        url = tracking_url(tracking_link_issue(case))
         return Response({"trackingUrl": url}, status=status.HTTP_201_CREATED)

@@ -32,6 +32,7 @@ PAGES = {
         STAFF,
     ),
     "add-note": ("post", "/werkbank/zaken/{complaint}/notities", {"text": "Gebeld"}, STAFF),
+    "tracking-link": ("post", "/werkbank/zaken/{complaint}/volglink", {}, STAFF),
     "step": (
         "post",
         "/werkbank/zaken/{complaint}/stappen/confirm-receipt",

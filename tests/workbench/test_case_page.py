@@ -11,6 +11,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.outbox.models import OutboxMessage
 from cases.models import Case, CaseEvent, ContactMoment, EventKind
+from cases.tracking_links import tracked_case
 from cases.workflows import service as workflow
 from letters import services as letter_services
 
@@ -195,3 +196,24 @@ def test_a_team_leads_claim_never_takes_a_case_someone_claimed_first(filed, brow
     response = browser_for("team_lead").post(f"/werkbank/zaken/{case.reference}/oppakken")
     assert response.status_code == 409
     assert Case.objects.get(pk=case.pk).assignee == users[Role.CASE_HANDLER]
+
+
+def test_a_handler_gives_the_resident_a_new_tracking_link_shown_once(filed, browser_for):
+    case = filed["complaint"]
+    client = browser_for("case_handler")
+    assert "Geef een nieuwe volglink" in _page(client, case)
+
+    response = client.post(f"/werkbank/zaken/{case.reference}/volglink", follow=True)
+
+    body = response.content.decode()
+    url = re.search(r"(https?://\S+/api/v1/tracking/[A-Za-z0-9_-]+)", body).group(1)
+    assert tracked_case(url.rsplit("/", 1)[1]) == case
+    assert url not in _page(client, case)  # shown once
+
+
+def test_an_administrator_gives_out_no_tracking_link(filed, browser_for):
+    case = filed["complaint"]
+    client = browser_for("administrator")
+    response = client.post(f"/werkbank/zaken/{case.reference}/volglink")
+    assert response.status_code in (403, 404)
+    assert not case.tracking_links.filter(revoked_at__isnull=False).exists()
