@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.outbox.consumers import consumer_get, consumers_for
@@ -69,7 +69,9 @@ def outbox_in_round_trip(
         f"SELECT id, %s, %s, 0, %s, '' FROM {OutboxMessage._meta.db_table} WHERE dedup_key = %s"
     )
     statements = []
-    now = timezone.now()
+    # As the ORM would store it (SQLite keeps moments as text in its own format: a value
+    # in another would compare wrongly with the relay's "due now").
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     for event in events:
         for consumer in consumers_for(event):
             statements.append((sql, [consumer.name, DeliveryState.PENDING, now, event.dedup_key]))

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backend.db_rows import rows_insert_together
 from backend.outbox import consumers as registry
 from backend.outbox import relay
 from backend.outbox.consumers import Consumer, RelayDefer
@@ -15,6 +16,7 @@ from backend.outbox.models import DeliveryState, OutboxDelivery, OutboxMessage
 from backend.outbox.purge import outbox_purge
 from backend.outbox.services import (
     outbox_deliveries_replay,
+    outbox_in_round_trip,
     outbox_publish,
     outbox_publish_new,
 )
@@ -287,3 +289,17 @@ def test_old_events_every_consumer_is_done_with_are_purged(consumer_of, time_mac
     assert outbox_purge(keep_days=90) == 2
     left = set(OutboxMessage.objects.values_list("dedup_key", flat=True))
     assert left == {"dead", recent.dedup_key, recent_again.dedup_key}
+
+
+def test_deliveries_written_in_a_round_trip_are_due_at_once(consumer_of):
+    """The filing's way (``outbox_in_round_trip``): the delivery rows its statements add
+    are pending and due now, as the ORM would have written them."""
+    seen = consumer_of("dashboard", {"test.rt"})
+    case = CaseFactory()
+    rows, statements = outbox_in_round_trip(
+        [OutboxMessage(topic="test.rt", dedup_key="rt-1", case=case, payload={})]
+    )
+    rows_insert_together(rows, then=statements)
+
+    assert relay.outbox_relay("dashboard").handled == 1
+    assert seen.seen == [OutboxMessage.objects.get(dedup_key="rt-1").pk]
