@@ -245,13 +245,18 @@ def letter_context(
     recipient = recipient_for(case, recipient_key)
     dated_on = dated_on or dispatch_day(chosen_channel(recipient))
     deadlines = list(case.deadlines.order_by("-created_at", "-id"))
+    branding = branding or Branding.current()
     context: dict[str, Any] = {
         "language": language,
         "title": TITLES[kind][language],
         "labels": labels,
         "page_label": labels["page"],
         "of_label": labels["of"],
-        "branding": branding or Branding.current(),
+        "branding": branding,
+        # In running text the postal address is one line: "Postbus 1, 1000 AA Voorbeeld".
+        "postal_address_inline": ", ".join(
+            line.strip() for line in branding.postal_address.splitlines() if line.strip()
+        ),
         "case": case,
         "recipient": recipient,
         "to_person_complained_about": recipient_key != ADDRESSEE,

@@ -70,7 +70,8 @@ class Branding(models.Model):
     )
     court = models.TextField(
         _("administrative court (appeal clause)"),
-        default="de rechtbank Overijssel, sector bestuursrecht, Postbus 10067, 8000 GB Zwolle",
+        # Courts have "teams", no longer "sectors" (since 2013).
+        default="de rechtbank Overijssel, team bestuursrecht, Postbus 10067, 8000 GB Zwolle",
     )
 
     class Meta:

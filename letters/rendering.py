@@ -23,7 +23,7 @@ PDF_VARIANT = "pdf/a-3a"
 
 # Bumped whenever a template's wording changes; each letter records the version it used.
 TEMPLATES: dict[str, str] = {
-    "complaint_receipt": "2026.11.1",
+    "complaint_receipt": "2026.11.2",  # .2: what the complaint is about
     "objection_receipt": "2026.11.1",
     "complaint_informal_resolution": "2026.11.1",
     "complaint_outcome": "2026.11.1",
@@ -39,7 +39,7 @@ TEMPLATES: dict[str, str] = {
     "objection_informal_contact_confirmation": "2026.11.1",
     "complaint_copy_to_person_complained_about": "2026.11.1",
     "complaint_hearing_invitation": "2026.11.1",
-    "objection_penalty_decision": "2026.11.1",
+    "objection_penalty_decision": "2026.11.2",  # .2: the postal address on one line
 }
 
 

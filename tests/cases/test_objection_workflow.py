@@ -533,6 +533,8 @@ class TestPenaltyPayments:
         assert "Toch krijgt u geen dwangsom" in text
         assert "omdat uw bezwaar duidelijk ongegrond was" in text
         assert "€" not in text
+        # The postal address in running text is one line, its parts separated.
+        assert "Postbus 1, 1000 AA Voorbeeld" in text
 
     def test_no_penalty_decision_while_the_penalty_runs_or_without_a_valid_notice(
         self, lawyer, reviewer, file_objection, time_machine

@@ -70,11 +70,13 @@ def test_complaint_receipt_says_what_matters_in_plain_dutch(anon, handler, team,
     assert "maandag 26 mei 2025" in text  # handling term end (Awb 9:11)
     assert "9:6" in text
     assert "9:11" in text
+    # What it is about, in the resident's own words.
+    assert "Uw klacht gaat over: Onvriendelijk behandeld aan de balie" in " ".join(text.split())
     assert "Grote Markt 1" in text  # the window-envelope address
     assert "8011 LW" in text
     assert "pagina 1 van 1" in text
     assert letter.sha256 == hashlib.sha256(pdf).hexdigest()
-    assert (letter.pages, letter.language, letter.template_version) == (1, "nl", "2026.11.1")
+    assert (letter.pages, letter.language, letter.template_version) == (1, "nl", "2026.11.2")
     assert letters_delivery(letter_requests().get(case=case)).state == "done"
     keep_png(letter)
 
@@ -315,7 +317,8 @@ def test_objection_decision_carries_the_appeal_clause(client_for, users, team, w
 
     appeal_end = term_compute("objection-period", timezone.localdate()).end_date
     assert f"uiterlijk op {long_date(appeal_end, 'nl')}" in text
-    assert "rechtbank Overijssel" in text
+    assert "rechtbank Overijssel, team bestuursrecht" in " ".join(text.split())
+    assert "sector" not in text  # courts have teams since 2013
     assert "griffierecht" in text
 
 
