@@ -626,3 +626,25 @@ def test_large_print_for_a_resident_who_asked_for_it(anon, handler, team):
     assert 10.5 in normal_sizes
     assert_record(Letter.objects.get(case=large))
     keep_png(Letter.objects.get(case=large), "-large-print")
+
+
+def test_the_reference_block_is_a_table_with_row_headers_in_the_tags(anon, handler, team):
+    """Issue 16.5: a screen reader announces "Ons kenmerk" for the reference, as a header."""
+    case = filed_and_confirmed(anon, "/api/v1/complaints", complaint_body(), handler, team)
+    services.letters_render_pending()
+    pdf = pikepdf.open(Letter.objects.get(case=case).file.path)
+
+    def kinds(element) -> list[str]:
+        found = [str(element.get("/S", ""))]
+        children = element.get("/K")
+        if isinstance(children, pikepdf.Array):
+            for child in children:
+                if isinstance(child, pikepdf.Dictionary):
+                    found += kinds(child)
+        elif isinstance(children, pikepdf.Dictionary):
+            found += kinds(children)
+        return found
+
+    tags = kinds(pdf.Root.StructTreeRoot)
+    assert "/Table" in tags
+    assert tags.count("/TH") == 3  # reference, date, subject
