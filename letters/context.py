@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from cases.deadlines import term_compute
+from cases.letter_facts import facts_read
 from cases.models import Case, DeadlineKind, PartyRole
 from letters.dispatch import chosen_channel, dispatch_day
 from letters.models import Branding
@@ -190,11 +191,6 @@ def language_for(case: Case, recipient_key: str = ADDRESSEE) -> str:
     return filer.language if filer.language in LABELS else "nl"
 
 
-def _due(deadlines: list, kind: DeadlineKind) -> Any:
-    """The due date of the newest deadline of a kind (``deadlines`` newest first)."""
-    return next((d.due_date for d in deadlines if d.kind == kind), None)
-
-
 def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[str, Any]:
     """Values fixed when the letter was requested (the step's data), not re-read later."""
     event = case.events.filter(pk=payload.get("event")).first()
@@ -239,12 +235,16 @@ def letter_context(
     branding: Branding | None = None,
     dated_on: date | None = None,
 ) -> dict[str, Any]:
-    """What a letter says. ``dated_on``: the day it goes out (``letters.dispatch``); a
-    preview passes none and shows the day it would go out if made now."""
+    """What a letter says: the case as the requesting step left it (the facts in
+    ``payload``, ``cases.letter_facts``), to the recipient as they are now. ``dated_on``:
+    the day it goes out (``letters.dispatch``); a preview passes none and shows the day it
+    would go out if made now."""
+    payload = payload or {}
     labels = LABELS[language]
     recipient = recipient_for(case, recipient_key)
     dated_on = dated_on or dispatch_day(chosen_channel(recipient))
-    deadlines = list(case.deadlines.order_by("-created_at", "-id"))
+    facts = facts_read(case, payload.get("facts"))
+    case, details = facts.case, facts.details
     branding = branding or Branding.current()
     context: dict[str, Any] = {
         "language": language,
@@ -263,14 +263,15 @@ def letter_context(
         "today": long_date(dated_on, language),
         "received": long_date(case.received_at, language),
         "closed_on": long_date(case.closed_at, language),
-        "first_contact_by": long_date(_due(deadlines, DeadlineKind.FIRST_CONTACT), language),
+        "first_contact_by": long_date(facts.due(DeadlineKind.FIRST_CONTACT), language),
+        "handler_name": facts.handler,
+        "attachment_names": [name for _, name in facts.attachments],
     }
     words = WORDS[language]
     if case.kind == "complaint":
-        details = case.complaint
         context.update(
             complaint=details,
-            handling_due=long_date(_due(deadlines, DeadlineKind.COMPLAINT_HANDLING), language),
+            handling_due=long_date(facts.due(DeadlineKind.COMPLAINT_HANDLING), language),
             judgement=words.get(details.judgement, ""),
             confirmed_at=long_date(details.satisfaction_confirmed_at, language),
             confirmed_via=words.get(details.satisfaction_confirmed_via, ""),
@@ -285,7 +286,6 @@ def letter_context(
             ),
         )
     else:
-        details = case.objection
         missing = []
         if details.pro_forma or not details.grounds.strip():
             missing.append("de gronden van uw bezwaar" if language == "nl" else "your grounds")
@@ -298,7 +298,7 @@ def letter_context(
             to_representative=recipient_key == ADDRESSEE
             and addressee_party(case).role == PartyRole.REPRESENTATIVE,
             decision_date=long_date(details.decision_date, language),
-            decision_due=long_date(_due(deadlines, DeadlineKind.OBJECTION_DECISION), language),
+            decision_due=long_date(facts.due(DeadlineKind.OBJECTION_DECISION), language),
             missing=" en ".join(missing) if language == "nl" else " and ".join(missing),
             outcome=words.get(details.outcome, ""),
             costs=words.get(details.costs, ""),
@@ -309,7 +309,7 @@ def letter_context(
                 else ""
             ),
             inspection_from=long_date(details.inspection_from, language),
-            new_due=long_date(_due(deadlines, DeadlineKind.OBJECTION_DECISION), language),
+            new_due=long_date(facts.due(DeadlineKind.OBJECTION_DECISION), language),
             hearing_waived=words.get(
                 "not_requested_hearing"
                 if details.hearing_waived_ground == "not_requested"
@@ -317,7 +317,13 @@ def letter_context(
                 "",
             ),
         )
-    context.update(_from_request(case, payload or {}, language))
+    # "We heard you on ..." only of a hearing that was held, on a day before the letter's.
+    context["heard"] = bool(
+        details.hearing_report
+        and details.hearing_at
+        and timezone.localtime(details.hearing_at).date() <= dated_on
+    )
+    context.update(_from_request(case, payload, language))
     if kind in ("objection_decision", "objection_penalty_decision"):
         # Appeal, or object, within 6 weeks from the day after sending (Awb 6:7, 6:8): the
         # same rule as the objection period, counted from the day the letter goes out (its

@@ -24,6 +24,7 @@ from backend.outbox.relay import outbox_relay
 from backend.outbox.services import outbox_publish, outbox_publish_new
 from cases import events
 from cases.deadlines import municipal_date
+from cases.letter_facts import facts_take
 from cases.models import Case, CaseEvent, EventKind
 from cases.workflows.person_rules import case_write_check
 from letters.context import language_for, letter_context
@@ -277,8 +278,9 @@ def _request_pending(**lookups: Any) -> bool:
 
 @transaction.atomic
 def letter_correction_request(*, letter: Letter, by: User, reason: str) -> OutboxMessage:
-    """Ask for a corrected letter: the same kind and request, rendered from the case as it
-    is now, saying which letter it replaces. The original is never changed.
+    """Ask for a corrected letter: the same kind and request, with the case's facts as
+    they are now (what staff corrected), saying which letter it replaces. The original is
+    never changed.
 
     Only the newest version can be corrected, so corrections form one line.
     """
@@ -314,6 +316,7 @@ def letter_correction_request(*, letter: Letter, by: User, reason: str) -> Outbo
         "recipients": [letter.recipient_key],
         "replaces": letter.pk,
         "requested_by": by.pk,
+        "facts": facts_take(letter.case),
         "event": letter.request.get("event", event.pk),
     }
     return outbox_publish(

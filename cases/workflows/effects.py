@@ -5,7 +5,7 @@ from typing import Any
 
 from backend.accounts.models import User
 from backend.outbox.services import outbox_publish
-from cases import deadlines
+from cases import deadlines, letter_facts
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineState
 
 OPEN_DEADLINE_STATES = [DeadlineState.RUNNING, DeadlineState.SUSPENDED]
@@ -42,10 +42,18 @@ def extension_split(
 
 
 def letter_request(case: Case, event: CaseEvent, letter: str, **payload: Any) -> None:
-    """Ask for a letter (rendered by the letters app from the outbox), once per step."""
+    """Ask for a letter (rendered by the letters app from the outbox), once per step, with
+    the case's facts as they are now: each effect asks last, after its own changes, so the
+    letter states the case as the step left it (``cases.letter_facts``)."""
     outbox_publish(
         topic="letter.requested",
-        payload={"case": case.reference, "letter": letter, "event": event.pk, **payload},
+        payload={
+            "case": case.reference,
+            "letter": letter,
+            "event": event.pk,
+            **payload,
+            "facts": letter_facts.facts_take(case),
+        },
         dedup_key=f"{case.reference}:{letter}:{event.pk}",
         case=case,
     )

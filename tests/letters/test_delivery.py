@@ -338,11 +338,11 @@ def test_rendering_a_letter_costs_a_fixed_number_of_queries(anon, handler, team)
     with CaptureQueriesContext(connection) as queries:
         assert services.letters_render_pending() == 1
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    # lock the request, branding, case, parties, source key, deadlines, the step's event,
-    # letter, its letter.created event (no consumer wants it: no delivery rows), delivery,
-    # mark done, and the lock that finds no more (the closing and decree days of the
-    # dispatch day are kept: backend/versioned_cache.py)
-    assert len(statements) == 12, "\n".join(sql[:90] for sql in statements)
+    # lock the request, branding, case, parties, source key, the step's event, letter, its
+    # letter.created event (no consumer wants it: no delivery rows), delivery, mark done,
+    # and the lock that finds no more (the closing and decree days of the dispatch day are
+    # kept: backend/versioned_cache.py; the deadlines come with the request's facts)
+    assert len(statements) == 11, "\n".join(sql[:90] for sql in statements)
 
 
 def test_a_corrected_letter_is_not_sent_again(receipt, client_for, handler):
