@@ -53,11 +53,6 @@ WORDS = {
         "refused": "U hebt gevraagd om vergoeding van uw kosten. Dat kan niet, omdat het "
         "besluit niet wordt herroepen wegens een fout van ons.",
         "not_requested": "Bezwaar maken is gratis. U hebt geen vergoeding van kosten gevraagd.",
-        "manifestly_inadmissible": "uw bezwaar duidelijk niet-ontvankelijk is",
-        "manifestly_unfounded": "uw bezwaar duidelijk ongegrond is",
-        "waived": "u hebt laten weten dat u niet gehoord wilt worden",
-        "not_requested_hearing": "u niet op tijd hebt gevraagd om gehoord te worden",
-        "granted_in_full": "wij u helemaal gelijk geven en niemand anders daardoor benadeeld wordt",
     },
     "en": {
         "founded": "founded",
@@ -74,11 +69,44 @@ WORDS = {
         "refused": "You asked us to reimburse your costs. That is not possible, because the "
         "decision is not revoked for a mistake of ours.",
         "not_requested": "Objecting is free. You did not ask for reimbursement of costs.",
+    },
+}
+
+# Why an objector was not heard (Awb 7:3), as the decision says it: "... omdat {reason}".
+HEARING_WAIVED = {
+    "nl": {
+        "manifestly_inadmissible": "uw bezwaar duidelijk niet-ontvankelijk is",
+        "manifestly_unfounded": "uw bezwaar duidelijk ongegrond is",
+        "waived": "u hebt laten weten dat u niet gehoord wilt worden",
+        "not_requested": "u niet op tijd hebt gevraagd om gehoord te worden",
+        "granted_in_full": "wij u helemaal gelijk geven en niemand anders daardoor benadeeld wordt",
+    },
+    "en": {
         "manifestly_inadmissible": "your objection is clearly inadmissible",
         "manifestly_unfounded": "your objection is clearly unfounded",
         "waived": "you told us you did not want to be heard",
-        "not_requested_hearing": "you did not ask to be heard in time",
+        "not_requested": "you did not ask to be heard in time",
         "granted_in_full": "we agree with you completely and nobody else is harmed by that",
+    },
+}
+
+# What a repair request asks for (Awb 6:5), by the workflow's codes.
+MISSING_LABELS = {
+    "nl": {
+        "name_and_address": "uw naam en adres",
+        "date": "de datum van uw bezwaar",
+        "decision": "welk besluit u bedoelt (het kenmerk of een kopie van het besluit)",
+        "grounds": "de redenen waarom u het niet eens bent met het besluit",
+        "signature": "uw handtekening",
+        "translation": "een vertaling van uw bezwaar in het Nederlands",
+    },
+    "en": {
+        "name_and_address": "your name and address",
+        "date": "the date of your objection",
+        "decision": "which decision you mean (its reference or a copy of it)",
+        "grounds": "the reasons why you disagree with the decision",
+        "signature": "your signature",
+        "translation": "a translation of your objection into Dutch",
     },
 }
 
@@ -183,6 +211,13 @@ NO_PENALTY = {
 }
 
 
+def listed(items: list[str], language: str) -> str:
+    """'a, b en c' (Dutch) or 'a, b and c' (English)."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {'en' if language == 'nl' else 'and'} {items[-1]}"
+
+
 def language_for(case: Case, recipient_key: str = ADDRESSEE) -> str:
     """The filer's chosen language; letters to colleagues are in Dutch."""
     if recipient_key != ADDRESSEE:
@@ -198,7 +233,10 @@ def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[st
     # by_filer: the resident took the step themselves (a withdrawal with the tracking link).
     values: dict[str, Any] = {"reason": data.get("reason", ""), "by_filer": data.get("by_filer")}
     if payload.get("missing"):
-        values["missing_list"] = ", ".join(payload["missing"])
+        labels = MISSING_LABELS[language]
+        values["missing_list"] = listed(
+            [labels.get(item, item) for item in payload["missing"]], language
+        )
     if payload.get("repair_due"):
         values["repair_due"] = long_date(date.fromisoformat(payload["repair_due"]), language)
     if payload.get("new_due_date"):
@@ -288,9 +326,9 @@ def letter_context(
     else:
         missing = []
         if details.pro_forma or not details.grounds.strip():
-            missing.append("de gronden van uw bezwaar" if language == "nl" else "your grounds")
+            missing.append(MISSING_LABELS[language]["grounds"])
         if not details.signed:
-            missing.append("uw handtekening" if language == "nl" else "your signature")
+            missing.append(MISSING_LABELS[language]["signature"])
         objector = filer_party(case)
         context.update(
             objection=details,
@@ -299,7 +337,7 @@ def letter_context(
             and addressee_party(case).role == PartyRole.REPRESENTATIVE,
             decision_date=long_date(details.decision_date, language),
             decision_due=long_date(facts.due(DeadlineKind.OBJECTION_DECISION), language),
-            missing=" en ".join(missing) if language == "nl" else " and ".join(missing),
+            missing=listed(missing, language),
             outcome=words.get(details.outcome, ""),
             costs=words.get(details.costs, ""),
             hearing_date=long_date(details.hearing_at, language),
@@ -310,12 +348,7 @@ def letter_context(
             ),
             inspection_from=long_date(details.inspection_from, language),
             new_due=long_date(facts.due(DeadlineKind.OBJECTION_DECISION), language),
-            hearing_waived=words.get(
-                "not_requested_hearing"
-                if details.hearing_waived_ground == "not_requested"
-                else details.hearing_waived_ground,
-                "",
-            ),
+            hearing_waived=HEARING_WAIVED[language].get(details.hearing_waived_ground, ""),
         )
     # "We heard you on ..." only of a hearing that was held, on a day before the letter's.
     context["heard"] = bool(

@@ -24,11 +24,12 @@ PDF_VARIANT = "pdf/a-3a"
 # Bumped whenever a template's wording changes; each letter records the version it used.
 TEMPLATES: dict[str, str] = {
     "complaint_receipt": "2026.11.2",  # .2: what the complaint is about
-    "objection_receipt": "2026.11.1",
+    "objection_receipt": "2026.12.1",  # 12.1: what is missing in plain words
     "complaint_informal_resolution": "2026.11.1",
     "complaint_outcome": "2026.11.1",
-    "objection_decision": "2026.11.2",  # .2: the appeal term's last day as a date
-    "objection_repair_request": "2026.11.1",
+    # .2: the appeal term's last day as a date; 12.1: "we heard you" only of a held hearing
+    "objection_decision": "2026.12.1",
+    "objection_repair_request": "2026.12.1",  # 12.1: each missing item in words
     "objection_hearing_invitation": "2026.11.1",
     "complaint_extension_notice": "2026.11.1",
     "objection_postponement_notice": "2026.11.1",

@@ -60,7 +60,12 @@ from cases.workflows.conditions import (
     hearing_has_taken_place,
     reached_in_conversation,
 )
-from cases.workflows.inputs import CommitteeInput, HearingReportInput, WithdrawInput
+from cases.workflows.inputs import (
+    CodeOrWords,
+    CommitteeInput,
+    HearingReportInput,
+    WithdrawInput,
+)
 from cases.workflows.spec import Workflow, condition, guard, step
 
 
@@ -96,6 +101,18 @@ class Costs(models.TextChoices):
     AWARDED = "awarded", _("costs awarded")
     REFUSED = "refused", _("costs refused")
     NOT_REQUESTED = "not_requested", _("not requested")
+
+
+class MissingElement(models.TextChoices):
+    """What an objection must hold (Awb 6:5) and may lack; a repair request names these
+    by code (the letter prints each in words) or in a person's own words."""
+
+    NAME_AND_ADDRESS = "name_and_address", _("name and address (6:5(1)a)")
+    DATE = "date", _("date (6:5(1)b)")
+    DECISION = "decision", _("the decision objected to (6:5(1)c)")
+    GROUNDS = "grounds", _("grounds (6:5(1)d)")
+    SIGNATURE = "signature", _("signature (6:5(1))")
+    TRANSLATION = "translation", _("translation (6:5(3))")
 
 
 class HearingWaivedGround(models.TextChoices):
@@ -156,11 +173,15 @@ def not_the_drafter(case: Case, user: object) -> bool:
 class RequestRepairInput(StrictSerializer):
     missing = serializers.ListField(
         label=_("What is missing"),
-        child=serializers.CharField(max_length=200),
+        child=serializers.CharField(max_length=200, validators=[CodeOrWords(MissingElement)]),
         allow_empty=False,
         min_length=1,
         max_length=20,
-        help_text=_("What is missing (Awb 6:5), e.g. grounds, signature."),
+        help_text=_(
+            "What is missing (Awb 6:5): name_and_address, date, decision, grounds, "
+            "signature or translation (the letter prints each in words), or words of your "
+            "own as the letter should say them."
+        ),
     )
     term_weeks = serializers.IntegerField(
         label=_("Repair term in weeks"),

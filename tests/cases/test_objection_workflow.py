@@ -838,3 +838,17 @@ def test_costs_only_when_requested_and_revoked(lawyer, file_objection):
     response = step(lawyer, case, "draft_decision", outcome="founded", reasons="-", costs="awarded")
     assert response.status_code == 400
     assert response.json()["invalidParams"][0]["name"] == "costs"
+
+
+@pytest.mark.parametrize("item", ["proof_of_payment", "proofOfPayment", "grounds.text"])
+def test_a_repair_request_names_what_is_missing_by_code_or_in_words_never_another_code(
+    lawyer, file_objection, item
+):
+    """The letter prints each item: a known code in words, or a person's own words."""
+    case = file_objection(proForma=True, grounds="")
+    ok(lawyer, case, "confirm_receipt")
+    refused = step(lawyer, case, "request_repair", missing=["grounds", item])
+    assert refused.status_code == 400
+    assert refused.json()["invalidParams"][0]["name"].startswith("missing")
+    body = ok(lawyer, case, "request_repair", missing=["grounds", "een bewijs van betaling"])
+    assert body["objection"]["missingElements"] == ["grounds", "een bewijs van betaling"]

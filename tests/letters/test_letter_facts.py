@@ -200,4 +200,3 @@ def test_taking_facts_costs_a_few_reads(users, accepted, django_assert_max_num_q
     case = Case.objects.select_related("objection").get(pk=accepted.pk)
     with django_assert_max_num_queries(3):  # deadlines, assignee, attachments
         facts_take(case)
-

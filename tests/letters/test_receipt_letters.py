@@ -119,7 +119,8 @@ def test_objection_receipt_in_english_for_an_english_speaking_objector(
     assert "We received your objection on Tuesday 1 April 2025" in text.replace("\n", " ")
     assert "PV-2026-0042" in text
     assert "Tuesday 17 June 2025" in text.replace("\n", " ")  # decision term (7:10)
-    assert "your grounds" in text  # 6:5: what is missing
+    # 6:5: what is missing
+    assert "the reasons why you disagree with the decision" in " ".join(text.split())
     keep_png(letter)
 
 
