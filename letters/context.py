@@ -24,6 +24,8 @@ LABELS = {
         "Wij helpen u graag.",
         "page": "pagina",
         "of": "van",
+        "enclosure": "Bijlage",
+        "belongs_to": "Bij onze brief met kenmerk",
     },
     "en": {
         "reference": "Our reference",
@@ -34,6 +36,8 @@ LABELS = {
         "We are happy to help.",
         "page": "page",
         "of": "of",
+        "enclosure": "Enclosure",
+        "belongs_to": "With our letter with reference",
     },
 }
 
@@ -226,6 +230,44 @@ def language_for(case: Case, recipient_key: str = ADDRESSEE) -> str:
     return filer.language if filer.language in LABELS else "nl"
 
 
+ENCLOSURE_TITLES = {
+    "nl": {
+        "advice": "Advies van de {committee}",
+        "hearing_report": "Verslag van de hoorzitting van {date}",
+        "complaint_hearing_report": "Verslag van het gesprek over uw klacht van {date}",
+    },
+    "en": {
+        "advice": "Advice of the {committee}",
+        "hearing_report": "Report of the hearing of {date}",
+        "complaint_hearing_report": "Report of the hearing about your complaint of {date}",
+    },
+}
+
+
+def _enclosures(kind: str, details: Any, context: dict[str, Any], language: str) -> dict:
+    """What a letter carries as appended pages, numbered: a letter says something is
+    enclosed only when it is (``enclosed`` names each one's number for the text)."""
+    titles = ENCLOSURE_TITLES[language]
+    found: list[tuple[str, str, str]] = []
+    if kind == "objection_decision":
+        if details.with_committee and details.committee_advice.strip():
+            title = titles["advice"].format(committee=details.committee_name)
+            found.append(("advice", title, details.committee_advice))
+        if context["heard"]:  # Awb 7:7: the report of the hearing
+            title = titles["hearing_report"].format(date=context["hearing_date"])
+            found.append(("hearing_report", title, details.hearing_report))
+    if kind == "complaint_outcome" and context["heard"]:  # Awb 9:10(3)
+        title = titles["complaint_hearing_report"].format(date=context["hearing_date"])
+        found.append(("hearing_report", title, details.hearing_report))
+    return {
+        "enclosures": [
+            {"number": number, "title": title, "text": text}
+            for number, (_, title, text) in enumerate(found, start=1)
+        ],
+        "enclosed": {key: number for number, (key, _, _) in enumerate(found, start=1)},
+    }
+
+
 def _from_request(case: Case, payload: dict[str, Any], language: str) -> dict[str, Any]:
     """Values fixed when the letter was requested (the step's data), not re-read later."""
     event = case.events.filter(pk=payload.get("event")).first()
@@ -356,6 +398,7 @@ def letter_context(
         and details.hearing_at
         and timezone.localtime(details.hearing_at).date() <= dated_on
     )
+    context.update(_enclosures(kind, details, context, language))
     context.update(_from_request(case, payload, language))
     if kind in ("objection_decision", "objection_penalty_decision"):
         # Appeal, or object, within 6 weeks from the day after sending (Awb 6:7, 6:8): the

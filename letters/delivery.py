@@ -184,6 +184,10 @@ def _email_for(delivery: LetterDelivery, branding: Branding) -> EmailMessage:
         # Awb 9:9: the complaint goes with the documents sent with it - once the virus
         # scanner has seen them (one it found harmful is blocked and never sent).
         documents = list(case.attachments.all())
+        named = (letter.request.get("facts") or {}).get("attachments")
+        if named is not None:  # the documents the letter names, not those added since
+            ids = {pk for pk, _ in named}
+            documents = [document for document in documents if document.pk in ids]
         if any(document.scan_status == document.ScanStatus.PENDING and not servable(document)
                for document in documents):  # fmt: skip
             raise DocumentsScanning

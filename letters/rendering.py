@@ -26,8 +26,9 @@ TEMPLATES: dict[str, str] = {
     "complaint_receipt": "2026.11.2",  # .2: what the complaint is about
     "objection_receipt": "2026.12.1",  # 12.1: what is missing in plain words
     "complaint_informal_resolution": "2026.11.1",
-    "complaint_outcome": "2026.11.1",
-    # .2: the appeal term's last day as a date; 12.1: "we heard you" only of a held hearing
+    "complaint_outcome": "2026.12.1",  # 12.1: the hearing report enclosed
+    # .2: the appeal term's last day as a date; 12.1: "we heard you" only of a held
+    # hearing, the advice and the hearing report enclosed as pages of their own
     "objection_decision": "2026.12.1",
     "objection_repair_request": "2026.12.1",  # 12.1: each missing item in words
     "objection_hearing_invitation": "2026.11.1",

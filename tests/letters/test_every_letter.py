@@ -94,3 +94,68 @@ def test_every_printed_value_has_a_dutch_and_an_english_label(labels, values):
     for language in LANGUAGES:
         missing = [value for value in values if not labels[language].get(value)]
         assert missing == [], language
+
+
+ENCLOSURE_WORD = {"nl": "bijlage", "en": "enclosure"}
+
+
+def enclosures_referred_to(text: str, language: str) -> set[int]:
+    return {int(n) for n in re.findall(rf"\({ENCLOSURE_WORD[language]} (\d+)\)", text)}
+
+
+def enclosures_appended(specimen) -> dict[int, str]:
+    """Number and first lines of each page that starts an enclosure."""
+    word = ENCLOSURE_WORD[specimen.language].capitalize()
+    found = {}
+    for page in specimen.page_texts()[1:]:
+        first = " ".join(page.split())
+        match = re.match(rf"{word} (\d+): ", first)
+        if match:
+            found[int(match.group(1))] = first
+    return found
+
+
+def test_a_letter_says_something_is_enclosed_only_when_it_is(walked):
+    """Every "(bijlage N)" in a letter's text is a page of its own that starts with
+    "Bijlage N:", and every such page is referred to; and no letter claims an enclosure
+    in other words."""
+    mismatched = {}
+    for each in walked.specimens:
+        referred = enclosures_referred_to(" ".join(each.text.split()), each.language)
+        appended = set(enclosures_appended(each))
+        if referred != appended:
+            mismatched[(each.kind, each.language, each.recipient)] = (referred, appended)
+    assert mismatched == {}
+    claims = re.compile(r"zit(ten)? bij deze brief|is enclosed|are enclosed")
+    for each in walked.specimens:
+        for sentence in re.split(r"(?<=[.!?])\s", " ".join(each.text.split())):
+            if claims.search(sentence):
+                assert re.search(r"\((bijlage|enclosure) \d+\)", sentence), sentence
+
+
+def specimen(walked, kind, language="nl"):
+    return next(
+        each
+        for each in walked.specimens
+        if (each.kind, each.language, each.recipient) == (kind, language, "addressee")
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_decision_carries_the_committees_advice_and_the_hearing_report(walked, language):
+    """Awb 7:13(7) the advice, 7:7 the report: appended pages, so e-mail and print batch
+    carry them with the letter."""
+    decision = specimen(walked, "objection_decision", language)
+    appended = enclosures_appended(decision)
+    assert set(appended) == {1, 2}
+    assert "Commissie bezwaarschriften" in appended[1]
+    assert "De commissie adviseert het bezwaar ongegrond" in appended[1]
+    assert "Bezwaarmaker lichtte toe" in appended[2]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_complaint_outcome_carries_the_report_of_the_hearing(walked, language):
+    """Awb 9:10(3): a report of the hearing is made; the complainant gets it."""
+    appended = enclosures_appended(specimen(walked, "complaint_outcome", language))
+    assert list(appended) == [1]
+    assert "Beide partijen zijn gehoord." in appended[1]

@@ -89,6 +89,22 @@ def test_the_copy_is_mailed_with_the_documents_of_the_complaint(
     assert mail.attachments[1][1] == PDF
 
 
+def test_the_copy_carries_the_documents_it_names_not_those_added_since(
+    complaint_about_colleague, mailoutbox
+):
+    """The letter lists the documents as they were at the step; the e-mail carries those."""
+    from letters import delivery
+
+    later = complaint_about_colleague.attachments.get()
+    later.pk, later.filename = None, "later.pdf"
+    later.save()
+
+    delivery.deliveries_send_email()
+
+    (mail,) = [m for m in mailoutbox if m.to == ["p.berg@gemeente.example"]]
+    assert [name for name, _content, _type in mail.attachments][1:] == ["foto.pdf"]
+
+
 @pytest.mark.parametrize("description", ["", "de medewerker aan de balie"])
 def test_no_copy_when_the_case_names_no_colleague(anon, users, team, description):
     """A description names nobody a letter can reach: the timeline says so instead."""
