@@ -12,7 +12,7 @@ ADR_RULESET ?= standards/nlgov-adr-ruleset.yaml
 export PORT
 
 .PHONY: help run test lint format check-format system-deps install install-dev \
-        migrate demo messages openapi lint-api compose-check diagrams bench audit upgrade clean
+        migrate demo messages openapi lint-api compose-check diagrams letters-preview bench audit upgrade clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -111,6 +111,11 @@ test: install-dev messages lint  ## The whole suite on PostgreSQL + the API lint
 	$(VENV)/bin/pytest --create-db
 	$(MAKE) --no-print-directory lint-api
 	$(MAKE) --no-print-directory compose-check
+
+letters-preview: install-dev messages  ## Page 1 of every letter kind, both languages, as PNG in var/letters-preview
+	LETTERS_PREVIEW_DIR=$(CURDIR)/var/letters-preview $(VENV)/bin/pytest -q -p no:randomly \
+	  tests/letters/test_every_letter.py -k picture
+	@echo "Pictures in var/letters-preview/"
 
 bench: install-dev  ## Queue at 100,000+ cases; sweep at 1,000,000 deadlines; 1,000 letters vs bare WeasyPrint; the outbox relay vs a bare SKIP LOCKED loop; the API over HTTP at 1,000,000 cases vs bare DRF
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.queue

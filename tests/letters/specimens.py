@@ -20,13 +20,14 @@ from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
 from cases.letter_facts import facts_take
-from cases.models import Case, ComplaintDetails, ContactMomentChannel
+from cases.models import Case, ComplaintDetails, ContactMomentChannel, Party
 from cases.penalties import notice_of_default_record, penalty_decision_take
 from cases.services import case_assign, contact_moment_log
 from cases.workflows import complaint as complaint_flow
 from cases.workflows import objection as objection_flow
 from letters import delivery, services
 from letters.context import NO_PENALTY, letter_context
+from letters.dispatch import chosen_channel, dispatch_day
 from letters.rendering import render
 from tests.cases.test_filing_api import complaint_body, objection_body
 from tests.factories import TeamFactory, UserFactory
@@ -64,6 +65,9 @@ class Specimen:
     pdf: bytes
     pages: int
     html: str
+    # The address block's lines as the window must show them, and the letter's style.
+    address: list[str]
+    large_print: bool
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -103,12 +107,13 @@ def _ok(client: APIClient, case: Case, name: str, /, **data) -> None:
     assert response.status_code == 200, (name, response.content)
 
 
-def _filed(resident: APIClient, path: str, body: dict, team) -> Case:
+def _filed(resident: APIClient, path: str, body: dict, team, large_print=False) -> Case:
     body["parties"][0].update(needsExtraCare=False, careNote="")
     response = resident.post(path, body, format="json")
     assert response.status_code == 201, response.content
     case = Case.objects.get(reference=response.json()["reference"])
     Case.objects.filter(pk=case.pk).update(team=team)
+    Party.objects.filter(case=case).update(large_print=large_print)
     return Case.objects.get(pk=case.pk)
 
 
@@ -129,8 +134,8 @@ def _walk(clock) -> None:
     resident = _client(UserFactory(role=Role.RESIDENT))
     hc, lc, sc = _client(handler), _client(lawyer), _client(second)
 
-    def complaint() -> Case:
-        case = _filed(resident, "/api/v1/complaints", complaint_body(), team)
+    def complaint(large_print=False) -> Case:
+        case = _filed(resident, "/api/v1/complaints", complaint_body(), team, large_print)
         ComplaintDetails.objects.filter(case=case).update(employee=colleague)
         _ok(hc, case, "confirm_receipt")
         case_assign(case=case, assignee=handler, by=handler)
@@ -169,9 +174,10 @@ def _walk(clock) -> None:
         confirmed_via="phone",
         confirmed_at=timezone.now().isoformat(),
     )
-    case = _filed(resident, "/api/v1/complaints", complaint_body(), team)
+    # (These residents read large print: letters in 14 pt, the address still in the window.)
+    case = _filed(resident, "/api/v1/complaints", complaint_body(), team, large_print=True)
     _ok(hc, case, "not_handle", ground="older_than_a_year", explanation="Het gesprek was in 2023.")
-    case = complaint()
+    case = complaint(large_print=True)
     _ok(hc, case, "withdraw", reason="Het is opgelost.")
 
     # An objection: pro forma, repaired, called, committee, postponed, heard, decided.
@@ -231,7 +237,7 @@ def _walk(clock) -> None:
     _ok(sc, case, "approve_decision")
     # Withdrawn.
     clock.move_to(at("2025-04-01"))
-    case = _filed(resident, "/api/v1/objections", objection_body(), team)
+    case = _filed(resident, "/api/v1/objections", objection_body(), team, large_print=True)
     _ok(lc, case, "confirm_receipt")
     _ok(lc, case, "withdraw", reason="Na uitleg begrijpt u de weigering.")
     # Decided late after a notice of default, the decision posted: a penalty decision.
@@ -312,15 +318,28 @@ def walk_every_letter(django_db_blocker) -> Walked:
                 kind = message.payload["letter"]
                 for recipient in services._recipients(case, message.payload):
                     for language in LANGUAGES:
+                        # Dated as the worker would have: on the day it was asked for.
                         context = letter_context(
-                            case, kind, language, message.payload, recipient.key
+                            case,
+                            kind,
+                            language,
+                            message.payload,
+                            recipient.key,
+                            dated_on=dispatch_day(chosen_channel(recipient), message.created_at),
                         )
                         rendered = render(kind, language, context)
                         with translation.override(language):
                             html = render_to_string(f"letters/{language}/{kind}.html", context)
                         specimens.append(
                             Specimen(
-                                kind, language, recipient.key, rendered.pdf, rendered.pages, html
+                                kind,
+                                language,
+                                recipient.key,
+                                rendered.pdf,
+                                rendered.pages,
+                                html,
+                                recipient.postal_lines(),
+                                recipient.large_print,
                             )
                         )
                     variants += _variants(message, case, recipient.key)

@@ -2,12 +2,16 @@
 resident reads it (issue 16): no codes in the text, enclosures that are really there, a
 layout that fits the window envelope and does not strand the signature, PDF/A parts."""
 
+import os
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from letters.context import HEARING_WAIVED, MISSING_LABELS, NO_PENALTY, NOT_HANDLED, WORDS
 from letters.rendering import TEMPLATES
+from tests.letters.layout import runs
 from tests.letters.specimens import (
     COMPLAINT_VALUES,
     LANGUAGES,
@@ -159,3 +163,128 @@ def test_the_complaint_outcome_carries_the_report_of_the_hearing(walked, languag
     appended = enclosures_appended(specimen(walked, "complaint_outcome", language))
     assert list(appended) == [1]
     assert "Beide partijen zijn gehoord." in appended[1]
+
+
+# The window of a Dutch window envelope (DL and C5/6, window on the left, 90 x 45 mm,
+# 20 mm from the left and 50 mm from the top of the folded sheet), less 3 mm on each
+# side for the sheet's play in the envelope: the address must show in full inside it.
+WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP, WINDOW_BOTTOM = 23.0, 107.0, 53.0, 92.0
+# DejaVu Sans: no glyph is wider than 0.65 em in an address (digits and capitals ~0.7
+# at most; measured as an upper bound on the widest line of a long street name).
+WIDTH_PER_EM = 0.72
+
+
+def address_runs(each):
+    page = runs(each.pdf)
+    found = []
+    for line in each.address:
+        matches = [run for run in page if run.text.replace("\xa0", " ") == line.strip()]
+        assert matches, (each.kind, line, [run.text for run in page][:20])
+        found.append(matches[0])
+    return found
+
+
+def test_the_address_shows_in_the_envelope_window(walked):
+    outside = {}
+    for each in walked.specimens:
+        if each.recipient != "addressee":
+            continue  # a colleague's copy goes by internal mail, no envelope window
+        for run in address_runs(each):
+            right = run.x + len(run.text) * run.size * WIDTH_PER_EM
+            inside = (
+                run.x >= WINDOW_LEFT
+                and right <= WINDOW_RIGHT
+                and run.top >= WINDOW_TOP
+                and run.baseline + 0.25 * run.size <= WINDOW_BOTTOM
+            )
+            if not inside:
+                outside[(each.kind, each.language, each.large_print, run.text)] = run
+    assert outside == {}
+    assert {each.large_print for each in walked.specimens} == {True, False}
+
+
+def test_the_reference_block_stays_out_of_the_window(walked):
+    for each in walked.specimens:
+        labels = ("Ons kenmerk", "Datum", "Onderwerp", "Our reference", "Date", "Subject")
+        meta = [run for run in runs(each.pdf) if run.text in labels]
+        assert len(meta) == 3, (each.kind, each.language)
+        for run in meta:  # beside the window, or (large print) below it
+            assert run.x >= WINDOW_RIGHT + 5 or run.top >= WINDOW_BOTTOM, (each.kind, run)
+
+
+def test_the_address_and_the_text_share_one_left_margin(walked):
+    for each in walked.specimens:
+        address = address_runs(each)
+        greeting = next(run for run in runs(each.pdf) if run.text.startswith(("Beste", "Dear")))
+        assert abs(address[0].x - greeting.x) < 0.2, (each.kind, address[0].x, greeting.x)
+
+
+MIN_BODY_LINES = 3
+
+
+def letter_pages(each) -> int:
+    """The pages of the letter itself: before its first enclosure."""
+    appended = enclosures_appended(each)
+    return each.pages - len(appended)
+
+
+def body_lines_on(each, page: int) -> list[str]:
+    """The lines of letter text on a page: not the footer, greeting, signature or help."""
+    help_text = {
+        "nl": "Vindt u brieven lastig? Bel ons gerust, of kom langs aan de balie. Wij helpen "
+        "u graag.",
+        "en": "Do you find letters difficult? Feel free to call us or visit the counter. We "
+        "are happy to help.",
+    }[each.language]
+    closing = {"Met vriendelijke groet,", "Kind regards,", "M. de Vries"}
+    lines: dict[float, str] = {}
+    for run in runs(each.pdf, page):
+        if run.baseline > 280 or run.text in closing or run.text.startswith("Teamleider"):
+            continue
+        if run.text in help_text:
+            continue
+        lines.setdefault(round(run.baseline, 1), run.text)
+    return list(lines.values())
+
+
+def test_the_signature_never_stands_on_a_page_of_its_own(walked):
+    """The last page of a letter longer than one page carries at least a few lines of
+    its text above the greeting and the help box."""
+    thin = {}
+    longer = 0
+    for each in walked.specimens:
+        pages = letter_pages(each)
+        if pages == 1:
+            continue
+        longer += 1
+        lines = body_lines_on(each, pages - 1)
+        if len(lines) < MIN_BODY_LINES:
+            thin[(each.kind, each.language, each.recipient, each.large_print)] = lines
+    assert thin == {}
+    assert longer >= 5  # the test sees letters that run over a page
+
+
+def test_page_one_of_every_kind_as_a_picture(walked, tmp_path):
+    """``make letters-preview`` keeps these in var/letters-preview for a person to read
+    (LETTERS_PREVIEW_DIR); the suite makes them in a temporary folder, so the pictures
+    never rot: every kind, both languages, to each recipient, standard and large print."""
+    target = Path(os.environ.get("LETTERS_PREVIEW_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    made = set()
+    for each in walked.specimens:
+        name = "-".join(
+            [each.kind, each.language]
+            + ([] if each.recipient == "addressee" else ["colleague"])
+            + (["large"] if each.large_print else [])
+        )
+        if name in made:
+            continue
+        made.add(name)
+        subprocess.run(  # noqa: S603 - our own PDF, a fixed program
+            ["pdftoppm", "-png", "-r", "70", "-singlefile", "-", str(target / name)],  # noqa: S607
+            input=each.pdf,
+            check=True,
+            capture_output=True,
+        )
+        assert (target / f"{name}.png").stat().st_size > 5000, name
+    assert {name.split("-")[0] for name in made} == set(TEMPLATES)
