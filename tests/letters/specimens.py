@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 import time_machine
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from PIL import Image
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
@@ -28,6 +30,7 @@ from cases.workflows import objection as objection_flow
 from letters import delivery, services
 from letters.context import NO_PENALTY, letter_context
 from letters.dispatch import chosen_channel, dispatch_day
+from letters.models import Branding
 from letters.rendering import render
 from tests.cases.test_filing_api import complaint_body, objection_body
 from tests.factories import TeamFactory, UserFactory
@@ -117,8 +120,18 @@ def _filed(resident: APIClient, path: str, body: dict, team, large_print=False) 
     return Case.objects.get(pk=case.pk)
 
 
+def _logo_set() -> None:
+    """A logo in the letterhead: the letters then hold a figure (with its alternative
+    text) as every municipality's do."""
+    image = io.BytesIO()
+    Image.new("RGB", (240, 80), (0, 82, 147)).save(image, format="PNG")
+    branding = Branding.current()
+    branding.logo.save("logo.png", ContentFile(image.getvalue()), save=True)
+
+
 def _walk(clock) -> None:
     """File and walk the cases that between them ask for every letter kind."""
+    _logo_set()
     team = TeamFactory(code="specimens", name="Klachten en bezwaren")
     handler = UserFactory(
         first_name="Jamila", last_name="de Boer", role=Role.CASE_HANDLER, teams=[team]

@@ -2,16 +2,19 @@
 resident reads it (issue 16): no codes in the text, enclosures that are really there, a
 layout that fits the window envelope and does not strand the signature, PDF/A parts."""
 
+import io
 import os
 import re
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from letters.context import HEARING_WAIVED, MISSING_LABELS, NO_PENALTY, NOT_HANDLED, WORDS
 from letters.rendering import TEMPLATES
 from tests.letters.layout import runs
+from tests.letters.pdfa import pdfa_problems, struct_types
 from tests.letters.specimens import (
     COMPLAINT_VALUES,
     LANGUAGES,
@@ -288,3 +291,50 @@ def test_page_one_of_every_kind_as_a_picture(walked, tmp_path):
         )
         assert (target / f"{name}.png").stat().st_size > 5000, name
     assert {name.split("-")[0] for name in made} == set(TEMPLATES)
+
+
+def test_every_letter_passes_our_pdf_a_3a_checks(walked):
+    """Our own checks (tests/letters/pdfa.py), since no validator can be installed here."""
+    failing = {
+        (each.kind, each.language, each.recipient): problems
+        for each in walked.specimens
+        if (problems := pdfa_problems(each.pdf, each.language))
+    }
+    assert failing == {}
+
+
+def test_the_letters_are_tagged_with_paragraphs_headings_a_table_and_the_logo(walked):
+    decision = specimen(walked, "objection_decision")
+    assert {"/P", "/H1", "/Table", "/TH", "/TD", "/Figure"} <= struct_types(decision.pdf)
+
+
+def broken(data: bytes, change) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        change(pdf)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _figure_without_alt(pdf) -> None:
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure":
+            del obj["/Alt"]
+
+
+@pytest.mark.parametrize(
+    ("change", "clause"),
+    [
+        (lambda pdf: pdf.Root.__delitem__("/Lang"), "6.7.3.3"),
+        (lambda pdf: pdf.Root.__delitem__("/OutputIntents"), "6.2.3"),
+        (lambda pdf: pdf.Root.__delitem__("/StructTreeRoot"), "6.7.3"),
+        (lambda pdf: pdf.Root.__delitem__("/MarkInfo"), "6.7.2.2"),
+        (_figure_without_alt, "alternative text"),
+        (lambda pdf: pdf.Root.__setitem__("/AA", pikepdf.Dictionary()), "6.6.1"),
+    ],
+)
+def test_the_checks_find_what_is_wrong(walked, change, clause):
+    """The checks are not empty: each finds the fault it is there for."""
+    letter = specimen(walked, "objection_decision").pdf
+    assert pdfa_problems(letter, "nl") == []
+    assert any(clause in problem for problem in pdfa_problems(broken(letter, change), "nl"))
