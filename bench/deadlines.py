@@ -90,16 +90,24 @@ def _ensure_cases(deadlines: int) -> None:
 
 
 def _clear_sweep_output(deadline_ids: list[int] | None) -> None:
-    """Notifications, history and case events the sweep wrote (all of them if no ids)."""
-    if deadline_ids is None:
-        _execute(
-            "TRUNCATE cases_deadlinenotification, cases_deadlinechange, cases_deadline "
-            "RESTART IDENTITY CASCADE"
-        )
-    else:
-        for table in ("cases_deadlinenotification", "cases_deadlinechange"):
-            _execute(f"DELETE FROM {table} WHERE deadline_id = ANY(%s)", [deadline_ids])
-    _execute("DELETE FROM cases_caseevent WHERE kind = ANY(%s)", [list(SWEEP_EVENT_KINDS)])
+    """Notifications, history and case events the sweep wrote (all of them if no ids).
+    History is append-only in the database: the benchmark erases its own as retention
+    would (backend/append_only.py)."""
+    from django.db import transaction
+
+    from backend.append_only import erasure_allow
+
+    with transaction.atomic():
+        erasure_allow()
+        if deadline_ids is None:
+            _execute(
+                "TRUNCATE cases_deadlinenotification, cases_deadlinechange, cases_deadline "
+                "RESTART IDENTITY CASCADE"
+            )
+        else:
+            for table in ("cases_deadlinenotification", "cases_deadlinechange"):
+                _execute(f"DELETE FROM {table} WHERE deadline_id = ANY(%s)", [deadline_ids])
+        _execute("DELETE FROM cases_caseevent WHERE kind = ANY(%s)", [list(SWEEP_EVENT_KINDS)])
 
 
 def _vacuum() -> float:
