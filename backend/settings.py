@@ -348,6 +348,10 @@ AUTO_RECEIPT_CHANNELS = env.list("AUTO_RECEIPT_CHANNELS", default=["web", "integ
 # days after it closed; the handler's first name shown on it, or not.
 TRACKING_DAYS_AFTER_CLOSING = env.int("TRACKING_DAYS_AFTER_CLOSING", default=365)
 TRACKING_SHOW_HANDLER_FIRST_NAME = env.bool("TRACKING_SHOW_HANDLER_FIRST_NAME", default=True)
+# Values encrypted at rest (the BSN, backend.encryption): Fernet keys, newest first; the
+# blind index's HMAC key. Unset: derived from DJANGO_SECRET_KEY (a deploy check warns).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_INDEX_KEY = env.str("FIELD_INDEX_KEY", default="")
 # API tokens (backend.accounts.tokens): days a new token lasts by default, and at most.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
@@ -544,6 +548,8 @@ LOGGING = {
     "filters": {
         "context": {"()": "backend.logs.ContextFilter"},
         "no_query_string": {"()": "backend.logs.NoQueryString"},
+        # The net under "never log personal data" (backend/log_scrub.py): on every handler.
+        "scrub": {"()": "backend.log_scrub.PersonalDataScrubber"},
     },
     "formatters": {
         "plain": {
@@ -559,7 +565,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["context"],
+            "filters": ["context", "scrub"],
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

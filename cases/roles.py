@@ -27,6 +27,9 @@ CASE_GRANTS: dict[str, frozenset[Role]] = {
     "cases.view_all_objections": frozenset({R.LEGAL_STAFF}),
     "cases.view_personal_data": HANDLING,
     "cases.view_care_note": HANDLING,
+    # The BSN identifies a person across government: only legal staff, who decide on
+    # objections to decisions about that person, see it (AVG data minimisation).
+    "cases.view_bsn": frozenset({R.LEGAL_STAFF}),
     "cases.view_events": HANDLING,
     "cases.claim_case": HANDLING,
     "cases.assign_case": frozenset({R.TEAM_LEAD, R.ADMINISTRATOR}),

@@ -203,6 +203,16 @@ def _complaint_details(details: dict[str, Any] | None, by: User | None) -> dict[
     return details
 
 
+def _party(data: dict[str, Any]) -> Party:
+    """A party from its filed data; a BSN is kept only encrypted (never searchable)."""
+    values = dict(data)
+    bsn = values.pop("bsn", "")
+    party = Party(**values)
+    if bsn:
+        party.bsn_set(bsn)
+    return party
+
+
 def _search_document(case: Case, parties: Iterable[Party]) -> str:
     names = " ".join(f"{p.name} {p.organisation_name}".strip() for p in parties)
     return f"{case.reference} {case.subject} {case.description} {names}"
@@ -237,7 +247,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         registered_by=by if by is not None and by.is_authenticated else None,
         team=filing.team or _default_team(filing.kind),
     )
-    parties = [Party(**data) for data in filing.parties]
+    parties = [_party(data) for data in filing.parties]
     decision_date = filing.objection["decision_date"] if filing.objection else None
     deadlines = deadlines_for_new_case(case=case, decision_date=decision_date)
     # Everything the case row holds is known before it is written: one INSERT.

@@ -25,10 +25,12 @@ from cases.privacy import data_flags
 REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6,}$")
 
 
-def detail_context(user: User, case: Case) -> dict[str, Any]:
-    """What the case detail serializer needs to show this case to this caller."""
+def detail_context(user: User, case: Case, token: ApiToken | None = None) -> dict[str, Any]:
+    """What the case detail serializer needs to show this case to this caller (``token``:
+    the integration client's, whose scopes may allow more)."""
+    scopes = (token.scopes or []) if isinstance(token, ApiToken) else []
     return {
-        **data_flags(user, case),
+        **data_flags(user, case, scopes),
         "user": user,
         "today": timezone.localdate(),
         "legal_calendar": legal_calendar(),

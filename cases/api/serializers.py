@@ -23,6 +23,7 @@ from backend.api.inputs import (
     StrictSerializer,
 )
 from backend.api.output import PlannedOutput, timestamp_text
+from backend.bsn import bsn_valid
 from cases import antivirus
 from cases.api.step_links import AvailableStepSerializer, available_steps
 from cases.attachments import INFECTED, REFUSAL_MESSAGES, refusal, sniff_content_type
@@ -114,6 +115,26 @@ class PartyInputSerializer(StrictSerializer):
     large_print = serializers.BooleanField(
         default=False, help_text="Letters in large print (14 pt), e.g. for low vision."
     )
+    bsn = serializers.CharField(
+        max_length=11,
+        required=False,
+        allow_blank=True,
+        help_text="Burgerservicenummer, optional (9 digits, the eleven-test; spaces and dots "
+        "allowed). Stored encrypted; shown only to legal staff and to clients with the "
+        "persons:bsn scope.",
+    )
+
+    def validate_bsn(self, value: str) -> str:
+        number = value.replace(" ", "").replace(".", "")
+        if not number:
+            return ""
+        if len(number) == 8 and number.isdigit():
+            number = "0" + number  # written without its leading zero
+        if not bsn_valid(number):
+            raise serializers.ValidationError(
+                gettext("This is not a BSN: it must be 9 digits that pass the eleven-test.")
+            )
+        return number
 
     def validate_phone(self, value: str) -> str:
         """Stored as E.164; Dutch numbers may be written the Dutch way (06 ...)."""
@@ -352,6 +373,10 @@ class PartySerializer(PlannedOutput, serializers.ModelSerializer):
     # Who the party is, null for a caller without personal data (an administrator).
     name = personal_text()
     organisation_name = personal_text()
+    bsn = serializers.SerializerMethodField(
+        help_text="Only for legal staff and for clients with the persons:bsn scope; absent "
+        "otherwise. Empty when none was given."
+    )
 
     class Meta:
         model = Party
@@ -378,10 +403,17 @@ class PartySerializer(PlannedOutput, serializers.ModelSerializer):
             "care_note",
             "letters_by_email",
             "large_print",
+            "bsn",
         ]
+
+    def get_bsn(self, party: Party) -> str | None:
+        # Decrypted only for a caller who may see it.
+        return party.bsn if self.context.get("bsn") else None
 
     def to_representation(self, instance: Party) -> dict[str, Any]:
         data = super().to_representation(instance)
+        if not self.context.get("bsn"):
+            data.pop("bsn", None)
         if not self.context.get("personal_data"):
             data["name"] = data["organisation_name"] = None
             for name in self._CONTACT:

@@ -148,7 +148,8 @@ class _FilingView(APIView):
                 case = selectors.case_detail(user=user, reference=case.reference)
             else:  # as the filing wrote it
                 selectors.rows_written_cached(case)
-            body = s.CaseDetailSerializer(case, context=access.detail_context(user, case)).data
+            context = access.detail_context(user, case, request.auth)
+            body = s.CaseDetailSerializer(case, context=context).data
         else:
             if not replayed:  # the terms as the filing wrote them (call and decision dates)
                 selectors.rows_written_cached(case)
@@ -269,7 +270,9 @@ def case_detail_response(request: Request, reference: str) -> Response:
     """The case as its page shows it, for this caller."""
     case = access.visible_case_page(request, reference)
     return Response(
-        s.CaseDetailSerializer(case, context=access.detail_context(request.user, case)).data
+        s.CaseDetailSerializer(
+            case, context=access.detail_context(request.user, case, request.auth)
+        ).data
     )
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from backend import encryption
+
 # A case with no due date sorts after every dated case. A sentinel instead of NULL keeps
 # the queue's keyset pagination and its index simple; the API shows it as null.
 NO_DUE_DATE = datetime.date(9999, 12, 31)
@@ -159,6 +161,7 @@ class Case(OpenAndDue, ConcurrentTransitionMixin, models.Model):
             ("view_all_objections", _("Can view the objections of every team")),
             ("view_personal_data", _("Can view personal data of parties")),
             ("view_care_note", _("Can view the extra-care note of a party")),
+            ("view_bsn", _("Can view a party's BSN")),
             ("claim_case", _("Can claim and release a case")),
             ("assign_case", _("Can assign a case to someone else")),
             ("add_note", _("Can add an internal note")),
@@ -381,10 +384,20 @@ class Party(models.Model):
     letters_by_email = models.BooleanField(_("letters by e-mail (Awb 2:14)"), default=False)
     # Letters in large print (14 pt) for residents who read small print with difficulty.
     large_print = models.BooleanField(_("letters in large print"), default=False)
+    # The BSN, optional: encrypted at rest (backend.encryption), found by its keyed digest
+    # (blind index), shown only to roles and scopes that need it (cases.privacy).
+    bsn_encrypted = models.TextField(_("BSN (encrypted)"), blank=True, editable=False)
+    bsn_index = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
+        indexes = [
+            # One person's records by BSN (a data-subject request): the few that have one.
+            models.Index(
+                fields=["bsn_index"], condition=~models.Q(bsn_index=""), name="party_bsn_index"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
@@ -399,6 +412,15 @@ class Party(models.Model):
     @property
     def display_name(self) -> str:
         return self.organisation_name or self.name
+
+    @property
+    def bsn(self) -> str:
+        """The BSN in the clear: callers show it only to whom ``cases.privacy`` allows."""
+        return encryption.decrypt(self.bsn_encrypted)
+
+    def bsn_set(self, value: str) -> None:
+        self.bsn_encrypted = encryption.encrypt(value)
+        self.bsn_index = encryption.blind_index(value)
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
