@@ -374,8 +374,8 @@ class PartySerializer(PlannedOutput, serializers.ModelSerializer):
     name = personal_text()
     organisation_name = personal_text()
     bsn = serializers.SerializerMethodField(
-        help_text="Only for legal staff and for clients with the persons:bsn scope; absent "
-        "otherwise. Empty when none was given."
+        help_text="The BSN, for legal staff and for clients with the persons:bsn scope; "
+        "null for every other caller, and when none was given."
     )
 
     class Meta:
@@ -408,12 +408,12 @@ class PartySerializer(PlannedOutput, serializers.ModelSerializer):
 
     def get_bsn(self, party: Party) -> str | None:
         # Decrypted only for a caller who may see it.
-        return party.bsn if self.context.get("bsn") else None
+        if not self.context.get("bsn") or not party.bsn_encrypted:
+            return None
+        return party.bsn
 
     def to_representation(self, instance: Party) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not self.context.get("bsn"):
-            data.pop("bsn", None)
         if not self.context.get("personal_data"):
             data["name"] = data["organisation_name"] = None
             for name in self._CONTACT:
