@@ -9,8 +9,10 @@ and take no step, log no call and add no note.
 
 import pytest
 
+from backend.accounts.roles import Role
 from cases.models import Case
 from letters.models import PrintBatch
+from tests.cases.test_filing_api import objection_body
 from tests.factories import PrintBatchFactory
 from tests.workbench.conftest import CALLERS, QUEUE_WORKERS, STAFF
 
@@ -128,3 +130,16 @@ def test_staff_see_the_extra_care_note_and_contact_details(filed, browser_for):
     assert "Fatima el Amrani" in text
     assert "+31612345678" in text
     assert "Slechtziend" in text
+
+
+@pytest.mark.parametrize("caller", sorted(QUEUE_WORKERS))
+def test_only_legal_staff_see_a_bsn_on_the_case_page(team, users, client_for, browser_for, caller):
+    """As in the API (tests/cases/test_bsn.py): the BSN is for legal staff only."""
+    body = objection_body()
+    body["parties"][0]["bsn"] = "111222333"
+    response = client_for(users[Role.RESIDENT]).post("/api/v1/objections", body)
+    assert response.status_code == 201, response.content
+    reference = response.json()["reference"]
+    Case.objects.filter(reference=reference).update(team=team)
+    page = browser_for(caller).get(f"/werkbank/zaken/{reference}").content.decode()
+    assert ("111222333" in page) is (caller == "legal_staff")
