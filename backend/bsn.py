@@ -6,6 +6,8 @@ a multiple of 11. A number of all zeros passes the sum but is no BSN.
 
 import re
 
+from django.utils.translation import gettext
+
 _NINE_DIGITS = re.compile(r"^\d{9}$")
 
 
@@ -15,3 +17,19 @@ def bsn_valid(value: str) -> bool:
     digits = [int(digit) for digit in value]
     total = sum(weight * digit for weight, digit in zip(range(9, 1, -1), digits[:8], strict=True))
     return (total - digits[8]) % 11 == 0
+
+
+def bsn_normalised(value: str) -> str | None:
+    """The BSN as stored and indexed (nine digits), from how people write it: spaces and
+    dots allowed, eight digits when the leading zero was left off; '' for ''; None when
+    it is no BSN."""
+    number = value.replace(" ", "").replace(".", "")
+    if not number:
+        return ""
+    if len(number) == 8 and number.isdigit():
+        number = "0" + number
+    return number if bsn_valid(number) else None
+
+
+def bsn_invalid_message() -> str:
+    return gettext("This is not a BSN: it must be 9 digits that pass the eleven-test.")

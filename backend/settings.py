@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "backend.accounts",
     "backend.outbox",
     "backend.webhooks",
+    "backend.processing_log",
     "cases",
     "letters",
     "tracking",
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "backend.logs.RequestIdMiddleware",
+    # Writes what the request noted about whose personal data, after its transaction.
+    "backend.processing_log.middleware.ProcessingLogMiddleware",
     "backend.security.ContentSecurityPolicyMiddleware",
     # Before anything reads the request: a URL over MAX_URL_BYTES answers 414 problem+json.
     "backend.api.long_urls.UrlLengthLimitMiddleware",

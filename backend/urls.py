@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("letters.urls")),
     path("", include("backend.webhooks.urls")),
+    path("", include("backend.processing_log.urls")),
     path("", include("tracking.urls")),
 ]
 

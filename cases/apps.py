@@ -6,6 +6,7 @@ from backend.accounts.roles import grants_register
 from backend.accounts.scopes import scope_register
 from backend.metrics import register
 from backend.outbox.consumers import consumer_register
+from backend.processing_log.register import activity_register
 from backend.webhooks.catalogue import event_types_register
 
 
@@ -17,6 +18,7 @@ class CasesConfig(AppConfig):
         # The workflows are models; they can be imported once the registry is ready.
         from cases import checks, consumers, deadlines, metrics, public_events, roles, scopes  # noqa: F401 - checks register
         from cases.models import ClosingDay, DecreeDay
+        from cases.processing import COMPLAINT_HANDLING, OBJECTION_HANDLING
 
         for signal in (post_save, post_delete):
             signal.connect(deadlines.legal_calendar_kept.changed, sender=DecreeDay)
@@ -29,3 +31,5 @@ class CasesConfig(AppConfig):
         event_types_register(*public_events.PUBLIC)
         grants_register(roles.grants)
         register(metrics.collect)
+        activity_register(COMPLAINT_HANDLING)
+        activity_register(OBJECTION_HANDLING)

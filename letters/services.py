@@ -26,6 +26,7 @@ from cases import events
 from cases.deadlines import municipal_date
 from cases.letter_facts import facts_take
 from cases.models import Case, CaseEvent, EventKind
+from cases.processing import case_processed
 from cases.workflows.person_rules import case_write_check
 from letters.context import language_for, letter_context
 from letters.delivery import delivery_queue, sent_before
@@ -231,6 +232,9 @@ def letters_for_request(
                 "consider a call to explain it.",
                 data={"letter": letter.pk, "kind": letter.kind},
             )
+    if letters:
+        kind = {"casehandling.letter_kind": payload["letter"]}
+        case_processed(case, name="letter-render", attributes=kind)
     if replaces is not None and letters:
         # The wrong letter must not go out after all: stop what has not left yet. (One
         # already in a print batch is the mailroom's to pull; the batch list names it.)

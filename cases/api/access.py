@@ -3,7 +3,8 @@
 A case is visible to the roles the queue shows it to (``selectors.case_visible_to``);
 others get 404, so a reference does not reveal that a case exists. Personal data (contact
 details, attachments, letters) is shown to roles that need it and to the filer themselves
-(AVG art. 15); the extra-care note to handling staff only.
+(AVG art. 15); the extra-care note to handling staff only. Every case handed to a view
+here is noted in the processing log (``cases.processing``).
 """
 
 import re
@@ -21,6 +22,7 @@ from cases import selectors
 from cases.deadlines import legal_calendar, norm_calendar
 from cases.models import Case
 from cases.privacy import data_flags
+from cases.processing import case_processed
 
 REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6,}$")
 
@@ -68,19 +70,35 @@ def visible_case_page(request: Request, reference: str, kind: str | None = None)
         raise not_found() from None
     if kind is not None and case.kind != kind:
         raise not_found()
+    _processed(request, case)
     return case
 
 
-def visible_case(request: Request, reference: str, kind: str | None = None) -> Case:
-    """The case if this caller may see it (and it is of ``kind``, when given), else 404."""
+def visible_case(
+    request: Request, reference: str, kind: str | None = None, *, noted: bool = True
+) -> Case:
+    """The case if this caller may see it (and it is of ``kind``, when given), else 404.
+    ``noted=False``: the view notes its own processing (reading the log about the case's
+    people is inspection, not case handling)."""
     reference_check(reference)
     cases = selectors.case_visible_to(request.user)
     if kind is not None:
         cases = cases.filter(kind=kind)
     try:
-        return cases.get(reference=reference)
+        case = cases.get(reference=reference)
     except ObjectDoesNotExist:
         raise not_found() from None
+    if noted:
+        _processed(request, case)
+    return case
+
+
+def _processed(request: Request, case: Case) -> None:
+    """Every view that works on one case gets it here: the processing log notes it once,
+    with whether this caller was shown the personal data (the request's status decides
+    whether the record says it succeeded)."""
+    shown = data_flags(request.user, case)["personal_data"]
+    case_processed(case, attributes={"casehandling.personal_data_shown": shown})
 
 
 def filing_team_for(request: Request, kind: str, team: Team | None) -> Team | None:

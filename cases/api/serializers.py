@@ -23,7 +23,7 @@ from backend.api.inputs import (
     StrictSerializer,
 )
 from backend.api.output import PlannedOutput, timestamp_text
-from backend.bsn import bsn_valid
+from backend.bsn import bsn_invalid_message, bsn_normalised
 from cases import antivirus
 from cases.api.step_links import AvailableStepSerializer, available_steps
 from cases.attachments import INFECTED, REFUSAL_MESSAGES, refusal, sniff_content_type
@@ -125,15 +125,9 @@ class PartyInputSerializer(StrictSerializer):
     )
 
     def validate_bsn(self, value: str) -> str:
-        number = value.replace(" ", "").replace(".", "")
-        if not number:
-            return ""
-        if len(number) == 8 and number.isdigit():
-            number = "0" + number  # written without its leading zero
-        if not bsn_valid(number):
-            raise serializers.ValidationError(
-                gettext("This is not a BSN: it must be 9 digits that pass the eleven-test.")
-            )
+        number = bsn_normalised(value)
+        if number is None:
+            raise serializers.ValidationError(bsn_invalid_message())
         return number
 
     def validate_phone(self, value: str) -> str:

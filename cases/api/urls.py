@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.api import legal_terms, steps, views, workflow
+from cases.api import legal_terms, processing_log, steps, views, workflow
 
 urlpatterns = [
     path(
@@ -58,6 +58,11 @@ urlpatterns = [
         "cases/<str:reference>/penalty-decision",
         workflow.PenaltyDecisionView.as_view(),
         name="case-penalty-decision",
+    ),
+    path(
+        "cases/<str:reference>/processing-log",
+        processing_log.CaseProcessingLogView.as_view(),
+        name="case-processing-log",
     ),
     path("cases/<str:reference>/notes", views.CaseNotesView.as_view(), name="case-notes"),
     *steps.step_urlpatterns(),

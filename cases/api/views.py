@@ -41,6 +41,7 @@ from cases.api.step_links import case_path
 from cases.api.throttles import AnonFilingThrottle
 from cases.models import CaseKind
 from cases.privacy import data_flags
+from cases.processing import case_processed
 from cases.tracking_links import tracking_link_issue, tracking_url
 
 
@@ -154,6 +155,7 @@ class _FilingView(APIView):
             if not replayed:  # the terms as the filing wrote them (call and decision dates)
                 selectors.rows_written_cached(case)
             body = s.FilingReceiptSerializer(case).data
+        case_processed(case)
         headers = {"Location": location}
         if replayed:
             headers["Idempotent-Replayed"] = "true"

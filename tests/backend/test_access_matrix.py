@@ -135,6 +135,32 @@ ACCESS: dict[str, tuple[str, str, dict | None, frozenset[str]]] = {
         None,
         frozenset({"integration_client"}),
     ),
+    # The register of processing activities: anyone signed in (no scope: not a client).
+    "processingActivityList": (
+        "get",
+        "/processing-activities",
+        None,
+        SIGNED_IN - {"integration_client"},
+    ),
+    "processingActivityRetrieve": (
+        "get",
+        "/processing-activities/complaint-handling",
+        None,
+        SIGNED_IN - {"integration_client"},
+    ),
+    # The processing log: legal staff only (a superuser without the role neither).
+    "processingLogSearch": (
+        "post",
+        "/processing-log/search",
+        {"bsn": "111222333"},
+        frozenset({"legal_staff"}),
+    ),
+    "caseProcessingLogList": (
+        "get",
+        "/cases/{complaint}/processing-log",
+        None,
+        frozenset({"legal_staff"}),
+    ),
 }
 REFUSED = {401, 403, 404}
 

@@ -1,0 +1,84 @@
+"""Every request is a processing context: what its view noted is written when it ends.
+
+The trace continues the caller's when a well-formed ``traceparent`` comes in (W3C Trace
+Context) and starts anew otherwise; the response hands it on in ``traceparent`` with this
+request's operation id. The records are written after the view's transaction, in one
+statement, with the status the request ended with: a refusal after the case was found
+is logged too, as an error. When the log cannot be written, personal data is not handed
+out without it: the answer becomes 503 (a change already committed stays committed; its
+timeline entry holds it).
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
+
+from backend.api.problems import problem_response
+from backend.processing_log import recorder
+from backend.processing_log.models import ActorType, StatusCode
+from backend.processing_log.trace import (
+    operation_id_new,
+    trace_id_new,
+    traceparent_format,
+    traceparent_parse,
+)
+
+logger = logging.getLogger(__name__)
+CLIENT_ENTITY = "urn:casehandling:integration-client:{}"
+
+
+def _actor(request: HttpRequest, processing: recorder.Processing) -> None:
+    token = getattr(request, "auth", None)
+    client_id = getattr(token, "client_id", None)
+    user = getattr(request, "user", None)
+    if client_id is not None:
+        processing.actor_type, processing.actor_id = ActorType.CLIENT, str(client_id)
+        processing.foreign_entity = CLIENT_ENTITY.format(client_id)
+    elif user is not None and user.is_authenticated:
+        processing.actor_type, processing.actor_id = ActorType.USER, str(user.pk)
+
+
+def _name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    route = match.url_name or match.route if match is not None else "unmatched"
+    return f"{route}:{(request.method or '').lower()}"
+
+
+class ProcessingLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = traceparent_parse(request.headers.get("traceparent", ""))
+        processing = recorder.Processing(
+            trace_id=incoming.trace_id if incoming else trace_id_new(),
+            operation_id=operation_id_new(),
+            foreign=incoming,
+        )
+        token = recorder._current.set(processing)
+        try:
+            response = self.get_response(request)
+        finally:
+            recorder._current.reset(token)
+        if processing.notes:
+            _actor(request, processing)
+            processing.name = _name(request)
+            failed = response.status_code >= 400
+            try:
+                recorder.flush(processing, StatusCode.ERROR if failed else StatusCode.OK)
+            except DatabaseError:
+                logger.exception("processing log: trace %s not written", processing.trace_id)
+                if not failed:
+                    response.close()
+                    response = problem_response(
+                        request,
+                        503,
+                        "processing-log-unavailable",
+                        gettext("This cannot be shown now. Please try again in a moment."),
+                    )
+                    response["Retry-After"] = "5"
+        response["traceparent"] = traceparent_format(processing.trace_id, processing.operation_id)
+        return response

@@ -1,0 +1,367 @@
+"""The processing log (issue 17.1): every read of a case's personal data and every change
+is one record per data subject in the shape of Logius' Logboek Dataverwerkingen, in the
+caller's W3C trace, written in one statement when the request ends; legal staff query it
+per person; the database refuses to change it."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from backend import encryption
+from backend.accounts.roles import Role
+from backend.outbox.tasks import outbox_relay
+from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
+from backend.processing_log.recorder import Subject, note
+from backend.processing_log.trace import traceparent_format, traceparent_parse
+from cases.consumers import RECEIPTS
+from cases.models import Case
+from letters.services import LETTERS_CONSUMER
+from tests.cases.test_filing_api import objection_body
+from tests.conftest import roles_create, sent
+from tests.factories import TeamFactory, UserFactory
+from tests.outbox import relay_all
+
+pytestmark = pytest.mark.django_db
+
+BSN = "111222333"
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+CALLER_SPAN = "00f067aa0ba902b7"
+TRACEPARENT = f"00-{TRACE}-{CALLER_SPAN}-01"
+
+
+def filed_objection(client, team) -> Case:
+    """An objection with two parties: the objector with a BSN, a representative without."""
+    body = objection_body()
+    body["parties"][0]["bsn"] = BSN
+    body["parties"].append(
+        {**body["parties"][0], "role": "representative", "name": "R. Vertegenwoordiger"}
+    )
+    body["parties"][1].pop("bsn")
+    response = client.post("/api/v1/objections", body, format="json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(reference=response.json()["reference"])
+    Case.objects.filter(pk=case.pk).update(team=team)
+    return case
+
+
+@pytest.fixture
+def objection(client_for, users, team) -> Case:
+    return filed_objection(client_for(users[Role.RESIDENT]), team)
+
+
+def subjects_of(case: Case) -> set[tuple[str, str]]:
+    representative = case.parties.get(role="representative")
+    return {
+        (encryption.blind_index(BSN), SubjectType.BSN_DIGEST),
+        (str(representative.pk), SubjectType.PARTY),
+    }
+
+
+def records(**lookups) -> list[ProcessingRecord]:
+    return list(ProcessingRecord.objects.filter(**lookups).order_by("id"))
+
+
+# -- W3C Trace Context ---------------------------------------------------------------
+
+
+def test_a_well_formed_traceparent_is_taken():
+    incoming = traceparent_parse(TRACEPARENT)
+    assert (incoming.trace_id, incoming.parent_id) == (TRACE, CALLER_SPAN)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  # version ff is invalid
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",  # all-zero trace
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",  # all-zero parent
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",  # upper case
+        "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",  # 31 hex digits
+    ],
+)
+def test_a_malformed_traceparent_starts_a_new_trace(header):
+    assert traceparent_parse(header) is None
+
+
+def test_the_trace_is_handed_on_as_version_00_sampled():
+    assert traceparent_format(TRACE, CALLER_SPAN) == TRACEPARENT
+
+
+# -- What is recorded ------------------------------------------------------------------
+
+
+def test_filing_records_each_party_as_a_data_subject(objection, users):
+    filed = records(name="objection-file:post")
+    assert {(r.data_subject_id, r.data_subject_id_type) for r in filed} == subjects_of(objection)
+    for record in filed:
+        assert record.activity_id == "objection-handling"
+        assert record.status_code == StatusCode.OK
+        assert (record.actor_type, record.actor_id) == (
+            ActorType.USER,
+            str(users[Role.RESIDENT].pk),
+        )
+        assert record.attributes["casehandling.case_reference"] == objection.reference
+        assert len(record.trace_id) == 32
+        assert len(record.operation_id) == 16
+        assert record.start_time <= record.end_time
+    # One operation per subject, both children of the request's operation.
+    assert len({r.operation_id for r in filed}) == 2
+    assert len({r.parent_operation_id for r in filed}) == 1
+
+
+def test_reading_a_case_is_recorded_in_the_callers_trace(objection, users, client_for):
+    client = client_for(users[Role.LEGAL_STAFF])
+    response = client.get(f"/api/v1/cases/{objection.reference}", HTTP_TRACEPARENT=TRACEPARENT)
+    assert response.status_code == 200
+    read = records(name="case-detail:get")
+    assert {(r.data_subject_id, r.data_subject_id_type) for r in read} == subjects_of(objection)
+    for record in read:
+        assert record.trace_id == TRACE
+        assert record.foreign_trace_id == TRACE
+        assert record.foreign_operation_id == CALLER_SPAN
+        assert record.actor_id == str(users[Role.LEGAL_STAFF].pk)
+        assert record.attributes["casehandling.personal_data_shown"] is True
+    # The response hands the trace on with this request's operation (the records' parent).
+    version, trace, operation, flags = response["traceparent"].split("-")
+    assert (version, trace, flags) == ("00", TRACE, "01")
+    assert {r.parent_operation_id for r in read} == {operation}
+
+
+def test_a_bsn_never_appears_in_the_log(objection, users, client_for):
+    client_for(users[Role.LEGAL_STAFF]).get(f"/api/v1/cases/{objection.reference}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM processing_log_processingrecord r WHERE r::text LIKE %s",
+            [f"%{BSN}%"],
+        )
+        assert cursor.fetchone()[0] == 0
+    assert ProcessingRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/cases/{}/events", "/api/v1/cases/{}/letters"],
+)
+def test_timeline_and_letters_are_recorded(objection, users, client_for, path):
+    client = client_for(users[Role.LEGAL_STAFF])
+    assert client.get(path.format(objection.reference)).status_code == 200
+    read = records(status_code=StatusCode.OK, name__endswith=":get")
+    assert {r.data_subject_id for r in read} == {subject for subject, _ in subjects_of(objection)}
+
+
+def test_a_change_is_recorded(objection, users, client_for):
+    client = client_for(users[Role.LEGAL_STAFF])
+    response = client.post(
+        f"/api/v1/cases/{objection.reference}/notes", {"text": "Gebeld."}, format="json"
+    )
+    assert response.status_code == 201
+    assert len(records(name="case-notes:post", status_code=StatusCode.OK)) == 2
+
+
+def test_a_refusal_after_the_case_was_found_is_recorded_as_an_error(objection, users, client_for):
+    """An administrator sees the case but not its attachments: the attempt is logged."""
+    client = client_for(users[Role.ADMINISTRATOR])
+    response = client.get(f"/api/v1/cases/{objection.reference}/attachments/1")
+    assert response.status_code == 403
+    refused = records(name="case-attachment:get")
+    assert len(refused) == 2
+    assert {r.status_code for r in refused} == {StatusCode.ERROR}
+    assert {r.attributes["casehandling.personal_data_shown"] for r in refused} == {False}
+
+
+def test_a_case_the_caller_may_not_see_leaves_no_record(objection, client_for, other_team):
+    outsider = UserFactory(username="elsewhere", role=Role.CASE_HANDLER, teams=[other_team])
+    before = ProcessingRecord.objects.count()
+    response = client_for(outsider).get(f"/api/v1/cases/{objection.reference}")
+    assert response.status_code == 404
+    assert ProcessingRecord.objects.count() == before
+
+
+def test_the_workbench_case_page_is_recorded(objection, users, client):
+    client.force_login(users[Role.LEGAL_STAFF])
+    response = client.get(f"/werkbank/zaken/{objection.reference}")
+    assert response.status_code == 200
+    shown = records(status_code=StatusCode.OK, name__endswith=":get")
+    assert {r.data_subject_id for r in shown} == {s for s, _ in subjects_of(objection)}
+
+
+def test_a_queue_page_records_nothing(objection, users, client_for):
+    before = ProcessingRecord.objects.count()
+    assert client_for(users[Role.LEGAL_STAFF]).get("/api/v1/cases").status_code == 200
+    assert ProcessingRecord.objects.count() == before
+
+
+def test_a_request_writes_its_records_in_one_statement(objection, users, client_for):
+    client = client_for(users[Role.LEGAL_STAFF])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/api/v1/cases/{objection.reference}")
+    writes = [q for q in sent(queries) if "processing_log_processingrecord" in q]
+    assert len(writes) == 1
+    assert writes[0].startswith("INSERT")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_personal_data_is_not_handed_out_when_the_log_cannot_be_written(client_for):
+    """A real refusal by the database (a trigger on the log), not a mock; in autocommit,
+    as a served request runs."""
+    roles_create()
+    team = TeamFactory(code="klachten", name="Klachten")
+    legal = UserFactory(username="jurist", role=Role.LEGAL_STAFF, teams=[team])
+    case = filed_objection(client_for(None), team)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'log down'; END; $$;"
+            "CREATE TRIGGER refuse_all BEFORE INSERT ON processing_log_processingrecord "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse();"
+        )
+    try:
+        response = client_for(legal).get(f"/api/v1/cases/{case.reference}")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_all ON processing_log_processingrecord")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Fatima" not in response.content.decode()
+    # The log works again: so does the page.
+    assert client_for(legal).get(f"/api/v1/cases/{case.reference}").status_code == 200
+
+
+# -- Tasks ---------------------------------------------------------------------------
+
+
+def test_a_letter_rendered_by_the_worker_is_recorded_as_the_system(objection):
+    relay_all(RECEIPTS.name)  # the receipt step asks for the letter
+    outbox_relay.apply(kwargs={"consumer": LETTERS_CONSUMER})
+    rendered = records(name="letter-render")
+    assert rendered
+    assert {(r.actor_type, r.actor_id) for r in rendered} == {
+        (ActorType.SYSTEM, "backend.outbox.tasks.outbox_relay")
+    }
+    assert {r.attributes["casehandling.letter_kind"] for r in rendered} == {"objection_receipt"}
+    assert {r.status_code for r in rendered} == {StatusCode.OK}
+
+
+def test_outside_a_request_or_task_a_note_is_written_at_once(objection):
+    party = objection.parties.first()
+    note(activity="objection-handling", subjects=[Subject(str(party.pk), SubjectType.PARTY)])
+    alone = ProcessingRecord.objects.latest("id")
+    assert (alone.actor_type, alone.actor_id) == (ActorType.SYSTEM, "console")
+
+
+# -- Append-only -----------------------------------------------------------------------
+
+
+def test_the_database_refuses_to_change_or_delete_a_record(objection):
+    record = ProcessingRecord.objects.first()
+    for attempt in (
+        lambda: ProcessingRecord.objects.filter(pk=record.pk).update(name="changed"),
+        lambda: ProcessingRecord.objects.filter(pk=record.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    for statement in ("UPDATE {} SET name = 'x'", "DELETE FROM {}"):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement.format("processing_log_processingrecord"))
+    assert ProcessingRecord.objects.get(pk=record.pk).name == record.name
+
+
+# -- Per person, for legal staff ---------------------------------------------------------
+
+ROLES_REFUSED = [r for r in Role if r != Role.LEGAL_STAFF]
+
+
+def test_legal_staff_find_everything_about_a_person_by_bsn(objection, users, client_for):
+    client = client_for(users[Role.LEGAL_STAFF])
+    client.get(f"/api/v1/cases/{objection.reference}")
+    response = client.post("/api/v1/processing-log/search", {"bsn": "1112.22.333"}, format="json")
+    assert response.status_code == 200
+    found = response.json()["results"]
+    assert [r["name"] for r in found] == ["objection-file:post", "case-detail:get"]
+    first = found[1]
+    attributes = {pair["key"]: pair["value"] for pair in first["attributes"]}
+    assert attributes["dpl.core.processing_activity_id"].endswith(
+        "/api/v1/processing-activities/objection-handling"
+    )
+    assert attributes["dpl.core.data_subject_id"] == encryption.blind_index(BSN)
+    assert attributes["dpl.core.data_subject_id_type"] == "bsn-hmac-sha256"
+    assert first["statusCode"] == "STATUS_CODE_OK"
+    assert first["actor"] == {"type": "user", "id": str(users[Role.LEGAL_STAFF].pk)}
+    assert BSN not in response.content.decode()
+    # The search itself is in the log, about the same person.
+    inspected = records(activity_id="processing-log-inspection")
+    assert [r.data_subject_id for r in inspected] == [encryption.blind_index(BSN)]
+
+
+def test_a_search_without_a_bsn_is_a_field_error(users, client_for):
+    client = client_for(users[Role.LEGAL_STAFF])
+    response = client.post("/api/v1/processing-log/search", {"bsn": "123456789"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "bsn"
+
+
+def test_legal_staff_read_the_log_about_a_cases_people(objection, users, client_for):
+    client = client_for(users[Role.LEGAL_STAFF])
+    response = client.get(f"/api/v1/cases/{objection.reference}/processing-log")
+    assert response.status_code == 200
+    subjects = {
+        pair["value"]
+        for record in response.json()["results"]
+        for pair in record["attributes"]
+        if pair["key"] == "dpl.core.data_subject_id"
+    }
+    assert subjects == {s for s, _ in subjects_of(objection)}
+
+
+@pytest.mark.parametrize("role", ROLES_REFUSED)
+def test_no_other_role_reads_the_log(objection, users, client_for, role):
+    client = client_for(users[role])
+    search = client.post("/api/v1/processing-log/search", {"bsn": BSN}, format="json")
+    assert search.status_code == 403
+    per_case = client.get(f"/api/v1/cases/{objection.reference}/processing-log")
+    assert per_case.status_code == 403
+
+
+def test_a_superuser_does_not_read_the_log_without_the_role(objection, client_for):
+    superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = client_for(superuser)
+    assert (
+        client.post("/api/v1/processing-log/search", {"bsn": BSN}, format="json").status_code == 403
+    )
+    path = f"/api/v1/cases/{objection.reference}/processing-log"
+    assert client.get(path).status_code == 403
+
+
+def test_anonymous_callers_are_refused(objection, anon):
+    assert (
+        anon.post("/api/v1/processing-log/search", {"bsn": BSN}, format="json").status_code == 401
+    )
+    assert anon.get("/api/v1/processing-activities").status_code == 401
+
+
+# -- The register ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_register_is_open_to_everyone_signed_in(users, client_for, role):
+    response = client_for(users[role]).get("/api/v1/processing-activities")
+    assert response.status_code == 200
+    ids = [a["id"] for a in response.json()["results"]]
+    assert ids == ["complaint-handling", "objection-handling", "processing-log-inspection"]
+
+
+def test_an_activitys_uri_is_its_own_address(users, client_for):
+    client = client_for(users[Role.RESIDENT])
+    listed = client.get("/api/v1/processing-activities").json()["results"][0]
+    one = client.get(listed["uri"].split("127.0.0.1:8000", 1)[-1])
+    assert one.status_code == 200
+    assert one.json()["legalBasis"].startswith("AVG art. 6")
+    assert client.get("/api/v1/processing-activities/nothing").status_code == 404
+    wrong = client.get("/api/v1/processing-activities/Not_An_Id")
+    assert wrong.status_code == 400
+    assert wrong.json()["invalidParams"][0]["name"] == "activityId"
