@@ -5,12 +5,13 @@ A case's data subjects are its parties: by their BSN's keyed digest when the BSN
 known (the same person across cases), else by the party's id.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from backend.processing_log.models import SubjectType
 from backend.processing_log.recorder import Subject, note
 from cases.models import Case, CaseKind, Party
-from cases.selectors import related_in_memory
+from cases.selectors import QueueRow, related_in_memory
 
 # Filled in per municipality from its own selection list; the admin edits it.
 RETENTION = (
@@ -59,6 +60,29 @@ def case_subjects(case: Case) -> list[Subject]:
         return [party_subject(party.pk, party.bsn_index) for party in parties]
     rows = Party.objects.filter(case=case).order_by("pk").values_list("pk", "bsn_index")
     return [party_subject(pk, bsn_index) for pk, bsn_index in rows]
+
+
+def _queue_subject(key: str) -> Subject:
+    """A queue row's ``filer_subject`` (``selectors._queue_cases``) as a data subject."""
+    if key.startswith("b"):
+        return Subject(key[1:], SubjectType.BSN_DIGEST)
+    return Subject(key[1:], SubjectType.PARTY)
+
+
+def queue_page_processed(rows: Iterable[QueueRow], *, searched: bool) -> None:
+    """Note a queue page shown with its filers' names (callers who see personal data):
+    one record per filer, for the activity of the case's kind. ``searched``: the page
+    answers a text search (what was searched for is not kept)."""
+    by_kind: dict[str, list[Subject]] = {}
+    for row in rows:
+        if row.filer_subject:
+            by_kind.setdefault(row.kind, []).append(_queue_subject(row.filer_subject))
+    for kind, subjects in by_kind.items():
+        note(
+            activity=ACTIVITY_BY_KIND[CaseKind(kind)],
+            subjects=subjects,
+            attributes={"casehandling.queue_searched": searched},
+        )
 
 
 def case_processed(case: Case, *, name: str = "", attributes: dict[str, Any] | None = None) -> None:

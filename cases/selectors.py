@@ -11,8 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case as DbCase
+from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils import timezone
 
 from backend.accounts.models import Team, User, person_display_name
@@ -257,6 +258,17 @@ def _queue_cases(shape: QueueShape, values: Values) -> QuerySet[Case]:
             )[:1]
         ),
         filer_needs_extra_care=Subquery(filer.values("needs_extra_care")[:1]),
+        # Who the row is about, for the processing log (cases.processing): the BSN's
+        # keyed digest when there is one, else the party's id; never shown.
+        filer_subject=Subquery(
+            filer.annotate(
+                key=DbCase(
+                    When(bsn_index="", then=Concat(Value("p"), Cast("pk", CharField()))),
+                    default=Concat(Value("b"), "bsn_index"),
+                    output_field=CharField(),
+                )
+            ).values("key")[:1]
+        ),
     )
 
 
@@ -325,13 +337,16 @@ QUEUE_COLUMNS = (
     "assignee__last_name",
     "filer_name",
     "filer_needs_extra_care",
+    "filer_subject",
 )
 
 
 # What ``case_queue`` reads of the case and its team and assignee (the filer comes from
 # the annotations).
 QUEUE_ROW_FIELDS = tuple(
-    c for c in QUEUE_COLUMNS if c not in ("id", "filer_name", "filer_needs_extra_care")
+    c
+    for c in QUEUE_COLUMNS
+    if c not in ("id", "filer_name", "filer_needs_extra_care", "filer_subject")
 )
 
 
@@ -380,6 +395,8 @@ class QueueRow(OpenAndDue):
     assignee: PersonRow | None
     filer_name: str | None
     filer_needs_extra_care: bool | None
+    # "b<digest>" or "p<party id>" (cases.processing.queue_subject)
+    filer_subject: str | None
 
 
 def queue_rows(*, user: User, filters: QueueFilters, window: Window) -> list[QueueRow]:
@@ -389,7 +406,7 @@ def queue_rows(*, user: User, filters: QueueFilters, window: Window) -> list[Que
     rows = []
     for row in _queue_sql.rows(shape, _flat(values)):
         (pk, reference, kind, status, subject, channel, received, due, closed, by) = row[:10]
-        code, team_name, username, first, last, filer_name, care = row[10:]
+        code, team_name, username, first, last, filer_name, care, filer_subject = row[10:]
         rows.append(
             QueueRow(
                 pk,
@@ -406,6 +423,7 @@ def queue_rows(*, user: User, filters: QueueFilters, window: Window) -> list[Que
                 PersonRow(username, first, last) if username is not None else None,
                 filer_name,
                 care,
+                filer_subject,
             )
         )
     return rows

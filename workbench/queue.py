@@ -23,6 +23,7 @@ from cases.api.step_links import case_path
 from cases.api.views import queue_paginator
 from cases.models import CaseKind
 from cases.privacy import data_flags
+from cases.processing import queue_page_processed
 from cases.urgency import due_state
 from cases.workflows.registry import WORKFLOWS
 from workbench.access import staff_view
@@ -94,6 +95,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             window = paginator.window(api_request)
             read = selectors.queue_rows(user=request.user, filters=filters, window=window)
             rows, links = paginator.page(read, window, api_request)
+            if data_flags(request.user)["personal_data"]:
+                queue_page_processed(rows, searched=bool(filters.q))
         except APIException:  # a cursor from an old link, or made up
             errors.append(gettext("This page of the queue no longer exists: start again."))
     else:

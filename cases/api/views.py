@@ -41,7 +41,7 @@ from cases.api.step_links import case_path
 from cases.api.throttles import AnonFilingThrottle
 from cases.models import CaseKind
 from cases.privacy import data_flags
-from cases.processing import case_processed
+from cases.processing import case_processed, queue_page_processed
 from cases.tracking_links import tracking_link_issue, tracking_url
 
 
@@ -242,9 +242,12 @@ class CaseQueueView(APIView):
         params.is_valid(raise_exception=True)
         paginator = queue_paginator()
         window = paginator.window(request)
-        read = selectors.queue_rows(user=request.user, filters=params.filters(), window=window)
+        filters = params.filters()
+        read = selectors.queue_rows(user=request.user, filters=filters, window=window)
         rows, links = paginator.page(read, window, request)
         context = {**data_flags(request.user), "user_pk": request.user.pk}
+        if context["personal_data"]:
+            queue_page_processed(rows, searched=bool(filters.q))
         results = s.CaseQueueItemSerializer(rows, many=True, context=context)
         return Response({"results": results.data, **links})
 

@@ -186,9 +186,29 @@ def test_the_workbench_case_page_is_recorded(objection, users, client):
     assert {r.data_subject_id for r in shown} == {s for s, _ in subjects_of(objection)}
 
 
-def test_a_queue_page_records_nothing(objection, users, client_for):
+@pytest.mark.parametrize("path", ["/api/v1/cases", "/api/v1/cases?q=Fatima"])
+def test_a_queue_page_records_the_filers_it_shows(objection, users, client_for, path):
+    client = client_for(users[Role.LEGAL_STAFF])
+    assert client.get(path).status_code == 200
+    listed = records(name="case-list:get")
+    filer = (encryption.blind_index(BSN), SubjectType.BSN_DIGEST)
+    assert [(r.data_subject_id, r.data_subject_id_type) for r in listed] == [filer]
+    assert listed[0].activity_id == "objection-handling"
+    # Whether it answered a search; never what was searched for.
+    assert listed[0].attributes == {"casehandling.queue_searched": "?q=" in path}
+    assert "Fatima" not in str(listed[0].attributes)
+
+
+def test_the_workbench_queue_records_the_filers_it_shows(objection, users, client):
+    client.force_login(users[Role.CASE_HANDLER])
+    assert client.get("/werkbank/?view=team").status_code == 200
+    assert [r.data_subject_id for r in records(name="queue:get")] == [encryption.blind_index(BSN)]
+
+
+def test_a_queue_without_names_records_nothing(objection, users, client_for):
+    """The administrator's queue shows no names: no personal data was processed."""
     before = ProcessingRecord.objects.count()
-    assert client_for(users[Role.LEGAL_STAFF]).get("/api/v1/cases").status_code == 200
+    assert client_for(users[Role.ADMINISTRATOR]).get("/api/v1/cases").status_code == 200
     assert ProcessingRecord.objects.count() == before
 
 
