@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cases",
     "letters",
     "tracking",
+    "subject_rights",
     "workbench",
 ]
 

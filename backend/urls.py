@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("backend.webhooks.urls")),
     path("", include("backend.processing_log.urls")),
     path("", include("tracking.urls")),
+    path("", include("subject_rights.urls")),
 ]
 
 urlpatterns = [

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("cases", "letters", "workbench")
+APPS = ("cases", "letters", "subject_rights", "tracking", "workbench")
 # The composition root: the settings list the installed apps, the URLconf mounts theirs.
 PLATFORM_WIRING = {"backend/settings.py", "backend/test_settings.py", "backend/urls.py"}
 # What changes a case's state: only the cases app itself calls these.

@@ -155,6 +155,13 @@ ACCESS: dict[str, tuple[str, str, dict | None, frozenset[str]]] = {
         {"bsn": "111222333"},
         frozenset({"legal_staff"}),
     ),
+    # A person's data as a ZIP (AVG art. 15): legal staff (an empty body: 400 for them).
+    "personalDataExportCreate": (
+        "post",
+        "/personal-data-exports",
+        {},
+        frozenset({"legal_staff"}),
+    ),
     "caseProcessingLogList": (
         "get",
         "/cases/{complaint}/processing-log",
