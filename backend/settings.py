@@ -462,6 +462,12 @@ DEADLINE_WARNING_DAYS = env.list("DEADLINE_WARNING_DAYS", cast=int, default=[5, 
 DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=15 * 60)
 # Most deadlines one sweep handles per stage; the next sweep takes the rest.
 DEADLINE_SWEEP_BATCH = env.int("DEADLINE_SWEEP_BATCH", default=1000)
+# Retention (subject_rights.retention): every night at 02:30; RETENTION_DRY_RUN only lists.
+RETENTION_DRY_RUN = env.bool("RETENTION_DRY_RUN", default=False)
+CELERY_BEAT_SCHEDULE["retention"] = {
+    "task": "subject_rights.tasks.retention_erase_due",
+    "schedule": crontab(hour=2, minute=30),
+}
 CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
     "task": "cases.tasks.deadlines_sweep",
     "schedule": DEADLINE_SWEEP_SECONDS,

@@ -14,6 +14,7 @@ from cases.models import (
     DeadlineChange,
     DecreeDay,
     Party,
+    RetentionRule,
 )
 from cases.privacy import PERSONAL_CASE_FIELDS, data_flags
 
@@ -143,3 +144,12 @@ class DeadlineAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """How long closed cases are kept (subject_rights.retention): per kind and final
+    status, with the selection list's category as the source."""
+
+    list_display = ["kind", "status", "years", "source", "updated_at"]
+    list_filter = ["kind"]

@@ -18,6 +18,7 @@ from backend.accounts.models import User
 from backend.domain import DomainConflict, ensure_not_in_future
 from cases import deadlines
 from cases.dispatch import letter_day
+from cases.figures import figures_refresh
 from cases.legal import penalty
 from cases.legal.calendar import LegalCalendar
 from cases.models import (
@@ -205,6 +206,7 @@ def penalty_decision_take(*, case: Case, by: User, no_penalty_ground: str = "") 
             "late": today > status.fix_amount_by,
         },
     )
+    figures_refresh(case)  # a closed case: the penalty paid counts
     letter_request(
         case,
         event,

@@ -49,6 +49,22 @@ def grants() -> Iterator[Grant]:
     yield from admin_grants("cases", "closingday", "view add change delete")
     yield from admin_grants("cases", "case")
     yield from admin_grants("cases", "deadline")
+    # Retention periods per kind and final status (the municipality's selection list).
+    yield from admin_grants("cases", "retentionrule", "view add change delete")
+    # The figures (cases.figures): anonymous, for those who steer the work.
+    yield Grant(
+        permission="cases.view_reports",
+        roles=frozenset({R.TEAM_LEAD, R.ADMINISTRATOR}),
+        model="cases.case",
+        name="Can see the figures and the annual complaint report",
+    )
+    # A legal hold keeps a case past its retention period (subject_rights.retention).
+    yield Grant(
+        permission="cases.set_legal_hold",
+        roles=frozenset({R.LEGAL_STAFF, R.TEAM_LEAD}),
+        model="cases.case",
+        name="Can put a case on legal hold, or lift it",
+    )
     for workflow in WORKFLOWS.values():
         model = f"{workflow.proxy._meta.app_label}.{workflow.proxy._meta.model_name}"
         for step in workflow.steps.values():

@@ -28,6 +28,7 @@ from cases.deadlines import (
     deadlines_record,
     queue_due_date_of,
 )
+from cases.figures import figures_refresh
 from cases.models import (
     REFERENCE_PREFIX,
     STAFF_INTAKE_CHANNELS,
@@ -461,6 +462,23 @@ def case_add_note(*, case: Case, text: str, by: User) -> CaseEvent:
 
 
 @transaction.atomic
+def case_legal_hold_set(*, case: Case, hold: bool, reason: str, by: User) -> Case:
+    """Put a case on legal hold (retention keeps it) or lift the hold; on the timeline."""
+    if not by.has_perm("cases.set_legal_hold"):
+        raise PermissionDenied(gettext("Your role cannot put a case on legal hold."))
+    if hold and not reason.strip():
+        raise ValidationError({"reason": gettext("Say why the case must be kept.")})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.legal_hold, case.legal_hold_reason = hold, reason.strip() if hold else ""
+    case.save(update_fields=["legal_hold", "legal_hold_reason"])
+    text = "Legal hold: kept past retention." if hold else "Legal hold lifted."
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.NOTE, actor=by, text=text, data={"legal_hold": hold}
+    )
+    return case
+
+
+@transaction.atomic
 def contact_moment_log(
     *,
     case: Case,
@@ -540,4 +558,5 @@ def case_rate(*, case: Case, rating: int, comment: str, by: User | None) -> Sati
     CaseEvent.objects.create(
         case=case, kind=EventKind.SATISFACTION, actor=by, data={"rating": rating}
     )
+    figures_refresh(case)
     return satisfaction

@@ -13,3 +13,13 @@ SUBJECT_ACCESS = {
     "retention": "Het exportbestand wordt niet bewaard; dat de export is gemaakt, staat "
     "in het verwerkingenlogboek zo lang als het dossier.",
 }
+RETENTION_ACTIVITY = {
+    "id": "retention",
+    "name": "Vernietigen na de bewaartermijn",
+    "purpose": "Gesloten dossiers vernietigen als hun bewaartermijn voorbij is; alleen "
+    "anonieme cijfers blijven over.",
+    "legal_basis": "AVG art. 5 lid 1 onder e (opslagbeperking); Archiefwet 1995 art. 3 en "
+    "5 met de selectielijst.",
+    "data_categories": "Alle gegevens van het dossier (ze worden verwijderd).",
+    "retention": "Het verslag van de vernietiging blijft in het verwerkingenlogboek.",
+}

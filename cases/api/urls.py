@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.api import legal_terms, processing_log, steps, views, workflow
+from cases.api import legal_terms, processing_log, reports, steps, views, workflow
 
 urlpatterns = [
     path(
@@ -9,6 +9,7 @@ urlpatterns = [
         name="legal-term-penalty",
     ),
     path("legal-terms/<str:term>", legal_terms.LegalTermView.as_view(), name="legal-term"),
+    path("reports/figures", reports.FiguresView.as_view(), name="report-figures"),
     path("complaints", views.ComplaintFilingView.as_view(), name="complaint-file"),
     path("objections", views.ObjectionFilingView.as_view(), name="objection-file"),
     path("cases", views.CaseQueueView.as_view(), name="case-list"),
@@ -58,6 +59,11 @@ urlpatterns = [
         "cases/<str:reference>/penalty-decision",
         workflow.PenaltyDecisionView.as_view(),
         name="case-penalty-decision",
+    ),
+    path(
+        "cases/<str:reference>/legal-hold",
+        views.LegalHoldView.as_view(),
+        name="case-legal-hold",
     ),
     path(
         "cases/<str:reference>/processing-log",

@@ -397,6 +397,39 @@ class CaseNotesView(APIView):
         return Response(s.CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
+class LegalHoldSerializer(serializers.Serializer):
+    hold = serializers.BooleanField(help_text="true: keep past the retention period.")
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, help_text="Why (required for a hold)."
+    )
+
+
+class LegalHoldView(APIView):
+    """Put a case on legal hold, or lift it: retention does not erase a case on hold.
+    Callers: legal staff and team leads who see the case."""
+
+    required_scopes = {"PUT": scopes.CASES_WRITE.name}
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="caseLegalHoldUpdate",
+        request=LegalHoldSerializer,
+        responses={200: LegalHoldSerializer, **problem_responses(400, 401, 403, 404)},
+        tags=["privacy"],
+    )
+    def put(self, request: Request, reference: str) -> Response:
+        case = access.visible_case(request, reference)
+        given = LegalHoldSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        case = services.case_legal_hold_set(
+            case=case,
+            hold=given.validated_data["hold"],
+            reason=given.validated_data.get("reason", ""),
+            by=request.user,
+        )
+        return Response({"hold": case.legal_hold, "reason": case.legal_hold_reason})
+
+
 class TrackingLinkSerializer(serializers.Serializer):
     tracking_url = serializers.CharField(help_text="The new link; shown only in this answer.")
 

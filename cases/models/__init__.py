@@ -45,6 +45,7 @@ from cases.models.deadline import (
     DecreeDay,
     NotificationStage,
 )
+from cases.models.retention import CaseFigures, RetentionRule
 
 # The workflows' proxies are models too; importing them here registers them.
 from cases.workflows.complaint import Complaint
@@ -59,6 +60,7 @@ __all__ = [
     "Attachment",
     "Case",
     "CaseEvent",
+    "CaseFigures",
     "CaseKind",
     "CaseStatus",
     "Channel",
@@ -91,6 +93,7 @@ __all__ = [
     "PartyType",
     "PenaltyDecision",
     "ReferenceCounter",
+    "RetentionRule",
     "Satisfaction",
     "TrackingLink",
     "attachment_path",

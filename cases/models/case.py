@@ -112,6 +112,10 @@ class Case(OpenAndDue, ConcurrentTransitionMixin, models.Model):
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     queue_due_date = models.DateField(_("next due date"), default=NO_DUE_DATE)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A legal hold keeps the case past its retention period (a court case, a complaint to
+    # the Ombudsman, a request under the Woo): retention skips it while it is on.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.CharField(_("reason for the hold"), max_length=300, blank=True)
     # Reference, subject, description and party names, for full-text search. Internal:
     # never serialised.
     search_document = models.TextField(blank=True, default="", editable=False)

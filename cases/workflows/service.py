@@ -22,6 +22,7 @@ from backend.accounts.models import User
 from backend.domain import DomainConflict, as_json_value
 from backend.outbox.services import outbox_publish_new
 from cases import events
+from cases.figures import figures_refresh
 from cases.models import Case, CaseEvent, EventKind
 from cases.selectors import rows_written_cached
 from cases.workflows.person_rules import case_write_check, failed_guard
@@ -228,4 +229,6 @@ def case_transition(
     outbox_publish_new([events.case_step_taken(proxied, event)])
     if spec.effect is not None:
         spec.effect(proxied, data, by, event)
+    if proxied.closed_at is not None:
+        figures_refresh(proxied)  # the anonymous figures of a case that closed
     return proxied

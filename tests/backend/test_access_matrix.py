@@ -155,6 +155,20 @@ ACCESS: dict[str, tuple[str, str, dict | None, frozenset[str]]] = {
         {"bsn": "111222333"},
         frozenset({"legal_staff"}),
     ),
+    # Figures (anonymous): team leads and administrators (a superuser holds the latter).
+    "reportFiguresRetrieve": (
+        "get",
+        "/reports/figures",
+        None,
+        frozenset({"team_lead", "administrator", "superuser"}),
+    ),
+    # A legal hold (retention skips the case): legal staff and team leads, on their cases.
+    "caseLegalHoldUpdate": (
+        "put",
+        "/cases/{complaint}/legal-hold",
+        {"hold": False},
+        frozenset({"legal_staff", "team_lead"}),
+    ),
     # A person's data as a ZIP (AVG art. 15): legal staff (an empty body: 400 for them).
     "personalDataExportCreate": (
         "post",

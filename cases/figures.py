@@ -1,0 +1,236 @@
+"""The figures the policy asks for and the law requires (Awb 9:12a), from one anonymous
+row per closed case (``CaseFigures``).
+
+``figures_refresh(case)`` writes the row when a case closes and again when something
+that counts follows (a satisfaction rating, a penalty decision); retention writes it one
+last time before it erases the case. ``figures_report`` aggregates the rows in one SQL
+statement per grouping: counts, shares, median and 90th percentile of handling days.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from cases.models import (
+    Case,
+    CaseFigures,
+    ContactOutcome,
+    Deadline,
+    DeadlineChange,
+    DeadlineKind,
+    DeadlineState,
+    EventKind,
+)
+
+# The legal term whose outcome is "decided on time", per kind.
+_DECISION_TERM = {
+    "complaint": DeadlineKind.COMPLAINT_HANDLING,
+    "objection": DeadlineKind.OBJECTION_DECISION,
+}
+# The objection states a withdrawal ends the phone-first route from.
+_INFORMAL_OBJECTION_STATES = {"informal_contact"}
+
+
+def _term_met(deadlines: list[Deadline], kind: str) -> bool | None:
+    newest = max((d for d in deadlines if d.kind == kind), key=lambda d: d.pk, default=None)
+    if newest is None or newest.state not in (DeadlineState.MET, DeadlineState.MISSED):
+        return None
+    return newest.state == DeadlineState.MET
+
+
+def _resolved_informally(case: Case) -> bool:
+    if case.kind == "complaint":
+        return case.status == "resolved_informally"
+    if case.status != "withdrawn":
+        return False
+    withdrawal = (
+        case.events.filter(kind=EventKind.TRANSITION, data__step="withdraw")
+        .order_by("-occurred_at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return bool(withdrawal) and withdrawal["status"]["before"] in _INFORMAL_OBJECTION_STATES
+
+
+def figures_of(case: Case) -> CaseFigures:
+    """The anonymous figures of a closed case, as it is now."""
+    details = case.complaint if case.kind == "complaint" else case.objection
+    deadlines = list(case.deadlines.all())
+    decision_term = _DECISION_TERM[case.kind]
+    extensions = DeadlineChange.objects.filter(
+        deadline__case=case, deadline__kind=decision_term, kind="extended"
+    ).count()
+    reached = (
+        case.contact_moments.filter(outcome=ContactOutcome.REACHED)
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    hours = None
+    if reached is not None:
+        hours = max(0, int((reached - case.received_at).total_seconds() // 3600))
+    penalty = getattr(case, "penalty_decision", None) if case.kind == "objection" else None
+    satisfaction = getattr(case, "satisfaction", None)
+    received_on = timezone.localdate(case.received_at)
+    closed_on = timezone.localdate(case.closed_at)
+    return CaseFigures(
+        case_id=case.pk,
+        kind=case.kind,
+        channel=case.channel,
+        team_code=case.team.code if case.team_id else "",
+        outcome=case.status,
+        judgement=(details.judgement if case.kind == "complaint" else details.outcome) or "",
+        received_on=received_on,
+        closed_on=closed_on,
+        handling_days=max(0, (closed_on - received_on).days),
+        first_contact_hours=hours,
+        first_contact_on_time=_term_met(deadlines, DeadlineKind.FIRST_CONTACT),
+        resolved_informally=_resolved_informally(case),
+        decided_on_time=_term_met(deadlines, decision_term),
+        extensions=extensions,
+        postponements=getattr(details, "postponements", 0) or 0,
+        penalty_paid=penalty.amount if penalty is not None else Decimal("0"),
+        satisfaction=satisfaction.rating if satisfaction is not None else None,
+        needs_extra_care=case.parties.filter(needs_extra_care=True).exists(),
+    )
+
+
+def figures_refresh(case: Case) -> CaseFigures | None:
+    """Write (or rewrite) the figures of ``case`` if it is closed; None if it is open."""
+    if case.closed_at is None:
+        return None
+    case = Case.objects.select_related("team", "complaint", "objection").get(pk=case.pk)
+    row = figures_of(case)
+    fields = [f.name for f in CaseFigures._meta.concrete_fields if f.name not in ("id", "case_id")]
+    CaseFigures.objects.bulk_create(
+        [row], update_conflicts=True, unique_fields=["case_id"], update_fields=fields
+    )
+    return row
+
+
+def figures_rebuild(*, batch: int = 500) -> int:
+    """Write the figures of every closed case (after an upgrade, or to repair them)."""
+    done = 0
+    ids = Case.objects.filter(closed_at__isnull=False).order_by("pk").values_list("pk", flat=True)
+    for pk in ids.iterator(chunk_size=batch):
+        figures_refresh(Case(pk=pk, closed_at=timezone.now()))
+        done += 1
+    return done
+
+
+# -- The report -------------------------------------------------------------------------
+
+# What a report may be broken down by (columns of CaseFigures).
+GROUPINGS = ("kind", "channel", "team_code", "outcome")
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    start: datetime.date  # closed on or after
+    end: datetime.date  # closed on or before
+    kind: str = ""
+    channel: str = ""
+    team_code: str = ""
+    outcome: str = ""
+    group: str = ""  # one of GROUPINGS, or "" for one line
+
+
+def _where(filters: ReportFilters, care_only: bool) -> tuple[str, list[Any]]:
+    clauses, params = ["closed_on >= %s", "closed_on <= %s"], [filters.start, filters.end]
+    for column in ("kind", "channel", "team_code", "outcome"):
+        value = getattr(filters, column)
+        if value:
+            clauses.append(f"{column} = %s")
+            params.append(value)
+    if care_only:
+        clauses.append("needs_extra_care")
+    return " AND ".join(clauses), params
+
+
+# Portable SQL (PostgreSQL, and SQLite for `make run`): shares as counts, percentiles by
+# rank. The discrete percentile p of n ordered values is the one at rank ceil(p * n),
+# here ceil(k * n / 10) = (k * n + 9) / 10 in integer arithmetic (k = 5: the median,
+# k = 9: the 90th percentile), as PostgreSQL's percentile_disc gives it.
+_COUNTS = """
+    SELECT {group} AS grp,
+        COUNT(*),
+        SUM(CASE WHEN first_contact_on_time IS NOT NULL THEN 1 ELSE 0 END),
+        SUM(CASE WHEN first_contact_on_time THEN 1 ELSE 0 END),
+        SUM(CASE WHEN resolved_informally THEN 1 ELSE 0 END),
+        SUM(CASE WHEN decided_on_time IS NOT NULL THEN 1 ELSE 0 END),
+        SUM(CASE WHEN decided_on_time THEN 1 ELSE 0 END),
+        SUM(extensions), SUM(postponements), SUM(penalty_paid),
+        COUNT(satisfaction), AVG(satisfaction)
+    FROM cases_casefigures WHERE {where} GROUP BY 1
+"""
+_RANKS = """
+    SELECT grp,
+        MAX(CASE WHEN rn = (5 * n + 9) / 10 THEN value END),
+        MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN value END)
+    FROM (
+        SELECT {group} AS grp, {column} AS value,
+            ROW_NUMBER() OVER ({partition} ORDER BY {column}) AS rn,
+            COUNT(*) OVER ({partition}) AS n
+        FROM cases_casefigures WHERE {where} AND {column} IS NOT NULL
+    ) ranked
+    WHERE rn IN ((5 * n + 9) / 10, (9 * n + 9) / 10)
+    GROUP BY grp
+"""
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _lines(filters: ReportFilters, care_only: bool) -> dict[str, dict[str, Any]]:
+    if filters.group not in ("", *GROUPINGS):  # it is written into the SQL
+        raise ValueError(f"no grouping {filters.group!r}")
+    where, params = _where(filters, care_only)
+    group = filters.group or "'all'"
+    lines: dict[str, dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS.format(group=group, where=where), params)
+        for row in cursor.fetchall():
+            (grp, cases, fc_counted, fc_met, informal, dec_counted, dec_met) = row[:7]
+            extensions, postponements, penalties, ratings, average = row[7:]
+            lines[grp] = {
+                "cases": cases,
+                "first_contact_within_norm": _share(fc_met or 0, fc_counted or 0),
+                "first_contact_hours_median": None,
+                "resolved_informally": _share(informal or 0, cases),
+                "decided_on_time": _share(dec_met or 0, dec_counted or 0),
+                "handling_days_median": None,
+                "handling_days_p90": None,
+                "extensions": extensions or 0,
+                "postponements": postponements or 0,
+                "penalties_paid": str(Decimal(penalties or 0).quantize(Decimal("0.01"))),
+                "ratings": ratings,
+                "satisfaction_average": round(float(average), 2) if average is not None else None,
+            }
+        for column, names in (
+            ("handling_days", ("handling_days_median", "handling_days_p90")),
+            ("first_contact_hours", ("first_contact_hours_median", None)),
+        ):
+            partition = f"PARTITION BY {filters.group}" if filters.group else ""
+            sql = _RANKS.format(group=group, column=column, where=where, partition=partition)
+            cursor.execute(sql, params)
+            for grp, median, p90 in cursor.fetchall():
+                lines[grp][names[0]] = median
+                if names[1]:
+                    lines[grp][names[1]] = p90
+    return lines
+
+
+def figures_report(filters: ReportFilters) -> list[dict[str, Any]]:
+    """One line per group (or one line), each with the same figures for the residents
+    who need extra care beside it. Six statements, none per case."""
+    everyone = _lines(filters, care_only=False)
+    care = _lines(filters, care_only=True)
+    return [
+        {"group": grp, **line, "extra_care": care.get(grp)}
+        for grp, line in sorted(everyone.items(), key=lambda item: str(item[0]))
+    ]
