@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from cases.models import (
     Case,
     CaseFigures,
+    ComplaintReportMeasures,
     ContactOutcome,
     Deadline,
     DeadlineChange,
@@ -234,3 +235,44 @@ def figures_report(filters: ReportFilters) -> list[dict[str, Any]]:
         {"group": grp, **line, "extra_care": care.get(grp)}
         for grp, line in sorted(everyone.items(), key=lambda item: str(item[0]))
     ]
+
+
+# -- The annual complaint report (Awb 9:12a) ---------------------------------------------
+
+
+def annual_complaint_report(year: int) -> dict[str, Any]:
+    """The year's complaints for the annual report: how many came in and were handled,
+    by channel, by subject area (the team that handled them), by outcome and judgement,
+    the shares on time and resolved informally, handling days, and the measures the team
+    leads wrote. Anonymous: from the figures rows and counts of open cases only."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    handled = CaseFigures.objects.filter(kind="complaint", closed_on__range=(start, end))
+    open_cases = Case.objects.filter(kind="complaint", closed_at__isnull=True)
+    received = (
+        CaseFigures.objects.filter(kind="complaint", received_on__range=(start, end)).count()
+        + open_cases.filter(received_at__date__range=(start, end)).count()
+    )
+
+    def counted(field: str) -> list[dict[str, Any]]:
+        rows = handled.values(field).annotate(cases=models.Count("id")).order_by("-cases", field)
+        return [{"value": row[field] or "", "cases": row["cases"]} for row in rows]
+
+    (line,) = figures_report(ReportFilters(start, end, kind="complaint")) or [None]
+    measures = ComplaintReportMeasures.objects.filter(year=year).first()
+    return {
+        "year": year,
+        "received": received,
+        "handled": handled.count(),
+        "open_at_year_end": open_cases.filter(received_at__date__lte=end).count(),
+        "by_channel": counted("channel"),
+        "by_subject_area": counted("team_code"),
+        "by_outcome": counted("outcome"),
+        "by_judgement": counted("judgement"),
+        "decided_on_time": line["decided_on_time"] if line else None,
+        "resolved_informally": line["resolved_informally"] if line else None,
+        "first_contact_within_norm": line["first_contact_within_norm"] if line else None,
+        "handling_days_median": line["handling_days_median"] if line else None,
+        "handling_days_p90": line["handling_days_p90"] if line else None,
+        "satisfaction_average": line["satisfaction_average"] if line else None,
+        "measures": measures.text if measures else "",
+    }

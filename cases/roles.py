@@ -58,6 +58,13 @@ def grants() -> Iterator[Grant]:
         model="cases.case",
         name="Can see the figures and the annual complaint report",
     )
+    # The annual complaint report's section on measures (Awb 9:12a).
+    yield Grant(
+        permission="cases.write_report_measures",
+        roles=frozenset({R.TEAM_LEAD}),
+        model="cases.complaintreportmeasures",
+        name="Can write the measures in the annual complaint report",
+    )
     # A legal hold keeps a case past its retention period (subject_rights.retention).
     yield Grant(
         permission="cases.set_legal_hold",

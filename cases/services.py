@@ -38,6 +38,7 @@ from cases.models import (
     CaseKind,
     Channel,
     ComplaintDetails,
+    ComplaintReportMeasures,
     ContactMoment,
     ContactOutcome,
     DeadlineKind,
@@ -459,6 +460,17 @@ def case_add_note(*, case: Case, text: str, by: User) -> CaseEvent:
     if not text.strip():
         raise ValidationError({"text": gettext("Write the note.")})
     return CaseEvent.objects.create(case=case, kind=EventKind.NOTE, actor=by, text=text.strip())
+
+
+@transaction.atomic
+def measures_write(*, year: int, text: str, by: User) -> ComplaintReportMeasures:
+    """The measures section of a year's complaint report (team leads)."""
+    if not by.has_perm("cases.write_report_measures"):
+        raise PermissionDenied(gettext("Only team leads write the measures."))
+    measures, _ = ComplaintReportMeasures.objects.update_or_create(
+        year=year, defaults={"text": text.strip()}
+    )
+    return measures
 
 
 @transaction.atomic

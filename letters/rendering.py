@@ -100,9 +100,25 @@ def _font_config() -> FontConfiguration:
 
 def render(kind: str, language: str, context: dict[str, Any]) -> RenderedLetter:
     """Render one letter kind in one language from its versioned template."""
-    version = TEMPLATES[kind]
+    return _rendered(f"letters/{language}/{kind}.html", TEMPLATES[kind], language, context)
+
+
+# Documents that are not letters (no address, no window): rendered the same way.
+DOCUMENTS: dict[str, str] = {
+    "annual_complaint_report": "2026.12.1",
+}
+
+
+def render_document(name: str, language: str, context: dict[str, Any]) -> RenderedLetter:
+    """Render a document (the annual complaint report) as tagged PDF/A, as letters are."""
+    return _rendered(f"letters/{language}/{name}.html", DOCUMENTS[name], language, context)
+
+
+def _rendered(
+    template: str, version: str, language: str, context: dict[str, Any]
+) -> RenderedLetter:
     with translation.override(language):
-        html = render_to_string(f"letters/{language}/{kind}.html", context)
+        html = render_to_string(template, context)
     # Lay out once, then write: the page count comes from the layout, not a re-parse.
     document = weasyprint.HTML(string=html, url_fetcher=inline_only_fetcher()).render(
         font_config=_font_config()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from letters import api
+from letters import annual_report, api
 
 urlpatterns = [
     path("cases/<str:reference>/letters", api.CaseLettersView.as_view(), name="case-letters"),
@@ -25,6 +25,11 @@ urlpatterns = [
         "cases/<str:reference>/letters/<int:letter_id>/corrections",
         api.LetterCorrectionsView.as_view(),
         name="case-letter-corrections",
+    ),
+    path(
+        "reports/complaints/<int:year>",
+        annual_report.AnnualComplaintReportView.as_view(),
+        name="report-complaints",
     ),
     path("print-batches", api.PrintBatchListView.as_view(), name="print-batches"),
     path(

@@ -23,9 +23,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.camel import CamelCaseJSONRenderer
-from backend.api.problems import problem_responses
+from backend.api.problems import InvalidParams, problem_responses
 from cases.figures import ReportFilters, figures_report
 from cases.models import CaseKind, Channel
+from cases.services import measures_write
 
 VIEW_REPORTS = "cases.view_reports"
 _EARLIEST = datetime.date(2000, 1, 1)
@@ -152,3 +153,44 @@ class FiguresView(APIView):
         return Response(
             {"start": filters.start, "end": filters.end, "results": lines}, headers=headers
         )
+
+
+class MeasuresSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=20000,
+        help_text="What was done with the year's complaints (no names: the report is public).",
+    )
+
+
+class CanWriteMeasures(BasePermission):
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm(WRITE_MEASURES)
+
+
+WRITE_MEASURES = "cases.write_report_measures"
+
+
+class ComplaintReportMeasuresView(APIView):
+    """The measures section of the annual complaint report (Awb 9:12a) for a year.
+    Callers: team leads."""
+
+    permission_classes = [IsAuthenticated, CanWriteMeasures]
+
+    @extend_schema(
+        operation_id="complaintReportMeasuresUpdate",
+        request=MeasuresSerializer,
+        responses={200: MeasuresSerializer, **problem_responses(400, 401, 403)},
+        tags=["reports"],
+    )
+    def put(self, request: Request, year: int) -> Response:
+        report_year_check(year)
+        given = MeasuresSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        measures_write(year=year, text=given.validated_data["text"], by=request.user)
+        return Response({"text": given.validated_data["text"]})
+
+
+def report_year_check(year: int) -> None:
+    if not 2000 <= year <= timezone.localdate().year:
+        reason = gettext("Give a year from 2000 up to this year.")
+        raise InvalidParams([{"name": "year", "code": "invalid", "reason": reason}])

@@ -10,6 +10,11 @@ urlpatterns = [
     ),
     path("legal-terms/<str:term>", legal_terms.LegalTermView.as_view(), name="legal-term"),
     path("reports/figures", reports.FiguresView.as_view(), name="report-figures"),
+    path(
+        "reports/complaints/<int:year>/measures",
+        reports.ComplaintReportMeasuresView.as_view(),
+        name="report-complaint-measures",
+    ),
     path("complaints", views.ComplaintFilingView.as_view(), name="complaint-file"),
     path("objections", views.ObjectionFilingView.as_view(), name="objection-file"),
     path("cases", views.CaseQueueView.as_view(), name="case-list"),

@@ -45,7 +45,7 @@ from cases.models.deadline import (
     DecreeDay,
     NotificationStage,
 )
-from cases.models.retention import CaseFigures, RetentionRule
+from cases.models.retention import CaseFigures, ComplaintReportMeasures, RetentionRule
 
 # The workflows' proxies are models too; importing them here registers them.
 from cases.workflows.complaint import Complaint
@@ -67,6 +67,7 @@ __all__ = [
     "ClosingDay",
     "Complaint",
     "ComplaintDetails",
+    "ComplaintReportMeasures",
     "ContactChannel",
     "ContactMoment",
     "ContactMomentChannel",

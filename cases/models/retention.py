@@ -63,3 +63,19 @@ class CaseFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} closed {self.closed_on}"
+
+
+class ComplaintReportMeasures(models.Model):
+    """What the municipality did with the complaints of a year: the annual report's
+    section on measures (Awb 9:12a), written by team leads. No personal data."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    text = models.TextField(_("measures taken"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("measures in the annual complaint report")
+        verbose_name_plural = _("measures in the annual complaint reports")
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -162,6 +162,19 @@ ACCESS: dict[str, tuple[str, str, dict | None, frozenset[str]]] = {
         None,
         frozenset({"team_lead", "administrator", "superuser"}),
     ),
+    # The annual complaint report (Awb 9:12a): read as the figures; measures by team leads.
+    "complaintReportRetrieve": (
+        "get",
+        "/reports/complaints/2026",
+        None,
+        frozenset({"team_lead", "administrator", "superuser"}),
+    ),
+    "complaintReportMeasuresUpdate": (
+        "put",
+        "/reports/complaints/2026/measures",
+        {},
+        frozenset({"team_lead"}),
+    ),
     # A legal hold (retention skips the case): legal staff and team leads, on their cases.
     "caseLegalHoldUpdate": (
         "put",

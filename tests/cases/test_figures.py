@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -194,3 +195,19 @@ def test_a_superuser_without_the_role_gets_what_an_administrator_gets(client_for
 
 def test_anonymous_is_refused(anon):
     assert anon.get(PATH).status_code == 401
+
+
+def test_the_figures_of_closed_cases_can_be_rebuilt(client_for, users, anon, team, capsys):
+    handler = users[Role.CASE_HANDLER]
+    hc = client_for(handler)
+    reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
+    Case.objects.filter(reference=reference).update(team=team)
+    case = Case.objects.get(reference=reference)
+    ok(hc, case, "confirm_receipt")
+    call(hc, case, "reached", morning())
+    ok(hc, case, "resolve_informally", solution="Opgelost.", confirmedVia="phone",
+       confirmedAt=morning().isoformat())  # fmt: skip
+    CaseFigures.objects.all().delete()  # as before an upgrade
+    call_command("figures_rebuild")
+    assert "1 closed case(s) counted." in capsys.readouterr().out
+    assert CaseFigures.objects.get(case_id=case.pk).resolved_informally is True
