@@ -117,11 +117,12 @@ letters-preview: install-dev messages  ## Page 1 of every letter kind, both lang
 	  tests/letters/test_every_letter.py -k picture
 	@echo "Pictures in var/letters-preview/"
 
-bench: install-dev  ## Queue at 100,000+ cases; sweep at 1,000,000 deadlines; 1,000 letters vs bare WeasyPrint; the outbox relay vs a bare SKIP LOCKED loop; the API over HTTP at 1,000,000 cases vs bare DRF
+bench: install-dev  ## Queue at 100,000+ cases; sweep at 1,000,000 deadlines; 1,000 letters vs bare WeasyPrint; the outbox relay vs a bare SKIP LOCKED loop; the figures at 1,000,000 closed cases and the processing log per request; the API over HTTP at 1,000,000 cases vs bare DRF
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.queue
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.deadlines --deadlines 1000000 --due 1000
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.letters --letters 1000
 	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.relay --events 20000 --workers 1 2 --webhooks 2000
+	DJANGO_SETTINGS_MODULE=backend.test_settings $(PY) -m bench.privacy --figures 1000000 --requests 300
 	$(PY) -m bench.web --seconds 15 --connections 16 --rounds 2
 
 $(STAMPS)/audit: requirements/audit.txt

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
@@ -131,12 +131,25 @@ def flush(processing: Processing, status: StatusCode) -> int:
     request or task then answers)."""
     rows = processing.records(status, timezone.now())
     processing.notes.clear()
-    if rows:
-        # Its own transaction (a savepoint inside another): a failure leaves the
-        # connection usable for the answer that follows.
+    if not rows:
+        return 0
+    if connection.in_atomic_block:
+        # A savepoint: a failure leaves the surrounding transaction usable.
         with transaction.atomic():
-            ProcessingRecord.objects.bulk_create(rows)
+            _insert(rows)
+    else:
+        # After a request's transaction: one INSERT, committed by itself (bulk_create
+        # would add BEGIN and COMMIT round trips around it).
+        _insert(rows)
     return len(rows)
+
+
+_FIELDS = [field for field in ProcessingRecord._meta.concrete_fields if not field.primary_key]
+
+
+def _insert(rows: list[ProcessingRecord]) -> None:
+    """One multi-row INSERT (the statement ``bulk_create`` and ``save`` issue)."""
+    ProcessingRecord._base_manager._insert(rows, fields=_FIELDS, using=connection.alias)
 
 
 @contextmanager

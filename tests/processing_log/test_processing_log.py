@@ -372,7 +372,13 @@ def test_the_register_is_open_to_everyone_signed_in(users, client_for, role):
     response = client_for(users[role]).get("/api/v1/processing-activities")
     assert response.status_code == 200
     ids = [a["id"] for a in response.json()["results"]]
-    assert ids == ["complaint-handling", "objection-handling", "processing-log-inspection"]
+    assert ids == [
+        "complaint-handling",
+        "data-subject-access",
+        "objection-handling",
+        "processing-log-inspection",
+        "retention",
+    ]
 
 
 def test_an_activitys_uri_is_its_own_address(users, client_for):
