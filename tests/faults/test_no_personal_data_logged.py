@@ -8,11 +8,14 @@ bad input carrying the same details is refused. Then every process's output is r
 import json
 import re
 import urllib.parse
+import urllib.request
 
 import pytest
 from django.utils import timezone
 
 from backend.accounts.roles import Role
+from backend.processing_log.models import ProcessingRecord
+from cases.models import Party
 from letters.models import DeliveryState, LetterDelivery
 from tests.cases.test_filing_api import complaint_body
 from tests.factories import TeamFactory, UserFactory, api_key
@@ -34,11 +37,12 @@ EMAIL = "x.quoppelaar.7q@example.nl"
 PHONE, PHONE_E164 = "06 87654329", "+31687654329"
 STREET = "Zwanenbloemhof"
 WORDS = "vuilniswagen-blauwmaandag"
+BSN = "732054801"
 
 
 def personal_values() -> set[str]:
     """Each value as typed and as a JSON log line writes it (non-ASCII escaped)."""
-    typed = [NAME, SURNAME, EMAIL, PHONE, PHONE_E164, "687654329", STREET, WORDS]
+    typed = [NAME, SURNAME, EMAIL, PHONE, PHONE_E164, "687654329", STREET, WORDS, BSN]
     return {form for value in typed for form in (value, json.dumps(value)[1:-1])}
 
 
@@ -46,6 +50,8 @@ def test_no_personal_data_in_any_log_line(processes, broker, mail, tmp_path):
     team = TeamFactory(code="klachten")
     handler = UserFactory(role=Role.CASE_HANDLER, teams=[team])
     token = api_key(handler)
+    lawyer = UserFactory(role=Role.LEGAL_STAFF, teams=[team])
+    legal_token = api_key(lawyer)
     port = free_port()
     environment = service_environment(
         broker, tmp_path,
@@ -69,7 +75,7 @@ def test_no_personal_data_in_any_log_line(processes, broker, mail, tmp_path):
     body = complaint_body(subject=f"De {WORDS} kwam niet", description=f"Ik ben {NAME}.")
     body["parties"][0].update(
         name=f"{NAME} {SURNAME}", email=EMAIL, phone=PHONE, street=STREET,
-        lettersByEmail=True, careNote=f"Bel {NAME} na 10 uur.",
+        lettersByEmail=True, careNote=f"Bel {NAME} na 10 uur.", bsn=BSN,
     )  # fmt: skip
     # Refused first: an invalid e-mail beside the same details.
     bad = {**body, "parties": [{**body["parties"][0], "email": f"{SURNAME}@@x", "phone": "06"}]}
@@ -98,6 +104,19 @@ def test_no_personal_data_in_any_log_line(processes, broker, mail, tmp_path):
         90,
         "the receipt and the resolution e-mailed by the worker",
     )
+    # Legal staff read the processing log about her and export her data (by BSN, in the
+    # body: never in an address a log could hold).
+    assert call(base, "GET", f"/cases/{reference}/processing-log", legal_token)[0] == 200
+    assert call(base, "POST", "/processing-log/search", legal_token, {"bsn": BSN})[0] == 200
+    export = urllib.request.Request(  # noqa: S310 - loopback
+        f"{base}/personal-data-exports",
+        method="POST",
+        data=json.dumps({"bsn": BSN}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Token {legal_token}"},
+    )
+    with urllib.request.urlopen(export, timeout=30) as response:  # noqa: S310 - loopback
+        assert response.headers["Content-Type"] == "application/zip"
+        assert response.read().startswith(b"PK")
     wait_for(lambda: "deadlines-sweep" in Processes.log(beat), 30, "beat to send a sweep")
     processes.stop(beat)
     processes.stop(worker)
@@ -116,3 +135,20 @@ def test_no_personal_data_in_any_log_line(processes, broker, mail, tmp_path):
         if value in text
     }
     assert leaks == {}
+
+    # The processing log holds every access, about her, with its activity and who acted.
+    her = Party.objects.get(case__reference=reference).bsn_index  # the service's own key
+    assert len(her) == 64
+    records = list(ProcessingRecord.objects.order_by("id"))
+    assert {r.data_subject_id for r in records} == {her}
+    done = {(r.name, r.activity_id, r.actor_type, r.actor_id) for r in records}
+    case_work, staff = "complaint-handling", str(handler.pk)
+    assert {
+        ("complaint-file:post", case_work, "anonymous", ""),
+        ("case-list:get", case_work, "user", staff),
+        ("case-detail:get", case_work, "user", staff),
+        ("case-contact-moments:post", case_work, "user", staff),
+        ("letter-render", case_work, "system", "backend.outbox.tasks.outbox_relay"),
+        ("processing-log-search:post", "processing-log-inspection", "user", str(lawyer.pk)),
+        ("personal-data-export:post", "data-subject-access", "user", str(lawyer.pk)),
+    } <= done
