@@ -104,21 +104,31 @@ def figures_refresh(case: Case) -> CaseFigures | None:
     """Write (or rewrite) the figures of ``case`` if it is closed; None if it is open."""
     if case.closed_at is None:
         return None
-    case = Case.objects.select_related("team", "complaint", "objection").get(pk=case.pk)
+    return _figures_write(case.pk)
+
+
+def _figures_write(pk: int) -> CaseFigures:
+    case = Case.objects.select_related("team", "complaint", "objection").get(pk=pk)
     row = figures_of(case)
-    fields = [f.name for f in CaseFigures._meta.concrete_fields if f.name not in ("id", "case_id")]
     CaseFigures.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["case_id"], update_fields=fields
+        [row], update_conflicts=True, unique_fields=["case_id"], update_fields=_FIGURE_FIELDS
     )
     return row
 
 
+_FIGURE_FIELDS = [
+    field.name for field in CaseFigures._meta.concrete_fields if field.name not in ("id", "case_id")
+]
+
+
 def figures_rebuild(*, batch: int = 500) -> int:
     """Write the figures of every closed case (after an upgrade, or to repair them)."""
+    closed = (
+        Case.objects.filter(closed_at__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
     done = 0
-    ids = Case.objects.filter(closed_at__isnull=False).order_by("pk").values_list("pk", flat=True)
-    for pk in ids.iterator(chunk_size=batch):
-        figures_refresh(Case(pk=pk, closed_at=timezone.now()))
+    for pk in closed.iterator(chunk_size=batch):
+        _figures_write(pk)
         done += 1
     return done
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from backend.append_only import erasure_allow
@@ -77,7 +76,7 @@ def retention_due(today: datetime.date | None = None) -> Iterator[Due]:
     latest_close = _years_after(today, -shortest)
     candidates = (
         Case.objects.filter(closed_at__isnull=False, legal_hold=False)
-        .filter(Q(closed_at__date__lt=latest_close))
+        .filter(closed_at__date__lt=latest_close)
         .order_by("closed_at", "id")
         .values_list("reference", "kind", "status", "closed_at")
     )
