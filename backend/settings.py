@@ -380,6 +380,9 @@ REST_FRAMEWORK = {
         "tracking": env.str("THROTTLE_TRACKING", default="120/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The representation is chosen by the Accept header (reports: JSON, CSV, PDF), never
+    # by a ?format= parameter (an unknown one was a 404).
+    "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # Admin logins: a username tried from one address is locked for AXES_COOLOFF_MINUTES after

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import Team
 from backend.api.camel import CamelCaseJSONRenderer
 from backend.api.problems import problem_responses
-from cases.api.reports import CanViewReports, report_year_check
+from cases.api.reports import CanViewReports, report_year
 from cases.figures import annual_complaint_report
 from cases.models import Channel
 from cases.workflows.complaint import ComplaintState, Judgement
@@ -170,8 +170,8 @@ class AnnualComplaintReportView(APIView):
         },
         tags=["reports"],
     )
-    def get(self, request: Request, year: int) -> Response:
-        report_year_check(year)
+    def get(self, request: Request, year: str) -> Response:
+        number = report_year(year)
         language = request.query_params.get("language", "nl")
         if language not in ("nl", "en"):
             language = "nl"
@@ -179,9 +179,9 @@ class AnnualComplaintReportView(APIView):
         headers = {}
         renderer = request.accepted_renderer
         if isinstance(renderer, (ReportPdfRenderer, ReportCsvRenderer)):
-            name = f"jaarverslag-klachten-{year}.{renderer.format}"
+            name = f"jaarverslag-klachten-{number}.{renderer.format}"
             headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return Response(annual_complaint_report(year), headers=headers)
+        return Response(annual_complaint_report(number), headers=headers)
 
     def get_renderer_context(self) -> dict[str, Any]:
         return {**super().get_renderer_context(), "language": getattr(self, "language", "nl")}

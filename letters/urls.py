@@ -27,7 +27,7 @@ urlpatterns = [
         name="case-letter-corrections",
     ),
     path(
-        "reports/complaints/<int:year>",
+        "reports/complaints/<str:year>",
         annual_report.AnnualComplaintReportView.as_view(),
         name="report-complaints",
     ),

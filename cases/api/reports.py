@@ -97,6 +97,7 @@ _LINE = inline_serializer(
         **_FIGURES,
         "extra_care": inline_serializer("FiguresExtraCare", dict(_FIGURES), allow_null=True),
     },
+    many=True,
 )
 
 
@@ -182,15 +183,17 @@ class ComplaintReportMeasuresView(APIView):
         responses={200: MeasuresSerializer, **problem_responses(400, 401, 403)},
         tags=["reports"],
     )
-    def put(self, request: Request, year: int) -> Response:
-        report_year_check(year)
+    def put(self, request: Request, year: str) -> Response:
+        number = report_year(year)
         given = MeasuresSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        measures_write(year=year, text=given.validated_data["text"], by=request.user)
+        measures_write(year=number, text=given.validated_data["text"], by=request.user)
         return Response({"text": given.validated_data["text"]})
 
 
-def report_year_check(year: int) -> None:
-    if not 2000 <= year <= timezone.localdate().year:
-        reason = gettext("Give a year from 2000 up to this year.")
-        raise InvalidParams([{"name": "year", "code": "invalid", "reason": reason}])
+def report_year(given: str) -> int:
+    """The report's year from the path: 2000 up to this year, else a 400 on ``year``."""
+    if given.isdigit() and 2000 <= int(given) <= timezone.localdate().year:
+        return int(given)
+    reason = gettext("Give a year from 2000 up to this year.")
+    raise InvalidParams([{"name": "year", "code": "invalid", "reason": reason}])

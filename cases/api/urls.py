@@ -11,7 +11,7 @@ urlpatterns = [
     path("legal-terms/<str:term>", legal_terms.LegalTermView.as_view(), name="legal-term"),
     path("reports/figures", reports.FiguresView.as_view(), name="report-figures"),
     path(
-        "reports/complaints/<int:year>/measures",
+        "reports/complaints/<str:year>/measures",
         reports.ComplaintReportMeasuresView.as_view(),
         name="report-complaint-measures",
     ),

@@ -28,7 +28,11 @@ pytestmark = pytest.mark.django_db
 
 PACKAGE = "kb_api_client"
 # Binary responses: the generator knows application/octet-stream, not each binary type.
-GENERATOR_CONFIG = "content_type_overrides:\n  application/pdf: application/octet-stream\n"
+GENERATOR_CONFIG = (
+    "content_type_overrides:\n"
+    "  application/pdf: application/octet-stream\n"
+    "  application/zip: application/octet-stream\n"
+)
 
 
 @pytest.fixture(scope="module")
