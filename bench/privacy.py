@@ -10,10 +10,10 @@ and by team, five years by kind, and the annual complaint report. The floor, in 
 run on the same rows: one bare ``SELECT count(*), avg(handling_days)`` over the same
 year. Each figure is the median of ``--repeat`` calls and a ratio to the floor.
 
-**Processing log**: ``--requests`` case pages (``GET /api/v1/cases/{reference}`` as legal
-staff, in process through Django's test client, a case with two parties), alternating
-with the log on and with ``note`` (as ``cases.processing`` calls it) made a no-op (the floor: the
-same request without the log). Reports the median time per request of both, the
+**Processing log**: ``--requests`` case pages (a case with two parties) and queue pages
+of 50 rows, as legal staff, in process through Django's test client, alternating with
+the log on and with ``note`` (as ``cases.processing`` calls it) made a no-op (the floor:
+the same request without the log). Reports the median time per request of both, the
 difference, the ratio, and the statements per request.
 """
 
@@ -112,39 +112,14 @@ def figures_bench(rows: int, repeat: int) -> list[tuple[str, float, float]]:
     return results
 
 
-def log_bench(requests: int) -> dict[str, float]:
+def _alternating(client, path: str, requests: int) -> dict[str, float]:
+    """Median ms of ``path`` with the log and with ``note`` a no-op, alternating, and
+    the statements of one request of each."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from backend.accounts.roles import Role
-    from cases import processing, services
-    from cases.models import Case, CaseKind
-    from tests.factories import TeamFactory, UserFactory
+    from cases import processing
 
-    team = TeamFactory(code=f"bench-log-{time.time_ns()}", name="Bench")
-    legal = UserFactory(
-        username=f"bench-legal-{time.time_ns()}", role=Role.LEGAL_STAFF, teams=[team]
-    )
-    party = {"name": "Bench Resident", "email": "bench@example.nl", "street": "Markt",
-             "house_number": "1", "postal_code": "1000AA", "city": "Voorbeeld"}  # fmt: skip
-    filing = services.Filing(
-        kind=CaseKind.COMPLAINT,
-        subject="Bench",
-        description="Bench",
-        channel="web",
-        received_at=None,
-        team=team,
-        parties=[dict(party, role="filer"), dict(party, role="representative")],
-        complaint=None,
-        objection=None,
-        attachments=[],
-    )
-    case = services.case_file(filing=filing, by=None)
-    Case.objects.filter(pk=case.pk).update(team=team)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(legal)
-    path = f"/api/v1/cases/{case.reference}"
     original = processing.note  # what the case views call
 
     def page() -> None:
@@ -153,25 +128,68 @@ def log_bench(requests: int) -> dict[str, float]:
     for _ in range(5):  # warm: permission cache, prepared statements
         page()
     on, off = [], []
-    for index in range(requests):
-        logging_off = index % 2 == 1
-        if logging_off:
-            processing.note = lambda **_: None
-        started = time.perf_counter()
-        page()
-        (off if logging_off else on).append((time.perf_counter() - started) * 1000)
+    try:
+        for index in range(requests):
+            logging_off = index % 2 == 1
+            if logging_off:
+                processing.note = lambda **_: None
+            started = time.perf_counter()
+            page()
+            (off if logging_off else on).append((time.perf_counter() - started) * 1000)
+            processing.note = original
+        with CaptureQueriesContext(connection) as with_log:
+            page()
+        processing.note = lambda **_: None
+        with CaptureQueriesContext(connection) as without_log:
+            page()
+    finally:
         processing.note = original
-    with CaptureQueriesContext(connection) as with_log:
-        page()
-    processing.note = lambda **_: None
-    with CaptureQueriesContext(connection) as without_log:
-        page()
-    processing.note = original
     return {
         "on_ms": statistics.median(on),
         "off_ms": statistics.median(off),
         "statements_on": len(with_log),
         "statements_off": len(without_log),
+    }
+
+
+def log_bench(requests: int) -> dict[str, dict[str, float]]:
+    from django.test import Client
+
+    from backend.accounts.roles import Role
+    from cases import services
+    from cases.models import Case, CaseKind
+    from tests.factories import TeamFactory, UserFactory
+
+    stamp = time.time_ns()
+    team = TeamFactory(code=f"bench-log-{stamp}", name="Bench")
+    legal = UserFactory(username=f"bench-legal-{stamp}", role=Role.LEGAL_STAFF, teams=[team])
+    party = {"name": "Bench Resident", "email": "bench@example.nl", "street": "Markt",
+             "house_number": "1", "postal_code": "1000AA", "city": "Voorbeeld"}  # fmt: skip
+    cases = []
+    for _ in range(50):  # a queue page's worth, all in the team
+        filing = services.Filing(
+            kind=CaseKind.COMPLAINT,
+            subject="Bench",
+            description="Bench",
+            channel="web",
+            received_at=None,
+            team=team,
+            parties=[dict(party, role="filer"), dict(party, role="representative")],
+            complaint=None,
+            objection=None,
+            attachments=[],
+        )
+        cases.append(services.case_file(filing=filing, by=None))
+    Case.objects.filter(pk__in=[case.pk for case in cases]).update(team=team)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(legal)
+    return {
+        "case page (2 parties)": _alternating(
+            client, f"/api/v1/cases/{cases[0].reference}", requests
+        ),
+        "queue page (50 rows)": _alternating(
+            client, f"/api/v1/cases?team={team.code}&pageSize=50", requests
+        ),
     }
 
 
@@ -189,16 +207,16 @@ def main() -> None:
     for name, ms, ratio in figures_bench(args.figures, args.repeat):
         print(f"| {name} | {ms:.1f} | {ratio:.1f} |")
 
-    log = log_bench(args.requests)
-    cost = log["on_ms"] - log["off_ms"]
-    print(f"\nProcessing log, case page as legal staff ({args.requests} requests, alternating):\n")
-    print("| | ms per request (p50) | statements |")
-    print("|---|---:|---:|")
-    print(f"| with the log | {log['on_ms']:.2f} | {log['statements_on']} |")
-    print(f"| without (floor) | {log['off_ms']:.2f} | {log['statements_off']} |")
-    ratio = log["on_ms"] / log["off_ms"] if log["off_ms"] else 0.0
-    print(f"| the log's cost | {cost:+.2f} ({ratio:.2f}x) | "
-          f"+{log['statements_on'] - log['statements_off']} |")  # fmt: skip
+    print(f"\nProcessing log, as legal staff ({args.requests} requests each, alternating):\n")
+    print("| request | with the log, ms (p50) | without, ms (p50) | the log's cost | statements |")
+    print("|---|---:|---:|---:|---:|")
+    for name, log in log_bench(args.requests).items():
+        cost = log["on_ms"] - log["off_ms"]
+        ratio = log["on_ms"] / log["off_ms"] if log["off_ms"] else 0.0
+        print(
+            f"| {name} | {log['on_ms']:.2f} | {log['off_ms']:.2f} | {cost:+.2f} ({ratio:.2f}x) "
+            f"| {log['statements_off']} + {log['statements_on'] - log['statements_off']} |"
+        )
 
 
 if __name__ == "__main__":

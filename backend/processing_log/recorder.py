@@ -9,6 +9,7 @@ it touched, and nothing is written for a request that touched none.
 """
 
 import contextvars
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -129,27 +130,78 @@ def flush(processing: Processing, status: StatusCode) -> int:
     """Write what ``processing`` noted, in one statement; the number of records. Raises
     ``DatabaseError`` when the log cannot be written (the caller decides what the
     request or task then answers)."""
-    rows = processing.records(status, timezone.now())
-    processing.notes.clear()
-    if not rows:
+    ended = timezone.now()
+    count = sum(len(dict.fromkeys(note.subjects)) for note in processing.notes)
+    if not count:
         return 0
+    insert = _insert_postgres if connection.vendor == "postgresql" else _insert_orm
     if connection.in_atomic_block:
         # A savepoint: a failure leaves the surrounding transaction usable.
         with transaction.atomic():
-            _insert(rows)
+            insert(processing, status, ended)
     else:
         # After a request's transaction: one INSERT, committed by itself (bulk_create
         # would add BEGIN and COMMIT round trips around it).
-        _insert(rows)
-    return len(rows)
+        insert(processing, status, ended)
+    processing.notes.clear()
+    return count
 
 
 _FIELDS = [field for field in ProcessingRecord._meta.concrete_fields if not field.primary_key]
 
 
-def _insert(rows: list[ProcessingRecord]) -> None:
-    """One multi-row INSERT (the statement ``bulk_create`` and ``save`` issue)."""
+def _insert_orm(processing: Processing, status: StatusCode, ended: datetime) -> None:
+    """One multi-row INSERT through the ORM (the statement ``bulk_create`` issues)."""
+    rows = processing.records(status, ended)
     ProcessingRecord._base_manager._insert(rows, fields=_FIELDS, using=connection.alias)
+
+
+# PostgreSQL: the values that differ per record as seven arrays, the rest once. The
+# ORM's multi-row INSERT prepares and sends every field of every row - 5.7 ms for a
+# queue page's 50 records, against 0.3 ms for one row; this is one short statement.
+_INSERT_ARRAYS = """
+    INSERT INTO processing_log_processingrecord (
+        trace_id, parent_operation_id, foreign_trace_id, foreign_operation_id,
+        foreign_entity, status_code, end_time, actor_type, actor_id,
+        operation_id, name, start_time, activity_id, data_subject_id,
+        data_subject_id_type, attributes
+    )
+    SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, o, n, s, a, d, t, j::jsonb
+    FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::text[], %s::text[],
+                %s::text[], %s::text[]) AS r(o, n, s, a, d, t, j)
+"""
+
+
+def _insert_postgres(processing: Processing, status: StatusCode, ended: datetime) -> None:
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [])
+    for note in processing.notes:
+        name = (note.name or processing.name)[:120]
+        attributes = json.dumps(note.attributes)
+        for subject in dict.fromkeys(note.subjects):
+            for column, value in zip(
+                columns,
+                (operation_id_new(), name, note.started, note.activity, subject.id,
+                 str(subject.type), attributes),
+                strict=True,
+            ):  # fmt: skip
+                column.append(value)
+    foreign = processing.foreign
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_ARRAYS,
+            [
+                processing.trace_id,
+                processing.operation_id,
+                foreign.trace_id if foreign else "",
+                foreign.parent_id if foreign else "",
+                processing.foreign_entity if foreign else "",
+                int(status),
+                ended,
+                str(processing.actor_type),
+                processing.actor_id[:120],
+                *columns,
+            ],
+        )
 
 
 @contextmanager

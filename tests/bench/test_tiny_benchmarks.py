@@ -21,7 +21,10 @@ RUNS = {
         ["--events", "200", "--workers", "1", "2", "--rounds", "1", "--webhooks", "30"],
         "| end to end / bare |",
     ),
-    "privacy": (["--figures", "2000", "--requests", "10", "--repeat", "1"], "| the log's cost |"),
+    "privacy": (
+        ["--figures", "2000", "--requests", "10", "--repeat", "1"],
+        "| queue page (50 rows) |",
+    ),
     # Two gunicorns and wrk on loopback for a second a scenario; writes no results file.
     "web": (["--tiny"], "| workbench queue page, handler, 25 rows |"),
 }

@@ -3,6 +3,8 @@ is one record per data subject in the shape of Logius' Logboek Dataverwerkingen,
 caller's W3C trace, written in one statement when the request ends; legal staff query it
 per person; the database refuses to change it."""
 
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from backend import encryption
 from backend.accounts.roles import Role
 from backend.outbox.tasks import outbox_relay
+from backend.processing_log import recorder
 from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
 from backend.processing_log.recorder import Subject, note
 from backend.processing_log.trace import traceparent_format, traceparent_parse
@@ -218,7 +221,7 @@ def test_a_request_writes_its_records_in_one_statement(objection, users, client_
         client.get(f"/api/v1/cases/{objection.reference}")
     writes = [q for q in sent(queries) if "processing_log_processingrecord" in q]
     assert len(writes) == 1
-    assert writes[0].startswith("INSERT")
+    assert writes[0].lstrip().startswith("INSERT")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -246,6 +249,44 @@ def test_personal_data_is_not_handed_out_when_the_log_cannot_be_written(client_f
     assert "Fatima" not in response.content.decode()
     # The log works again: so does the page.
     assert client_for(legal).get(f"/api/v1/cases/{case.reference}").status_code == 200
+
+
+MOMENT = datetime.datetime(2026, 3, 4, 9, 15, 30, 123456, tzinfo=datetime.UTC)
+
+
+def test_the_array_insert_writes_what_the_orm_would(objection):
+    """PostgreSQL's one-statement INSERT of seven arrays and the ORM's multi-row INSERT
+    (elsewhere) write the same records."""
+    party = objection.parties.first()
+    subjects = [
+        Subject(encryption.blind_index(BSN), SubjectType.BSN_DIGEST),
+        Subject(str(party.pk), SubjectType.PARTY),
+    ]
+    written = []
+    for insert in (recorder._insert_postgres, recorder._insert_orm):
+        processing = recorder.Processing(
+            trace_id=TRACE, operation_id=CALLER_SPAN, actor_type=ActorType.USER,
+            actor_id="7", name="bench:get", foreign=traceparent_parse(TRACEPARENT),
+            foreign_entity="urn:x",
+        )  # fmt: skip
+        with recorder.processing_context(processing):
+            note(activity="objection-handling", subjects=subjects, attributes={"a.b": [1, True]})
+            note(activity="processing-log-inspection", subjects=subjects[:1], name="named")
+            for noted in processing.notes:  # the same moments in both runs
+                noted.started = MOMENT
+            before = ProcessingRecord.objects.count()
+            with transaction.atomic():
+                insert(processing, StatusCode.ERROR, MOMENT)
+            processing.notes.clear()
+        written.append(
+            list(
+                ProcessingRecord.objects.order_by("id")[before:].values(
+                    *[f.attname for f in recorder._FIELDS if f.name != "operation_id"]
+                )
+            )
+        )
+    assert len(written[0]) == 3
+    assert written[0] == written[1]
 
 
 # -- Tasks ---------------------------------------------------------------------------
