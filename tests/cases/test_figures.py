@@ -147,9 +147,8 @@ def test_both_agree_on_any_rows(db, rows):
         assert figures_report(filters, portable=True) == figures_report(filters)
 
 
-def test_a_case_closed_by_phone_writes_its_figures(client_for, users, anon, team):
-    handler = users[Role.CASE_HANDLER]
-    hc = client_for(handler)
+def closed_by_phone(hc, anon, team) -> Case:
+    """A web complaint the handler resolved on the phone (which closes it)."""
     reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
     Case.objects.filter(reference=reference).update(team=team)
     case = Case.objects.get(reference=reference)
@@ -157,6 +156,13 @@ def test_a_case_closed_by_phone_writes_its_figures(client_for, users, anon, team
     call(hc, case, "reached", morning())
     ok(hc, case, "resolve_informally", solution="Opgelost.", confirmedVia="phone",
        confirmedAt=morning().isoformat())  # fmt: skip
+    return case
+
+
+def test_a_case_closed_by_phone_writes_its_figures(client_for, users, anon, team):
+    hc = client_for(users[Role.CASE_HANDLER])
+    case = closed_by_phone(hc, anon, team)
+    reference = case.reference
     figures = CaseFigures.objects.get(case_id=case.pk)
     assert figures.outcome == "resolved_informally"
     assert figures.resolved_informally is True
@@ -235,15 +241,7 @@ def test_anonymous_is_refused(anon):
 
 
 def test_the_figures_of_closed_cases_can_be_rebuilt(client_for, users, anon, team, capsys):
-    handler = users[Role.CASE_HANDLER]
-    hc = client_for(handler)
-    reference = anon.post("/api/v1/complaints", complaint_body()).json()["reference"]
-    Case.objects.filter(reference=reference).update(team=team)
-    case = Case.objects.get(reference=reference)
-    ok(hc, case, "confirm_receipt")
-    call(hc, case, "reached", morning())
-    ok(hc, case, "resolve_informally", solution="Opgelost.", confirmedVia="phone",
-       confirmedAt=morning().isoformat())  # fmt: skip
+    case = closed_by_phone(client_for(users[Role.CASE_HANDLER]), anon, team)
     CaseFigures.objects.all().delete()  # as before an upgrade
     call_command("figures_rebuild")
     assert "1 closed case(s) counted." in capsys.readouterr().out
