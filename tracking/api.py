@@ -26,6 +26,7 @@ from cases import tracking
 from cases.api.serializers import AttachmentInputSerializer
 from cases.dispatch import ADDRESSEE
 from cases.models import Case
+from cases.processing import case_processed
 from cases.tracking_links import tracked_case
 from letters.context import TITLES
 from letters.downloads import letter_download
@@ -50,6 +51,8 @@ class _TrackingView(APIView):
         found = tracked_case(key, lock=lock)
         if found is None:
             raise NotFound(gettext("There is no case at this link (or the link has expired)."))
+        # The resident, through their link: in the processing log as everyone else.
+        case_processed(found, attributes={"casehandling.via": "tracking-link"})
         return found
 
 

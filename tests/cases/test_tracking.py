@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from backend.accounts.roles import Role
 from backend.outbox.models import OutboxMessage
+from backend.processing_log.models import ProcessingRecord
 from cases.models import Case, CaseEvent, Satisfaction, TrackingLink
 from cases.tracking import PHASE_TEXT, PHASES
 from cases.tracking_links import tracked_case, tracking_link_issue
@@ -264,3 +265,15 @@ def test_a_withdrawal_with_the_link_is_confirmed_by_a_letter_that_says_so(
     assert says in text
     assert "Uw reden: Opgelost" in text
     assert "gesprek" not in text  # no conversation took place
+
+
+def test_reading_the_case_through_the_link_is_in_the_processing_log():
+    """The resident reads the case's personal data (its letters) through the link: a
+    record about them, anonymous (the link is the credential), saying so."""
+    body = file().json()
+    case = Case.objects.get(reference=body["reference"])
+    assert follow(key_of(body["trackingUrl"])).status_code == 200
+    (record,) = ProcessingRecord.objects.filter(name="tracking:get")
+    assert record.data_subject_id == str(case.parties.get().pk)
+    assert (record.actor_type, record.actor_id) == ("anonymous", "")
+    assert record.attributes["casehandling.via"] == "tracking-link"
