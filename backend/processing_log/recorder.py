@@ -121,6 +121,7 @@ def note(
             operation_id=operation_id_new(),
             actor_type=ActorType.SYSTEM,
             actor_id="console",
+            name="console",
         )
     ) as alone:
         alone.notes.append(entry)

@@ -308,7 +308,11 @@ def test_outside_a_request_or_task_a_note_is_written_at_once(objection):
     party = objection.parties.first()
     note(activity="objection-handling", subjects=[Subject(str(party.pk), SubjectType.PARTY)])
     alone = ProcessingRecord.objects.latest("id")
-    assert (alone.actor_type, alone.actor_id) == (ActorType.SYSTEM, "console")
+    assert (alone.actor_type, alone.actor_id, alone.name) == (
+        ActorType.SYSTEM,
+        "console",
+        "console",
+    )
 
 
 # -- Append-only -----------------------------------------------------------------------
