@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
 from backend.append_only import erasure_allow
@@ -111,9 +112,11 @@ def case_erase(reference: str) -> bool:
     LetterDelivery.objects.filter(letter__case=case)._raw_delete(LetterDelivery.objects.db)
     letters._raw_delete(letters.db)
     PenaltyDecision.objects.filter(case=case)._raw_delete(PenaltyDecision.objects.db)
-    ProcessingRecord.objects.filter(
-        data_subject_id__in=[subject.id for subject in subjects],
-        attributes__contains={"casehandling.case_reference": reference},
+    # By key, not JSON containment: SQLite (``make run``) has no containment lookup.
+    ProcessingRecord.objects.alias(
+        case_reference=KeyTextTransform("casehandling.case_reference", "attributes")
+    ).filter(
+        data_subject_id__in=[subject.id for subject in subjects], case_reference=reference
     )._raw_delete(ProcessingRecord.objects.db)
     case.delete()  # parties, timeline, terms, contact moments, links, outbox events
     _erasure_noted(case, subjects)
