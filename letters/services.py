@@ -233,8 +233,8 @@ def letters_for_request(
                 data={"letter": letter.pk, "kind": letter.kind},
             )
     if letters:
-        kind = {"casehandling.letter_kind": payload["letter"]}
-        case_processed(case, name="letter-render", attributes=kind)
+        letter_kind = {"casehandling.letter_kind": payload["letter"]}
+        case_processed(case, name="letter-render", attributes=letter_kind)
     if replaces is not None and letters:
         # The wrong letter must not go out after all: stop what has not left yet. (One
         # already in a print batch is the mailroom's to pull; the batch list names it.)
