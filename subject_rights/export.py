@@ -25,10 +25,11 @@ from django.db import models
 from django.utils import timezone
 
 from backend.domain import as_json_value
-from backend.processing_log.api import activity_uri
+from backend.processing_log.api import record_attributes
 from backend.processing_log.models import ProcessingRecord, StatusCode
 from backend.processing_log.recorder import Subject
 from cases.antivirus import servable
+from cases.dispatch import ADDRESSEE
 from cases.models import Case, Party
 from cases.processing import party_subject
 from letters.models import Letter
@@ -115,7 +116,7 @@ def _case_record(case: Case, party: Party, files: dict[str, bytes]) -> dict[str,
         attachments.append(entry)
     letters = []
     for letter in Letter.objects.filter(case=case).order_by("dated_on", "id"):
-        if letter.recipient_key != "addressee":  # a colleague's copy is not theirs
+        if letter.recipient_key != ADDRESSEE:  # a colleague's copy is not theirs
             continue
         name = f"{folder}/brieven/{letter.dated_on.isoformat()}-{letter.kind}-{letter.pk}.pdf"
         with letter.file.open("rb") as handle:
@@ -168,12 +169,7 @@ def _processing_record(record: ProcessingRecord) -> dict[str, Any]:
         "name": record.name,
         "start_time": as_json_value(record.start_time),
         "end_time": as_json_value(record.end_time),
-        "attributes": {
-            "dpl.core.processing_activity_id": activity_uri(record.activity_id),
-            "dpl.core.data_subject_id": record.data_subject_id,
-            "dpl.core.data_subject_id_type": record.data_subject_id_type,
-            **record.attributes,
-        },
+        "attributes": record_attributes(record),
     }
 
 

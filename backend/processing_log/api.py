@@ -51,6 +51,16 @@ def activity_uri(activity_id: str) -> str:
 _ACTIVITY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+def record_attributes(record: ProcessingRecord) -> dict[str, Any]:
+    """A record's LDV attributes: the standard's ``dpl.core`` ones and this service's."""
+    return {
+        "dpl.core.processing_activity_id": activity_uri(record.activity_id),
+        "dpl.core.data_subject_id": record.data_subject_id,
+        "dpl.core.data_subject_id_type": record.data_subject_id_type,
+        **record.attributes,
+    }
+
+
 class CanReadProcessingLog(BasePermission):
     message = _("Only legal staff read the processing log.")
 
@@ -121,12 +131,7 @@ class ProcessingRecordSerializer(serializers.Serializer):
 
     @extend_schema(responses=_PAIR)
     def get_attributes(self, record: ProcessingRecord) -> list[dict[str, str]]:
-        pairs = {
-            "dpl.core.processing_activity_id": activity_uri(record.activity_id),
-            "dpl.core.data_subject_id": record.data_subject_id,
-            "dpl.core.data_subject_id_type": record.data_subject_id_type,
-            **record.attributes,
-        }
+        pairs = record_attributes(record)
         return [{"key": key, "value": str(value)} for key, value in pairs.items()]
 
     @extend_schema(

@@ -163,12 +163,12 @@ class MeasuresSerializer(serializers.Serializer):
     )
 
 
+WRITE_MEASURES = "cases.write_report_measures"
+
+
 class CanWriteMeasures(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         return request.user.has_perm(WRITE_MEASURES)
-
-
-WRITE_MEASURES = "cases.write_report_measures"
 
 
 class ComplaintReportMeasuresView(APIView):
