@@ -25,6 +25,11 @@ logger = logging.getLogger(__name__)
 _PLACEHOLDER = re.compile(r"%s|%%")
 
 
+def statement_name(sql: str) -> str:
+    """The name ``sql`` is prepared under on every connection."""
+    return "shape_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+
+
 def execute_prepared(cursor: Any, sql: str, params: list[Any]) -> None:
     """``cursor.execute(sql, params)``, through a statement prepared on this connection."""
     executes_prepared(cursor, [(sql, params)])
@@ -40,7 +45,7 @@ def executes_prepared(cursor: Any, statements: list[tuple[str, list[Any]]]) -> N
     prepared = _prepared_here()
     texts, values = [], []
     for sql, params in statements:
-        name = "shape_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+        name = statement_name(sql)
         if name not in prepared:
             _prepare(cursor, name, sql, prepared)
         if prepared[name]:

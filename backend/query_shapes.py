@@ -202,16 +202,26 @@ class ShapeCache(Generic[Shape]):
             found.append(instance)
         return found
 
-    def _fetch(self, compiled: "_Compiled", values: dict[str, Any]) -> list[tuple]:
-        if compiled.sql is None:
-            return []
+    def statement(self, shape: Shape, values: dict[str, Any]) -> tuple[str | None, list[Any]]:
+        """The SQL this shape runs and its parameters for these values (None: no row can
+        match, nothing runs)."""
+        compiled = self._compiled(shape)
+        return compiled.sql, self._params(compiled, values)
+
+    @staticmethod
+    def _params(compiled: "_Compiled", values: dict[str, Any]) -> list[Any]:
         params = list(compiled.params)
         for position, name, index in compiled.slots:
             params[position] = values[name] if index is None else values[name][index]
         for position, parts in compiled.derived:
             params[position] = "".join(_part(part, values) for part in parts)
+        return params
+
+    def _fetch(self, compiled: "_Compiled", values: dict[str, Any]) -> list[tuple]:
+        if compiled.sql is None:
+            return []
         with connection.cursor() as cursor:
-            execute_prepared(cursor, compiled.sql, params)
+            execute_prepared(cursor, compiled.sql, self._params(compiled, values))
             return cursor.fetchall()
 
     def _compiled(self, shape: Shape) -> _Compiled:

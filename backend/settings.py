@@ -198,8 +198,13 @@ else:
     # A request waits at most this long for a row another one holds (PostgreSQL
     # lock_timeout); then it answers 503 with Retry-After instead of hanging a worker.
     DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=10000)
+    # The statements this service prepares (backend/prepared.py) are planned once, not on
+    # every execution: PostgreSQL's default re-planned the queue page's for each request
+    # (0.4 ms of planning for 0.5 ms of running it). Only prepared statements follow this
+    # setting; a test holds the queue's generic plans on the open-case indexes.
+    DATABASE_PLAN_CACHE_MODE = env.str("DATABASE_PLAN_CACHE_MODE", default="force_generic_plan")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS} -c plan_cache_mode={DATABASE_PLAN_CACHE_MODE}"
     )
 # The hot reads' SQL, built once per shape, prepared once per connection on PostgreSQL
 # (backend/prepared.py); off behind a pooler in transaction mode.

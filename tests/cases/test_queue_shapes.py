@@ -6,10 +6,12 @@ another's."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.keyset import Window
+from backend.prepared import execute_prepared, statement_name
 from cases import selectors
 from cases.api.serializers import CaseQueueItemSerializer
 from cases.selectors import QueueFilters
@@ -178,3 +180,31 @@ def test_a_case_in_memory_is_visible_to_whom_the_query_shows_it(users, spread, r
     assert len(cases) > 10
     shown = set(selectors.case_visible_to(user).values_list("pk", flat=True))
     assert {case.pk for case in cases if selectors.case_is_visible_to(user, case)} == shown
+
+
+@pytest.mark.parametrize(
+    "filters", [QueueFilters(), QueueFilters(team="klachten", status=["received"])]
+)
+def test_the_queue_statement_is_planned_once_and_on_the_open_case_indexes(users, team, filters):
+    """The service's connections plan prepared statements once (``plan_cache_mode``):
+    the plan every later page reuses - made without the values - still reads an index of
+    the open cases (which one depends on the rows: at 1,000,000 cases the team's, in queue
+    order; README "Benchmarks"), never the table."""
+    CaseFactory.create_batch(30, team=TeamFactory(code="elders"))
+    CaseFactory.create_batch(3, team=team)
+    user = users[Role.TEAM_LEAD]
+    shape, values = selectors.queue_shape(user, filters, Window(50))
+    sql, params = selectors._queue_sql.statement(shape, selectors._flat(values))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+        # A test's few rows would be read whole; ANALYZE drops any plan kept from before.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("ANALYZE cases_case")
+        execute_prepared(cursor, sql, params)
+        arguments = ", ".join(["%s"] * len(params))
+        cursor.execute(f"EXPLAIN EXECUTE {statement_name(sql)}({arguments})", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "$1" in plan or "$2" in plan, plan  # the generic plan: parameters, not values
+    assert "using case_open_" in plan or "on case_open_" in plan, plan
+    assert "Seq Scan on cases_case" not in plan, plan
