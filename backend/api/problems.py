@@ -26,6 +26,7 @@ from rest_framework.views import set_rollback
 
 from backend.api.camel import ProblemJSONRenderer, to_camel
 from backend.api.errors import Conflict, InvalidParams, PayloadTooLarge, Problem, Unavailable
+from backend.api.reads import is_read_only
 from backend.domain import DomainConflict
 
 logger = logging.getLogger(__name__)
@@ -177,7 +178,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         detail = gettext("Something went wrong on our side. Nothing was saved; please try again.")
         extra = {}
 
-    set_rollback()
+    if not is_read_only(context.get("view")):
+        set_rollback()
     body = problem_body(
         status=status, slug=slug, title=title, detail=detail, instance=instance, extra=extra
     )

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from backend.api.pagination import PAGE_QUERY, KeysetPagination, chronological, page_schema
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
+from backend.api.reads import read_only
 from backend.security import client_address
 from cases import antivirus, scopes, selectors, services
 from cases.api import access
@@ -217,6 +218,7 @@ def queue_paginator() -> KeysetPagination:
     )
 
 
+@read_only
 class CaseQueueView(APIView):
     """The work queue across both kinds, soonest due first.
 
@@ -252,6 +254,7 @@ class CaseQueueView(APIView):
         return Response({"results": results.data, **links})
 
 
+@read_only
 class CaseDetailView(APIView):
     """One case with its parties, details and attachments.
 
