@@ -30,20 +30,24 @@ def statement_name(sql: str) -> str:
     return "shape_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
 
 
-def execute_prepared(cursor: Any, sql: str, params: list[Any]) -> None:
-    """``cursor.execute(sql, params)``, through a statement prepared on this connection."""
-    executes_prepared(cursor, [(sql, params)])
+def execute_prepared(cursor: Any, sql: str, params: list[Any], before: str = "") -> None:
+    """``cursor.execute(sql, params)``, through a statement prepared on this connection;
+    ``before`` is SQL without parameters sent ahead of it in the same round trip."""
+    executes_prepared(cursor, [(sql, params)], before)
 
 
-def executes_prepared(cursor: Any, statements: list[tuple[str, list[Any]]]) -> None:
+def executes_prepared(
+    cursor: Any, statements: list[tuple[str, list[Any]]], before: str = ""
+) -> None:
     """Several statements in one round trip (the result is the last one's), each through
-    a statement prepared on this connection."""
+    a statement prepared on this connection, after ``before`` (SQL without parameters)."""
+    head = [before.replace("%", "%%")] if before else []
     if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-        texts = [sql for sql, _ in statements]
+        texts = head + [sql for sql, _ in statements]
         cursor.execute(";\n".join(texts), [p for _, params in statements for p in params])
         return
     prepared = _prepared_here()
-    texts, values = [], []
+    texts, values = list(head), []
     for sql, params in statements:
         name = statement_name(sql)
         if name not in prepared:

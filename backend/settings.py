@@ -206,6 +206,11 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS} -c plan_cache_mode={DATABASE_PLAN_CACHE_MODE}"
     )
+# The processing log's records of a read (GET, HEAD) are committed without waiting for
+# the disk: a database crash may lose the last fraction of a second of them (never a
+# change's record, never part of one). True waits, at a fifth of a queue page's time
+# (docs/design.md, decision 28).
+PROCESSING_LOG_SYNCHRONOUS_READS = env.bool("PROCESSING_LOG_SYNCHRONOUS_READS", default=False)
 # The hot reads' SQL, built once per shape, prepared once per connection on PostgreSQL
 # (backend/prepared.py); off behind a pooler in transaction mode.
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)

@@ -28,6 +28,7 @@ from backend.processing_log.trace import (
 
 logger = logging.getLogger(__name__)
 CLIENT_ENTITY = "urn:casehandling:integration-client:{}"
+READING = ("GET", "HEAD")
 
 
 def _actor(request: HttpRequest, processing: recorder.Processing) -> None:
@@ -57,6 +58,7 @@ class ProcessingLogMiddleware:
             trace_id=incoming.trace_id if incoming else trace_id_new(),
             operation_id=operation_id_new(),
             foreign=incoming,
+            reading=request.method in READING,
         )
         token = recorder._current.set(processing)
         try:

@@ -70,7 +70,17 @@ class ProcessingRecord(models.Model):
     name = models.CharField(max_length=120)
     start_time = models.DateTimeField()
     end_time = models.DateTimeField()
-    activity = models.ForeignKey(ProcessingActivity, on_delete=models.PROTECT, related_name="+")
+    # No constraint in the database: its check (a locking read of the activity per
+    # record at commit) was a fifth of a queue page's log write. The id is checked
+    # against the register when noted (``recorder.note``), and an activity is never
+    # deleted (the admin refuses; the ORM still protects).
+    activity = models.ForeignKey(
+        ProcessingActivity,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     data_subject_id = models.CharField(max_length=64)
     data_subject_id_type = models.CharField(max_length=20, choices=SubjectType.choices)
     actor_type = models.CharField(max_length=12, choices=ActorType.choices)

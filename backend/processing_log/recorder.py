@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from backend.prepared import execute_prepared
 from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
+from backend.processing_log.register import activity_registered
 from backend.processing_log.trace import Incoming, operation_id_new, trace_id_new
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ class Processing:
     actor_id: str = ""
     # The operation's name when a note gives none (the request's route, the task's name).
     name: str = ""
+    # A request that only read (GET, HEAD): its records need not wait for the disk.
+    reading: bool = False
     notes: list[_Note] = field(default_factory=list)
 
     def records(self, status: StatusCode, ended: datetime) -> list[ProcessingRecord]:
@@ -101,6 +106,8 @@ def note(
     """Record that the current request or task processes these subjects' personal data
     for ``activity`` (an id in the register). Outside a processing context (a shell, a
     migration) the note opens its own and writes at once: nothing goes unlogged."""
+    if not activity_registered(activity):
+        raise ValueError(f"processing activity {activity!r} is not in the register")
     subjects = list(subjects)
     if not subjects:
         return
@@ -135,15 +142,19 @@ def flush(processing: Processing, status: StatusCode) -> int:
     count = sum(len(dict.fromkeys(note.subjects)) for note in processing.notes)
     if not count:
         return 0
-    insert = _insert_postgres if connection.vendor == "postgresql" else _insert_orm
+    postgres = connection.vendor == "postgresql"
     if connection.in_atomic_block:
         # A savepoint: a failure leaves the surrounding transaction usable.
         with transaction.atomic():
-            insert(processing, status, ended)
-    else:
+            (_insert_postgres if postgres else _insert_orm)(processing, status, ended)
+    elif postgres:
         # After a request's transaction: one INSERT, committed by itself (bulk_create
-        # would add BEGIN and COMMIT round trips around it).
-        insert(processing, status, ended)
+        # would add BEGIN and COMMIT round trips around it). A read's records commit
+        # without waiting for the disk (docs/design.md, decision 28).
+        quick = processing.reading and not settings.PROCESSING_LOG_SYNCHRONOUS_READS
+        _insert_postgres(processing, status, ended, before=ASYNC_COMMIT if quick else "")
+    else:
+        _insert_orm(processing, status, ended)
     processing.notes.clear()
     return count
 
@@ -159,7 +170,8 @@ def _insert_orm(processing: Processing, status: StatusCode, ended: datetime) -> 
 
 # PostgreSQL: the values that differ per record as seven arrays, the rest once. The
 # ORM's multi-row INSERT prepares and sends every field of every row - 5.7 ms for a
-# queue page's 50 records, against 0.3 ms for one row; this is one short statement.
+# queue page's 50 records, against 0.3 ms for one row; this is one short statement,
+# prepared once per connection (every parameter typed, as PREPARE needs).
 _INSERT_ARRAYS = """
     INSERT INTO processing_log_processingrecord (
         trace_id, parent_operation_id, foreign_trace_id, foreign_operation_id,
@@ -167,13 +179,20 @@ _INSERT_ARRAYS = """
         operation_id, name, start_time, activity_id, data_subject_id,
         data_subject_id_type, attributes
     )
-    SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, o, n, s, a, d, t, j::jsonb
+    SELECT %s::text, %s::text, %s::text, %s::text, %s::text, %s::smallint,
+           %s::timestamptz, %s::text, %s::text, o, n, s, a, d, t, j::jsonb
     FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::text[], %s::text[],
                 %s::text[], %s::text[]) AS r(o, n, s, a, d, t, j)
 """
 
 
-def _insert_postgres(processing: Processing, status: StatusCode, ended: datetime) -> None:
+# In the INSERT's own (implicit) transaction only: the setting ends with it.
+ASYNC_COMMIT = "SET LOCAL synchronous_commit TO off"
+
+
+def _insert_postgres(
+    processing: Processing, status: StatusCode, ended: datetime, before: str = ""
+) -> None:
     columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [])
     for note in processing.notes:
         name = (note.name or processing.name)[:120]
@@ -188,7 +207,8 @@ def _insert_postgres(processing: Processing, status: StatusCode, ended: datetime
                 column.append(value)
     foreign = processing.foreign
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_prepared(
+            cursor,
             _INSERT_ARRAYS,
             [
                 processing.trace_id,
@@ -202,6 +222,7 @@ def _insert_postgres(processing: Processing, status: StatusCode, ended: datetime
                 processing.actor_id[:120],
                 *columns,
             ],
+            before,
         )
 
 

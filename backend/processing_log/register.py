@@ -30,6 +30,10 @@ def activity_register(entry: dict[str, str]) -> None:
     _ACTIVITIES[entry["id"]] = entry
 
 
+def activity_registered(activity_id: str) -> bool:
+    return activity_id in _ACTIVITIES
+
+
 def activities_sync(apps: Any = None, **_: Any) -> None:
     """post_migrate receiver: every registered activity exists (texts kept as edited)."""
     apps = apps or global_apps

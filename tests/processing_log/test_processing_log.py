@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from backend import encryption
 from backend.accounts.roles import Role
 from backend.outbox.tasks import outbox_relay
+from backend.prepared import statement_name
 from backend.processing_log import recorder
 from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
 from backend.processing_log.recorder import Subject, note
@@ -219,9 +220,18 @@ def test_a_request_writes_its_records_in_one_statement(objection, users, client_
     client = client_for(users[Role.LEGAL_STAFF])
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/api/v1/cases/{objection.reference}")
-    writes = [q for q in sent(queries) if "processing_log_processingrecord" in q]
+    # The INSERT is prepared on a connection's first request, then executed by name.
+    name = statement_name(recorder._INSERT_ARRAYS)
+    writes = [q.lstrip() for q in sent(queries) if name in q and not q.startswith("PREPARE")]
     assert len(writes) == 1
-    assert writes[0].lstrip().startswith("INSERT")
+    assert writes[0].startswith(f"EXECUTE {name}(")
+
+
+def test_an_activity_outside_the_register_is_refused_when_noted():
+    """The database keeps no constraint on the activity (its check cost a fifth of a
+    queue page's log write); a note naming an unknown one fails at once instead."""
+    with pytest.raises(ValueError, match="not in the register"):
+        note(activity="no-such-activity", subjects=[Subject("p1", SubjectType.PARTY)])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -249,6 +259,37 @@ def test_personal_data_is_not_handed_out_when_the_log_cannot_be_written(client_f
     assert "Fatima" not in response.content.decode()
     # The log works again: so does the page.
     assert client_for(legal).get(f"/api/v1/cases/{case.reference}").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("synchronous_reads", [False, True])
+def test_a_reads_records_do_not_wait_for_the_disk_a_changes_do(
+    client_for, settings, synchronous_reads
+):
+    """Served in autocommit, as a request runs: a read's INSERT carries its own
+    ``synchronous_commit = off`` (decision 28), a filing's does not, and neither leaves
+    the setting on the connection."""
+    settings.PROCESSING_LOG_SYNCHRONOUS_READS = synchronous_reads
+    roles_create()
+    team = TeamFactory(code="klachten", name="Klachten")
+    legal = UserFactory(username="jurist", role=Role.LEGAL_STAFF, teams=[team])
+    with CaptureQueriesContext(connection) as filing:
+        case = filed_objection(client_for(None), team)
+    with CaptureQueriesContext(connection) as reading:
+        assert client_for(legal).get(f"/api/v1/cases/{case.reference}").status_code == 200
+
+    name = statement_name(recorder._INSERT_ARRAYS)
+    logged = {
+        what: [q for q in sent(queries) if f"EXECUTE {name}(" in q]
+        for what, queries in (("filing", filing), ("reading", reading))
+    }
+    assert len(logged["filing"]) == len(logged["reading"]) == 1
+    assert recorder.ASYNC_COMMIT not in logged["filing"][0]
+    assert (recorder.ASYNC_COMMIT in logged["reading"][0]) is not synchronous_reads
+    assert len(records(name="case-detail:get", status_code=StatusCode.OK)) == 2  # two parties
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
 
 
 MOMENT = datetime.datetime(2026, 3, 4, 9, 15, 30, 123456, tzinfo=datetime.UTC)
