@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
@@ -136,12 +137,28 @@ def token_revoke(token: ApiToken) -> ApiToken:
     return token
 
 
+# Whether the token is limited to teams rides along (most are not: a filing then reads
+# no teams at all - it was a tenth of a handler's filing).
 _token_sql = ShapeCache(
-    lambda _, values: ApiToken.objects.select_related("user", "client").filter(
-        key_hash=values.text("hash")
-    )[:1],
+    lambda _, values: (
+        ApiToken.objects.select_related("user", "client")
+        .annotate(
+            limited_to_teams=Exists(
+                ApiToken.teams.through.objects.filter(apitoken_id=OuterRef("pk"))
+            )
+        )
+        .filter(key_hash=values.text("hash"))[:1]
+    ),
     lambda _: {},
 )
+
+
+def token_teams(token: ApiToken) -> list[Team]:
+    """The teams ``token`` is limited to, by name (none: not limited); read only when the
+    token, as ``token_for_key`` found it, has any."""
+    if getattr(token, "limited_to_teams", True) is False:
+        return []
+    return sorted(token.teams.all(), key=lambda each: each.name)
 
 
 def token_for_key(key: str) -> ApiToken:

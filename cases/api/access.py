@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 
 from backend.accounts.models import ApiToken, Team, User
+from backend.accounts.tokens import token_teams
 from backend.api.problems import InvalidParams
 from cases import selectors
 from cases.deadlines import legal_calendar, norm_calendar
@@ -110,7 +111,7 @@ def filing_team_for(request: Request, kind: str, team: Team | None) -> Team | No
         return team
     if token.kinds and kind not in token.kinds:
         raise PermissionDenied(gettext("This token may not file this kind of case."))
-    allowed = sorted(token.teams.all(), key=lambda each: each.name)
+    allowed = token_teams(token)
     if not allowed:
         return team
     if team is None:

@@ -6,6 +6,8 @@ import hashlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -186,6 +188,19 @@ class TestRestrictions:
         refused = self.file(key, "/api/v1/objections", objection_body())
         assert refused.status_code == 403
         assert refused.json()["detail"] == "This token may not file this kind of case."
+
+    def test_a_token_not_limited_to_teams_files_without_reading_teams(self, client_account):
+        """Whether a token is limited comes with the token's own read; the teams are read
+        only for a token that has some."""
+        _, key = token_issue(client=client_account, scopes=["complaints:create"])
+        self.file(key, "/api/v1/complaints", complaint_body())  # prepares the token's read
+        with CaptureQueriesContext(connection) as queries:
+            filed = self.file(key, "/api/v1/complaints", complaint_body())
+        assert filed.status_code == 201
+        reads = [
+            q["sql"] for q in queries.captured_queries if "accounts_apitoken_teams" in q["sql"]
+        ]
+        assert reads == []
 
     def test_a_token_limited_to_teams_files_into_them(self, client_account):
         first, second, other = (
