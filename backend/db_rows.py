@@ -8,12 +8,17 @@ only the values are prepared: each field's own ``pre_save`` and ``get_db_prep_sa
 ``save()`` adds nothing (the append-only timeline's guard is for changes, not inserts).
 The primary keys come back with RETURNING and are set on the rows; several groups can go
 together in one round trip (``rows_insert_together``), the keys of one of them coming back.
+On PostgreSQL the keys can also be taken first, for several groups in one round trip
+(``keys_reserve``, from each table's own sequence): rows that refer to each other then
+all go in one round trip. A row's key for a related row is taken from that row when it
+was assigned before the row had its key, as ``bulk_create`` does.
 """
 
 import datetime
 import functools
 import operator
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import Model
@@ -22,10 +27,15 @@ from backend.prepared import execute_prepared, executes_prepared
 
 
 @functools.lru_cache(maxsize=128)
-def _statement(model: type[Model], count: int, returning: bool) -> tuple[str, tuple]:
+def _statement(
+    model: type[Model], count: int, returning: bool, keyed: bool = False
+) -> tuple[str, tuple]:
     meta = model._meta
-    # Every column but a key the database assigns (a one-to-one key is written).
-    fields = tuple(f for f in meta.local_concrete_fields if not (f.primary_key and f.db_returning))
+    # Every column but a key the database assigns (a one-to-one key is written, and so is
+    # a key taken beforehand: ``keyed``).
+    fields = tuple(
+        f for f in meta.local_concrete_fields if keyed or not (f.primary_key and f.db_returning)
+    )
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -76,6 +86,10 @@ def _values(rows: Sequence[Model], fields: tuple) -> list:
     """Each field's value as ``bulk_create`` prepares it (``pre_save``, then
     ``get_db_prep_save``), without the calls where that returns the value unchanged: on
     PostgreSQL an aware moment, a date, a string, a number or None of a plain field."""
+    for row in rows:
+        # A related row assigned before it had its key: its key now (or ValueError for
+        # one never written), as bulk_create does.
+        row._prepare_related_fields_for_save(operation_name="rows_insert")
     if connection.vendor != "postgresql":
         return [
             f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields
@@ -114,11 +128,12 @@ def rows_insert(rows: Sequence[Model]) -> None:
     if not rows:
         return
     model = type(rows[0])
-    returning = model._meta.pk.db_returning
+    keyed = _keyed(rows)
+    returning = model._meta.pk.db_returning and not keyed
     if returning and not connection.features.can_return_rows_from_bulk_insert:
         model._base_manager.bulk_create(rows)
         return
-    sql, fields = _statement(model, len(rows), returning)
+    sql, fields = _statement(model, len(rows), returning, keyed)
     with connection.cursor() as cursor:
         execute_prepared(cursor, sql, _values(rows, fields))
         if returning:
@@ -146,14 +161,14 @@ def rows_insert_together(
                 cursor.execute(sql, params)
         rows_insert(keyed)
         return
-    returning = bool(keyed) and type(keyed[0])._meta.pk.db_returning
+    returning = bool(keyed) and type(keyed[0])._meta.pk.db_returning and not _keyed(keyed)
     statements = []
     for group in groups:
-        sql, fields = _statement(type(group[0]), len(group), False)
+        sql, fields = _statement(type(group[0]), len(group), False, _keyed(group))
         statements.append((sql, _values(group, fields)))
     statements.extend((sql, list(params)) for sql, params in then)
     if keyed:
-        sql, fields = _statement(type(keyed[0]), len(keyed), returning)
+        sql, fields = _statement(type(keyed[0]), len(keyed), returning, _keyed(keyed))
         statements.append((sql, _values(keyed, fields)))
     if statements:
         with connection.cursor() as cursor:
@@ -164,3 +179,54 @@ def rows_insert_together(
                     row.pk = key
     for group in (*groups, keyed):
         _stored(group)
+
+
+def _keyed(rows: Sequence[Model]) -> bool:
+    """Whether new rows whose key the database would assign carry one taken beforehand
+    (``keys_reserve``): all of them do, or none."""
+    if not rows or not type(rows[0])._meta.pk.db_returning:
+        return False
+    given = [row.pk is not None for row in rows]
+    if any(given) and not all(given):
+        raise ValueError("some rows have keys and some have not")
+    return given[0]
+
+
+def keys_reserve(*groups: Sequence[Model], alongside: tuple[str, list] | None = None) -> Any:
+    """On PostgreSQL: take the keys of the new rows of ``groups`` from their tables'
+    sequences (as their INSERT would) and set them on the rows, in one round trip; with
+    ``alongside`` (an SQL expression and its parameters) its value is read in the same
+    round trip and returned. Elsewhere no key is taken (the rows get theirs when written)
+    and only ``alongside`` is read."""
+    groups = tuple(group for group in groups if group)
+    postgres = connection.vendor == "postgresql"
+    expressions, params = [], []
+    if alongside is not None:
+        expressions.append(f"({alongside[0]})")
+        params += alongside[1]
+    if postgres:
+        for group in groups:
+            expressions.append(
+                "ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s::int))"
+            )
+            params += [_key_sequence(type(group[0])), len(group)]
+    if not expressions:
+        return None
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "SELECT " + ", ".join(expressions), params)
+        found = cursor.fetchone()
+    if postgres:
+        for group, keys in zip(groups, found[1:] if alongside else found, strict=True):
+            for row, key in zip(group, keys, strict=True):
+                row.pk = key
+    return found[0] if alongside else None
+
+
+@functools.cache
+def _key_sequence(model: type[Model]) -> str:
+    """The sequence a table's key comes from (looked up once: ``pg_get_serial_sequence``
+    reads the catalogue on every call, more than the keys themselves cost)."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+        return cursor.fetchone()[0]

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from backend.accounts.models import User
-from backend.db_rows import rows_insert, rows_insert_together
+from backend.db_rows import rows_insert_together
 from backend.domain import DomainConflict, as_json_value
 from backend.versioned_cache import Versioned
 from cases.legal.calendar import LegalCalendar, ServiceNormCalendar, Step
@@ -548,18 +548,24 @@ def deadlines_record(
     deadlines: list[Deadline],
     by: User | None,
     events: Sequence[CaseEvent] = (),
+    before: Sequence[Sequence[Model]] = (),
     together: Sequence[Sequence[Model]] = (),
     then: Sequence[tuple[str, list]] = (),
 ) -> list[Deadline]:
     """Write a new case's terms, their history and their timeline entries - one INSERT
     each, with ``events`` (the filing's own, all it has so far) in the same INSERT as the
-    terms' entries, and the history, ``together`` (more new rows of the filing) and the
-    entries in one round trip. The case is new: no term runs on it yet, so there is
-    nothing to check or to conflict with.
+    terms' entries, after ``before`` (the case and what the terms' rows come after) and
+    with ``together`` (more new rows of the filing). When the terms have their keys
+    already (``keys_reserve``) it is all one round trip; otherwise the terms' keys come
+    back first. The case is new: no term runs on it yet, so there is nothing to check or
+    to conflict with.
     """
     for deadline in deadlines:
         deadline.case = case
-    rows_insert(deadlines)
+    groups = [*before, deadlines]
+    if deadlines and deadlines[0].pk is None:
+        rows_insert_together(*before, keyed=deadlines)
+        groups = []
     changes = [_started(deadline, by) for deadline in deadlines]
     for deadline, change in zip(deadlines, changes, strict=True):
         rows_written(deadline, "changes", [change])
@@ -570,7 +576,7 @@ def deadlines_record(
             for d in deadlines
         ),
     ]
-    rows_insert_together(changes, *together, keyed=entries, then=then)
+    rows_insert_together(*groups, changes, *together, keyed=entries, then=then)
     # These are all of the new case's timeline: its page shows them without a read back.
     rows_written(case, "events", entries)
     return deadlines

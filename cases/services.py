@@ -10,17 +10,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from backend.accounts.models import Team, User
 from backend.accounts.permission_cache import team_ids_cached
 from backend.accounts.roles import Role
-from backend.db_rows import rows_insert
+from backend.db_rows import keys_reserve, rows_insert_together
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
 from backend.outbox.services import outbox_in_round_trip
-from backend.prepared import execute_prepared
 from cases import events
 from cases.deadlines import (
     deadline_meet,
@@ -82,8 +81,12 @@ class Filing:
     attachments: Sequence[NewAttachment] = field(default_factory=list)
 
 
-def reference_allocate(*, kind: CaseKind, year: int) -> str:
-    """The next reference for a kind and year, e.g. ``KL-2026-000123``.
+def reference_allocate(
+    *, kind: CaseKind, year: int, reserve: Sequence[Sequence[Model]] = ()
+) -> str:
+    """The next reference for a kind and year, e.g. ``KL-2026-000123``; on PostgreSQL the
+    keys of the new rows in ``reserve`` are taken in the same round trip
+    (``backend.db_rows.keys_reserve``), so a filing writes all its rows in one more.
 
     Unique and in the order numbers were handed out, per kind and year - not gap-free:
     on PostgreSQL a number comes from a sequence per kind and year, which takes no lock
@@ -95,7 +98,7 @@ def reference_allocate(*, kind: CaseKind, year: int) -> str:
     """
     prefix = REFERENCE_PREFIX[CaseKind(kind)]
     if connection.vendor == "postgresql":
-        number = _sequence_next(prefix, year)
+        number = _sequence_next(prefix, year, reserve)
     else:
         number = _counter_next(prefix, year)
     return f"{prefix}-{year}-{number:06d}"
@@ -106,17 +109,18 @@ def reference_allocate(*, kind: CaseKind, year: int) -> str:
 _SEQUENCE_CREATE_LOCK = 0x4B4C_425A  # "KLBZ"
 
 
-def _sequence_next(prefix: str, year: int) -> int:
+def _sequence_next(prefix: str, year: int, reserve: Sequence[Sequence[Model]]) -> int:
     name = f"case_reference_{prefix.lower()}_{year:04d}"
-    with connection.cursor() as cursor:
-        # One statement: the next number, or NULL while the year's sequence does not
-        # exist (the cast to regclass happens at run time, only when it does).
-        execute_prepared(
-            cursor,
-            "SELECT CASE WHEN to_regclass(%s) IS NOT NULL THEN nextval(%s::text::regclass) END",
+    # One statement: the next number, or NULL while the year's sequence does not exist
+    # (the cast to regclass happens at run time, only when it does).
+    number = keys_reserve(
+        *reserve,
+        alongside=(
+            "CASE WHEN to_regclass(%s) IS NOT NULL THEN nextval(%s::text::regclass) END",
             [name, name],
-        )
-        number = cursor.fetchone()[0]
+        ),
+    )
+    with connection.cursor() as cursor:
         if number is None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEQUENCE_CREATE_LOCK])
             # Go on from a counter an older version of the service left behind.
@@ -239,7 +243,6 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
 
     registered_at = timezone.now()
     case = Case(
-        reference=reference_allocate(kind=filing.kind, year=timezone.localtime(registered_at).year),
         kind=filing.kind,
         subject=filing.subject,
         description=filing.description,
@@ -252,13 +255,24 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     parties = [_party(data) for data in filing.parties]
     decision_date = filing.objection["decision_date"] if filing.objection else None
     deadlines = deadlines_for_new_case(case=case, decision_date=decision_date)
+    # The number, and on PostgreSQL the keys of the case, its parties and terms, in one
+    # round trip: every row of the filing then goes in one more (deadlines_record).
+    case.reference = reference_allocate(
+        kind=filing.kind,
+        year=timezone.localtime(registered_at).year,
+        reserve=([case], parties, deadlines),
+    )
     # Everything the case row holds is known before it is written: one INSERT.
     case.search_document = _search_document(case, parties)
     case.queue_due_date = queue_due_date_of(deadlines)
-    rows_insert([case])
     for party in parties:
         party.case = case
-    rows_insert(parties)
+    written_first: list[list[Model]] = [[case], parties]
+    if case.pk is None:
+        # No keys taken beforehand (SQLite): the case gets its key by being written, and
+        # its event below needs it.
+        rows_insert_together(*written_first)
+        written_first = []
     details = (
         ComplaintDetails(case=case, **complaint)
         if filing.kind == CaseKind.COMPLAINT
@@ -280,6 +294,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         deadlines=deadlines,
         by=case.registered_by,
         events=[filed],
+        before=written_first,
         together=[[details], [link], published],
         then=deliveries,
     )

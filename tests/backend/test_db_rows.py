@@ -6,7 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backend.db_rows import _statement, _values, rows_insert, rows_insert_together
+from backend.db_rows import (
+    _key_sequence,
+    _statement,
+    _values,
+    keys_reserve,
+    rows_insert,
+    rows_insert_together,
+)
 from cases.models import Case, CaseEvent, Channel, ComplaintDetails, DeadlineChange, EventKind
 from tests.cases.test_filing_api import complaint_body, objection_body
 from tests.conftest import sent
@@ -91,6 +98,50 @@ def test_the_keyed_group_gets_its_keys_back_in_the_same_round_trip():
     ]
     assert not details._state.adding
     assert not any(row._state.adding for row in events)
+
+
+def test_keys_taken_first_let_rows_that_refer_to_each_other_go_in_one_round_trip():
+    """``keys_reserve`` takes each table's next keys in one round trip; a case, its
+    timeline and its details then go in one more, and the sequences go on past them."""
+    actor = UserFactory()
+    case = CaseFactory.build(reference="KL-2026-990001", team=None, assignee=None)
+    events = _events(case, actor)
+    _key_sequence(Case), _key_sequence(CaseEvent)  # each looked up once per process
+    with CaptureQueriesContext(connection) as queries:
+        taken = keys_reserve([case], events, alongside=("%s::int + 1", [41]))
+        details = ComplaintDetails(case=case, employee_description="De baliemedewerker")
+        rows_insert_together([case], [details], keyed=events)
+    assert taken == 42
+    assert len(sent(queries)) == 2
+    keys = [row.pk for row in events]
+    assert None not in keys
+    assert case.pk is not None
+    assert (
+        list(CaseEvent.objects.filter(case_id=case.pk).order_by("pk").values_list("pk", flat=True))
+        == keys
+    )
+    assert (
+        ComplaintDetails.objects.get(case_id=case.pk).employee_description == "De baliemedewerker"
+    )
+    later = CaseFactory()
+    assert later.pk > case.pk
+
+
+def test_a_related_row_assigned_before_it_had_its_key_is_referred_to_by_its_key():
+    """As bulk_create: the key is taken from the related row when the row is written."""
+    actor = UserFactory()
+    case = CaseFactory.build(reference="KL-2026-990002", team=None, assignee=None)
+    events = _events(case, actor)
+    assert events[0].case_id is None
+    rows_insert([case])
+    rows_insert(events)
+    assert CaseEvent.objects.filter(case_id=case.pk).count() == len(events)
+
+
+def test_a_row_refers_to_no_row_that_was_never_written():
+    case = CaseFactory.build(reference="KL-2026-990003", team=None, assignee=None)
+    with pytest.raises(ValueError, match="unsaved related object"):
+        rows_insert(_events(case, None))
 
 
 def _django_values(rows, fields) -> list:

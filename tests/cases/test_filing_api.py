@@ -487,13 +487,13 @@ class TestFilingCost:
         self, anon, path, body, django_assert_max_num_queries
     ):
         assert anon.post(path, body()).status_code == 201  # the year's sequence exists
-        # savepoint, next number, case, parties, terms, then their history, the timeline,
-        # the details, the tracking link and the case.filed event in one round trip,
-        # release (the calendars are kept: backend/versioned_cache.py); the event goes
-        # on its own, with its deliveries, once a consumer wants it (test_webhooks); then
-        # the processing log's one INSERT (in a savepoint here, inside the test's
+        # savepoint; the next number with the keys of the case, its parties and terms;
+        # then the case, parties, terms, their history, the timeline, the details, the
+        # tracking link and the case.filed event with its deliveries in one round trip;
+        # release (the calendars are kept: backend/versioned_cache.py); then the
+        # processing log's one INSERT (in a savepoint here, inside the test's
         # transaction; served, the request's transaction is over by then)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(7):
             assert anon.post(path, body()).status_code == 201
 
     def test_the_first_filing_of_a_year_goes_on_from_an_older_counter(self, anon, time_machine):
@@ -526,11 +526,10 @@ class TestFilingCost:
         as a GET right after); only whether the filer may see it is read."""
         handler = client_for(users[Role.CASE_HANDLER])
         assert handler.post(path, body()).status_code == 201
-        # savepoint, next number, case, parties, terms, then their history, the details,
-        # the tracking link, the case.filed event and the timeline in one round trip,
-        # release (whether the filer may see the case is read from it in memory); the
-        # processing log's INSERT, in its savepoint
-        with django_assert_max_num_queries(10):
+        # savepoint, the next number with the keys, every row in one round trip, release
+        # (whether the filer may see the case is read from it in memory); the processing
+        # log's INSERT, in its savepoint
+        with django_assert_max_num_queries(7):
             filed = handler.post(path, body())
         assert filed.status_code == 201
         assert filed.json() == handler.get(filed["Location"]).json()
