@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.accounts.roles import Role
+from backend.prepared import statement_name
+from backend.processing_log import recorder
 from tests.factories import CaseFactory, PartyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +229,8 @@ def test_queries_per_page_do_not_grow_with_page_size(client_for, users, team, pa
     # per row; then the processing log's one INSERT of the page's filers (in a savepoint
     # here, inside the test's transaction)
     assert len(queries) == 4, [q["sql"] for q in queries.captured_queries]
-    logged = [q["sql"] for q in queries.captured_queries if "processing_log" in q["sql"]]
+    insert = statement_name(recorder._INSERT_ARRAYS)  # prepared on a connection's first use
+    logged = [q["sql"] for q in queries.captured_queries if f"EXECUTE {insert}(" in q["sql"]]
     assert len(logged) == 1
 
 
