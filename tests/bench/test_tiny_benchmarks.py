@@ -48,6 +48,9 @@ def test_benchmark_runs_at_tiny_size(empty_bench_database, name):
     environment = {
         **os.environ,
         "BENCH_DATABASE": empty_bench_database,
+        # bench.web's own databases, apart from a full run's (which then survives a test run)
+        "BENCH_WEB_DATABASE": f"{empty_bench_database}_web",
+        "BENCH_FLOOR_DATABASE": f"{empty_bench_database}_floor",
         "DJANGO_SETTINGS_MODULE": "backend.test_settings",
     }
     environment.pop("DATABASE_URL", None)
