@@ -17,11 +17,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from backend.accounts.models import Team
 from backend.api.camel import CamelCaseJSONRenderer
 from backend.api.problems import problem_responses
+from backend.api.views import ServiceView
 from cases.api.reports import CanViewReports, report_year
 from cases.figures import annual_complaint_report
 from cases.models import Channel
@@ -149,7 +149,7 @@ class ReportCsvRenderer(BaseRenderer):
         return out.getvalue().encode()
 
 
-class AnnualComplaintReportView(APIView):
+class AnnualComplaintReportView(ServiceView):
     permission_classes = [IsAuthenticated, CanViewReports]
     renderer_classes = [CamelCaseJSONRenderer, ReportPdfRenderer, ReportCsvRenderer]
 

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from backend.api.pagination import PAGE_QUERY, chronological, page_schema
 from backend.api.problems import Conflict, problem_responses
+from backend.api.views import ServiceView
 from backend.tasks import enqueue_after_commit
 from cases import scopes
 from cases.api.access import visible_case
@@ -122,7 +123,7 @@ def _visible_letters(request: Request, case: Case) -> QuerySet[Letter]:
     return letters if _is_staff(request) else letters.filter(recipient_key=ADDRESSEE)
 
 
-class CaseLettersView(APIView):
+class CaseLettersView(ServiceView):
     """The letters of a case, oldest first, a page at a time; each with its own PDF URL.
 
     Callers: roles that see personal data, and the filer (only the letters addressed to
@@ -178,7 +179,7 @@ class CanPreview(BasePermission):
         )
 
 
-class LetterPreviewView(APIView):
+class LetterPreviewView(ServiceView):
     """Render a letter from the case as it is now, without storing or sending it.
 
     Callers: handling staff (handlers, legal staff, team leads).
@@ -217,7 +218,7 @@ class LetterPreviewView(APIView):
         return response
 
 
-class LetterDownloadView(APIView):
+class LetterDownloadView(ServiceView):
     """One letter as PDF/A."""
 
     required_scopes = scopes.READ
@@ -262,7 +263,7 @@ class ResendInput(serializers.Serializer):
     reason = serializers.CharField(max_length=300, help_text="Why it is sent again.")
 
 
-class LetterDeliveriesView(APIView):
+class LetterDeliveriesView(ServiceView):
     """Send a letter again (the same PDF): by e-mail or in the next print batch.
 
     Callers: handling staff (handlers, legal staff, team leads).
@@ -295,7 +296,7 @@ class CorrectionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=300, help_text="What was wrong.")
 
 
-class LetterCorrectionsView(APIView):
+class LetterCorrectionsView(ServiceView):
     """Ask for a corrected letter, made from the case as it is now; it names the letter it
     replaces and is delivered like any letter. The original stays as it was.
 
@@ -340,7 +341,7 @@ def _batch(batch_id: int) -> PrintBatch:
         raise NotFound(gettext("There is no such print batch.")) from None
 
 
-class PrintBatchListView(APIView):
+class PrintBatchListView(ServiceView):
     """The print batches, newest first (the last 100). Callers: handlers, team leads."""
 
     permission_classes = [IsAuthenticated, CanPrint]
@@ -354,7 +355,7 @@ class PrintBatchListView(APIView):
         return Response(PrintBatchSerializer(PrintBatch.objects.all()[:100], many=True).data)
 
 
-class PrintBatchPdfView(APIView):
+class PrintBatchPdfView(ServiceView):
     """The batch's letters as one PDF, in list order. Callers: handlers, team leads."""
 
     permission_classes = [IsAuthenticated, CanPrint]
@@ -379,7 +380,7 @@ class PrintBatchPdfView(APIView):
         )
 
 
-class PrintBatchListingView(APIView):
+class PrintBatchListingView(ServiceView):
     """The batch's list (CSV): sequence, first page, reference, recipient, address.
 
     Callers: handlers, team leads.
@@ -405,7 +406,7 @@ class PrintBatchListingView(APIView):
         )
 
 
-class PrintBatchPostedView(APIView):
+class PrintBatchPostedView(ServiceView):
     """Confirm the batch was posted: its letters count as sent. Callers: handlers, team leads."""
 
     permission_classes = [IsAuthenticated, CanPrint]

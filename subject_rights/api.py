@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from backend.api.problems import problem_responses
+from backend.api.views import ServiceView
 from backend.bsn import bsn_invalid_message, bsn_normalised
 from backend.encryption import blind_index
 from backend.processing_log.recorder import note
@@ -72,7 +73,7 @@ class PersonSerializer(serializers.Serializer):
         return data
 
 
-class PersonalDataExportView(APIView):
+class PersonalDataExportView(ServiceView):
     permission_classes = [IsAuthenticated, CanExportPersons]
 
     @extend_schema(

@@ -22,6 +22,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from backend.api.problems import problem_responses
+from backend.api.views import ServiceView
 from cases import tracking
 from cases.api.serializers import AttachmentInputSerializer
 from cases.dispatch import ADDRESSEE
@@ -42,7 +43,7 @@ class TrackingThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class _TrackingView(APIView):
+class _TrackingView(ServiceView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [TrackingThrottle]

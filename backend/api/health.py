@@ -10,9 +10,9 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from backend.api.problems import PROBLEM_CONTENT_TYPE, problem_body
+from backend.api.views import ServiceView
 from backend.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def broker_ok(url: str | None = None) -> bool:
         return False
 
 
-class LivenessView(APIView):
+class LivenessView(ServiceView):
     """The process answers."""
 
     authentication_classes: list = []
@@ -63,7 +63,7 @@ class LivenessView(APIView):
         return Response({"status": "ok"})
 
 
-class ReadinessView(APIView):
+class ReadinessView(ServiceView):
     """Whether this web process can serve: the database answers. The broker is reported
     but does not decide: filing and steps go on while it is down (work waits in the
     outbox), so an orchestrator routing on this must not take every web process out of

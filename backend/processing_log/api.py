@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from backend.api.pagination import PAGE_QUERY, chronological, page_schema
 from backend.api.problems import InvalidParams, problem_responses
+from backend.api.views import ServiceView
 from backend.bsn import bsn_invalid_message, bsn_normalised
 from backend.encryption import blind_index
 from backend.processing_log import recorder
@@ -157,7 +158,7 @@ def records_page(request: Request, subjects: list[recorder.Subject]) -> Response
     return Response({"results": ProcessingRecordSerializer(rows, many=True).data, **links})
 
 
-class ProcessingActivityListView(APIView):
+class ProcessingActivityListView(ServiceView):
     """The register of processing activities. Callers: anyone signed in."""
 
     permission_classes = [IsAuthenticated]
@@ -178,7 +179,7 @@ class ProcessingActivityListView(APIView):
         return Response({"results": ProcessingActivitySerializer(activities, many=True).data})
 
 
-class ProcessingActivityDetailView(APIView):
+class ProcessingActivityDetailView(ServiceView):
     """One processing activity. Callers: anyone signed in."""
 
     permission_classes = [IsAuthenticated]
@@ -208,7 +209,7 @@ class BsnSearchSerializer(serializers.Serializer):
         return number
 
 
-class ProcessingLogSearchView(APIView):
+class ProcessingLogSearchView(ServiceView):
     """Every record about the person with this BSN, oldest first. The next page: the
     same body to the ``next`` link. Callers: legal staff."""
 

@@ -2,17 +2,24 @@
 
 The trace continues the caller's when a well-formed ``traceparent`` comes in (W3C Trace
 Context) and starts anew otherwise; the response hands it on in ``traceparent`` with this
-request's operation id. The records are written after the view's transaction, in one
-statement, with the status the request ended with: a refusal after the case was found
-is logged too, as an error. When the log cannot be written, personal data is not handed
-out without it: the answer becomes 503 (a change already committed stays committed; its
-timeline entry holds it).
+request's operation id. The records are written in one statement, with the status the
+request ended with:
+
+- a successful change through the API: inside its own transaction, just before it
+  commits (``record_with_change``, called by every API view). The change and its record
+  are committed together or not at all, and the change needs no second commit of its
+  own for the log (docs/design.md, decision 29);
+- everything else (a read, a refusal, a workbench form): after the view's transaction.
+  A refusal after the case was found is logged too, as an error.
+
+When the log cannot be written, personal data is not handed out without it and no
+change is kept without it: the answer becomes 503.
 """
 
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
@@ -48,6 +55,46 @@ def _name(request: HttpRequest) -> str:
     return f"{route}:{(request.method or '').lower()}"
 
 
+def _describe(request: HttpRequest, processing: recorder.Processing) -> None:
+    _actor(request, processing)
+    processing.name = _name(request)
+
+
+def _unavailable(request: HttpRequest, detail: str) -> HttpResponse:
+    response = problem_response(request, 503, "processing-log-unavailable", detail)
+    response["Retry-After"] = "5"
+    return response
+
+
+def record_with_change(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Write a successful change's records inside the request's transaction, before it
+    commits; the answer to give. Called by a view as it returns ``response``. Anything
+    else (a read, a refusal, a transaction already marked for rollback, no transaction
+    at all) is left to the middleware, after the transaction. When the records cannot be
+    written, the change is rolled back with them and the answer is 503: nothing saved."""
+    processing = recorder.current()
+    if (
+        processing is None
+        or processing.reading
+        or not processing.notes
+        or response.status_code >= 400
+        or not connection.in_atomic_block
+        or transaction.get_rollback()
+    ):
+        return response
+    _describe(request, processing)
+    try:
+        recorder.flush(processing, StatusCode.OK, with_change=True)
+    except DatabaseError:
+        # The transaction is aborted: it must end in a rollback, not a failed commit.
+        transaction.set_rollback(True)
+        logger.exception("processing log: trace %s not written", processing.trace_id)
+        # Not response.close(): it sends request_finished, on which Django closes a
+        # connection that is inside a transaction.
+        return _unavailable(request, gettext("Nothing was saved. Please try again in a moment."))
+    return response
+
+
 class ProcessingLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -66,8 +113,7 @@ class ProcessingLogMiddleware:
         finally:
             recorder._current.reset(token)
         if processing.notes:
-            _actor(request, processing)
-            processing.name = _name(request)
+            _describe(request, processing)
             failed = response.status_code >= 400
             try:
                 recorder.flush(processing, StatusCode.ERROR if failed else StatusCode.OK)
@@ -75,12 +121,8 @@ class ProcessingLogMiddleware:
                 logger.exception("processing log: trace %s not written", processing.trace_id)
                 if not failed:
                     response.close()
-                    response = problem_response(
-                        request,
-                        503,
-                        "processing-log-unavailable",
-                        gettext("This cannot be shown now. Please try again in a moment."),
+                    response = _unavailable(
+                        request, gettext("This cannot be shown now. Please try again in a moment.")
                     )
-                    response["Retry-After"] = "5"
         response["traceparent"] = traceparent_format(processing.trace_id, processing.operation_id)
         return response

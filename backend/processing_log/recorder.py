@@ -134,16 +134,20 @@ def note(
         alone.notes.append(entry)
 
 
-def flush(processing: Processing, status: StatusCode) -> int:
+def flush(processing: Processing, status: StatusCode, *, with_change: bool = False) -> int:
     """Write what ``processing`` noted, in one statement; the number of records. Raises
     ``DatabaseError`` when the log cannot be written (the caller decides what the
-    request or task then answers)."""
+    request or task then answers). ``with_change``: the surrounding transaction holds
+    the change these records are about, and they join it without a savepoint - when
+    they cannot be written, the change must not be committed either."""
     ended = timezone.now()
     count = sum(len(dict.fromkeys(note.subjects)) for note in processing.notes)
     if not count:
         return 0
     postgres = connection.vendor == "postgresql"
-    if connection.in_atomic_block:
+    if connection.in_atomic_block and with_change:
+        (_insert_postgres if postgres else _insert_orm)(processing, status, ended)
+    elif connection.in_atomic_block:
         # A savepoint: a failure leaves the surrounding transaction usable.
         with transaction.atomic():
             (_insert_postgres if postgres else _insert_orm)(processing, status, ended)

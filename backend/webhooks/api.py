@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import IntegrationClient
 from backend.api.problems import problem_responses
+from backend.api.views import ServiceView
 from backend.webhooks.catalogue import event_types
 from backend.webhooks.delivery import subscription_end
 from backend.webhooks.models import Subscription
@@ -89,7 +90,7 @@ class SubscriptionInputSerializer(serializers.Serializer):
         return value
 
 
-class SubscriptionListView(APIView):
+class SubscriptionListView(ServiceView):
     """A client's subscriptions; a new one is saved once its receiver accepted a signed
     test event (2xx) and its secret is shown in the answer, once."""
 
@@ -120,7 +121,7 @@ class SubscriptionListView(APIView):
         return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
 
-class SubscriptionDetailView(APIView):
+class SubscriptionDetailView(ServiceView):
     """One of the client's subscriptions; DELETE ends it (no more deliveries)."""
 
     required_scopes = {"GET": EVENTS_SUBSCRIBE.name, "DELETE": EVENTS_SUBSCRIBE.name}

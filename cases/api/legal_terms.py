@@ -14,10 +14,10 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from backend.api.inputs import PlausibleDateField, StrictQuery
 from backend.api.problems import InvalidParams, problem_responses
+from backend.api.views import ServiceView
 from cases.deadlines import short_term_calendar, term_compute
 from cases.legal import penalty
 
@@ -71,7 +71,7 @@ _TERM_PARAMS = {
 }
 
 
-class LegalTermView(APIView):
+class LegalTermView(ServiceView):
     """The end date of a legal term, with each rule applied explained step by step."""
 
     authentication_classes: list = []
@@ -181,7 +181,7 @@ class PenaltyQuery(StrictQuery):
         return attrs
 
 
-class PenaltyPaymentView(APIView):
+class PenaltyPaymentView(ServiceView):
     """Penalty payment for a late objection decision (Awb 4:17-4:18; the Atw does not
     apply to the 42 days, and to the two-week terms as the municipality reads it).
 

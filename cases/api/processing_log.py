@@ -6,17 +6,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from backend.api.pagination import PAGE_QUERY
 from backend.api.problems import problem_responses
+from backend.api.views import ServiceView
 from backend.processing_log.api import RECORDS_PAGE, CanReadProcessingLog, records_page
 from cases import scopes
 from cases.api import access
 from cases.processing import case_subjects
 
 
-class CaseProcessingLogView(APIView):
+class CaseProcessingLogView(ServiceView):
     required_scopes = scopes.READ
     permission_classes = [IsAuthenticated, CanReadProcessingLog]
 

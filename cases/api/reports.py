@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from backend.api.camel import CamelCaseJSONRenderer
 from backend.api.problems import InvalidParams, problem_responses
+from backend.api.views import ServiceView
 from cases.figures import ReportFilters, figures_report
 from cases.models import CaseKind, Channel
 from cases.services import measures_write
@@ -122,7 +123,7 @@ class FiguresCsvRenderer(BaseRenderer):
         return out.getvalue().encode()
 
 
-class FiguresView(APIView):
+class FiguresView(ServiceView):
     permission_classes = [IsAuthenticated, CanViewReports]
     renderer_classes = [CamelCaseJSONRenderer, FiguresCsvRenderer]
 
@@ -171,7 +172,7 @@ class CanWriteMeasures(BasePermission):
         return request.user.has_perm(WRITE_MEASURES)
 
 
-class ComplaintReportMeasuresView(APIView):
+class ComplaintReportMeasuresView(ServiceView):
     """The measures section of the annual complaint report (Awb 9:12a) for a year.
     Callers: team leads."""
 

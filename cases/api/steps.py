@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.problems import problem_responses
+from backend.api.views import ServiceView
 from cases import scopes
 from cases.api import access
 from cases.api.serializers import CaseDetailSerializer
@@ -52,7 +53,7 @@ def step_input(step: Step, data: Any) -> dict[str, Any]:
     return dict(body.validated_data)
 
 
-class StepView(APIView):
+class StepView(ServiceView):
     """Takes one step of one workflow; subclassed per step by ``step_views``."""
 
     required_scopes = scopes.WRITE_POST

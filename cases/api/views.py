@@ -20,12 +20,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from backend.api.pagination import PAGE_QUERY, KeysetPagination, chronological, page_schema
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
 from backend.api.reads import read_only
+from backend.api.views import ServiceView
 from backend.security import client_address
 from cases import antivirus, scopes, selectors, services
 from cases.api import access
@@ -89,7 +89,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-class _FilingView(APIView):
+class _FilingView(ServiceView):
     """Shared by the complaint and objection filing endpoints."""
 
     kind: CaseKind
@@ -219,7 +219,7 @@ def queue_paginator() -> KeysetPagination:
 
 
 @read_only
-class CaseQueueView(APIView):
+class CaseQueueView(ServiceView):
     """The work queue across both kinds, soonest due first.
 
     Callers: every signed-in user; each sees only the cases their role allows (staff:
@@ -255,7 +255,7 @@ class CaseQueueView(APIView):
 
 
 @read_only
-class CaseDetailView(APIView):
+class CaseDetailView(ServiceView):
     """One case with its parties, details and attachments.
 
     Callers: anyone who may see the case (see the queue); personal data only for roles
@@ -284,7 +284,7 @@ def case_detail_response(request: Request, reference: str) -> Response:
     )
 
 
-class CaseAssignmentView(APIView):
+class CaseAssignmentView(ServiceView):
     """Claim, assign, reassign or release a case.
 
     ``{"assignee": "<own username>"}`` claims an unassigned case (handlers, legal staff,
@@ -314,7 +314,7 @@ class CaseAssignmentView(APIView):
         return Response(s.AssignmentSerializer(case).data)
 
 
-class CaseEventsView(APIView):
+class CaseEventsView(ServiceView):
     """The case's timeline, oldest first. Callers: staff who may see the case."""
 
     required_scopes = scopes.READ
@@ -337,7 +337,7 @@ class CaseEventsView(APIView):
         return Response({"results": s.CaseEventSerializer(rows, many=True).data, **links})
 
 
-class AttachmentDownloadView(APIView):
+class AttachmentDownloadView(ServiceView):
     """Download an attachment. Callers: roles that see personal data, and the filer.
 
     Only once the virus scanner found it clean: 409 while it waits in quarantine (the
@@ -378,7 +378,7 @@ class AttachmentDownloadView(APIView):
         return response
 
 
-class CaseNotesView(APIView):
+class CaseNotesView(ServiceView):
     """Add an internal note to the timeline. Callers: handling staff who may see the case."""
 
     required_scopes = scopes.WRITE_POST
@@ -407,7 +407,7 @@ class LegalHoldSerializer(serializers.Serializer):
     )
 
 
-class LegalHoldView(APIView):
+class LegalHoldView(ServiceView):
     """Put a case on legal hold, or lift it: retention does not erase a case on hold.
     Callers: legal staff and team leads who see the case."""
 
@@ -437,7 +437,7 @@ class TrackingLinkSerializer(serializers.Serializer):
     tracking_url = serializers.CharField(help_text="The new link; shown only in this answer.")
 
 
-class TrackingLinkView(APIView):
+class TrackingLinkView(ServiceView):
     """A new tracking link for the case's resident; every earlier one stops working.
     Callers: handling staff (handlers, legal staff, team leads) who see the case."""
 

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import User
 from backend.api.inputs import PlausibleDateField, PlausibleDateTimeField, StrictSerializer
 from backend.api.problems import problem_responses
+from backend.api.views import ServiceView
 from cases import penalties, scopes, services
 from cases.api import access
 from cases.api.serializers import CaseDetailSerializer, PenaltySerializer
@@ -36,7 +37,7 @@ class TransitionInput(StrictSerializer):
     )
 
 
-class CaseTransitionView(APIView):
+class CaseTransitionView(ServiceView):
     """Take a workflow step by name, with its data (``{"name": ..., "data": {...}}``).
 
     Kept for clients written against API 1.0; new clients use each step's own operation
@@ -97,7 +98,7 @@ class CanLogContact(BasePermission):
         return request.user.has_perm("cases.log_contact")
 
 
-class ContactMomentsView(APIView):
+class ContactMomentsView(ServiceView):
     """Log a call attempt or conversation. Callers: handlers, legal staff, team leads."""
 
     required_scopes = scopes.WRITE_POST
@@ -135,7 +136,7 @@ class CanRate(BasePermission):
         return user.has_perm("cases.file_case")
 
 
-class SatisfactionView(APIView):
+class SatisfactionView(ServiceView):
     """Rate the handling once, after closing. Callers: the filer; handling staff."""
 
     required_scopes = scopes.WRITE_POST
@@ -170,7 +171,7 @@ class WithdrawalInput(StrictSerializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class WithdrawalView(APIView):
+class WithdrawalView(ServiceView):
     """The filer withdraws their own complaint or objection (the workflow's withdraw step,
     taken as the filer; an objection's withdrawal is confirmed by letter). Callers: the
     resident or integration client that filed the case; staff record a withdrawal with
@@ -211,7 +212,7 @@ class CanRecordDefault(BasePermission):
         return request.user.has_perm("cases.objection_record_default")
 
 
-class NoticesOfDefaultView(APIView):
+class NoticesOfDefaultView(ServiceView):
     """Record a notice of default about a late objection decision (Awb 4:17 via 7:14).
 
     Answers with the penalty position: whether the notice counts (received after the term
@@ -268,7 +269,7 @@ class CanFixPenalty(BasePermission):
         return request.user.has_perm("cases.objection_fix_penalty")
 
 
-class PenaltyDecisionView(APIView):
+class PenaltyDecisionView(ServiceView):
     """Fix the penalty owed for a late objection decision (Awb 4:18); the letter follows.
 
     Days and amount are computed from the notice of default and the sending of the

@@ -160,7 +160,11 @@ def test_a_change_is_recorded(objection, users, client_for):
         f"/api/v1/cases/{objection.reference}/notes", {"text": "Gebeld."}, format="json"
     )
     assert response.status_code == 201
-    assert len(records(name="case-notes:post", status_code=StatusCode.OK)) == 2
+    written = records(name="case-notes:post", status_code=StatusCode.OK)
+    assert len(written) == 2
+    # Written inside the view's transaction (decision 29): who acted is known already.
+    legal = users[Role.LEGAL_STAFF]
+    assert {(r.actor_type, r.actor_id) for r in written} == {(ActorType.USER, str(legal.pk))}
 
 
 def test_a_refusal_after_the_case_was_found_is_recorded_as_an_error(objection, users, client_for):
@@ -242,6 +246,20 @@ def test_personal_data_is_not_handed_out_when_the_log_cannot_be_written(client_f
     team = TeamFactory(code="klachten", name="Klachten")
     legal = UserFactory(username="jurist", role=Role.LEGAL_STAFF, teams=[team])
     case = filed_objection(client_for(None), team)
+    _refusing_log()
+    try:
+        response = client_for(legal).get(f"/api/v1/cases/{case.reference}")
+    finally:
+        _log_restored()
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Fatima" not in response.content.decode()
+    # The log works again: so does the page.
+    assert client_for(legal).get(f"/api/v1/cases/{case.reference}").status_code == 200
+
+
+def _refusing_log():
+    """A real refusal by the database (a trigger on the log), not a mock."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -249,16 +267,58 @@ def test_personal_data_is_not_handed_out_when_the_log_cannot_be_written(client_f
             "CREATE TRIGGER refuse_all BEFORE INSERT ON processing_log_processingrecord "
             "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse();"
         )
+
+
+def _log_restored():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER refuse_all ON processing_log_processingrecord")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changes_records_are_committed_with_it_in_one_commit(client_for):
+    """Served in autocommit, as a request runs: the filing's records are written inside
+    its transaction, before its one COMMIT (decision 29), not in a second one after."""
+    roles_create()
+    team = TeamFactory(code="klachten", name="Klachten")
+    filed_objection(client_for(None), team)  # prepares the statements on this connection
+    with CaptureQueriesContext(connection) as queries:
+        case = filed_objection(client_for(None), team)
+    statements = [q for q in sent(queries) if not q.startswith(("SELECT", "UPDATE"))]
+    name = statement_name(recorder._INSERT_ARRAYS)
+    logged = [i for i, q in enumerate(statements) if f"EXECUTE {name}(" in q]
+    commits = [i for i, q in enumerate(statements) if q == "COMMIT"]
+    assert statements[0] == "BEGIN"
+    assert len(logged) == 1
+    assert len(commits) == 1
+    assert logged[0] < commits[0]
+    assert len(records(name="objection-file:post", status_code=StatusCode.OK)) == 4
+    assert {(r.data_subject_id, r.data_subject_id_type) for r in records()[-2:]} == subjects_of(
+        case
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_is_not_kept_without_its_record(client_for):
+    """When the log refuses, the filing is rolled back with it: 503 problem+json, no
+    case, no party; the same filing goes through once the log works again."""
+    roles_create()
+    TeamFactory(code="klachten", name="Klachten")
+    _refusing_log()
     try:
-        response = client_for(legal).get(f"/api/v1/cases/{case.reference}")
+        response = client_for(None).post("/api/v1/objections", objection_body(), format="json")
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER refuse_all ON processing_log_processingrecord")
+        _log_restored()
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
-    assert "Fatima" not in response.content.decode()
-    # The log works again: so does the page.
-    assert client_for(legal).get(f"/api/v1/cases/{case.reference}").status_code == 200
+    assert response["Retry-After"] == "5"
+    assert response.json()["type"].endswith("/processing-log-unavailable")
+    assert response.json()["detail"].startswith("Er is niets opgeslagen.")
+    assert not Case.objects.exists()
+    assert not ProcessingRecord.objects.exists()
+    again = client_for(None).post("/api/v1/objections", objection_body(), format="json")
+    assert again.status_code == 201
+    assert Case.objects.count() == 1
+    assert records(name="objection-file:post", status_code=StatusCode.OK)
 
 
 @pytest.mark.django_db(transaction=True)
