@@ -194,7 +194,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # Checked before each request's first statement, without a round trip: the socket
+    # of a session the server ended has its farewell to read (backend/postgresql/base.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "backend.postgresql"
     # A request waits at most this long for a row another one holds (PostgreSQL
     # lock_timeout); then it answers 503 with Retry-After instead of hanging a worker.
     DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=10000)
