@@ -85,12 +85,23 @@ def queue_page_processed(rows: Iterable[QueueRow], *, searched: bool) -> None:
         )
 
 
-def case_processed(case: Case, *, name: str = "", attributes: dict[str, Any] | None = None) -> None:
+def case_processed(
+    case: Case,
+    *,
+    name: str = "",
+    attributes: dict[str, Any] | None = None,
+    parties: Iterable[Party] | None = None,
+) -> None:
     """Note that the current request or task processes this case's personal data (its
-    parties'), for the activity of its kind."""
+    parties'; ``parties``: those being written, not yet to be read), for the activity of
+    its kind."""
     note(
         activity=ACTIVITY_BY_KIND[CaseKind(case.kind)],
-        subjects=case_subjects(case),
+        subjects=(
+            case_subjects(case)
+            if parties is None
+            else [party_subject(party.pk, party.bsn_index) for party in parties]
+        ),
         name=name,
         attributes={"casehandling.case_reference": case.reference, **(attributes or {})},
     )

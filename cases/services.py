@@ -20,6 +20,7 @@ from backend.accounts.roles import Role
 from backend.db_rows import keys_reserve, rows_insert_together
 from backend.domain import DomainConflict, as_json_value, ensure_not_in_future
 from backend.outbox.services import outbox_in_round_trip
+from backend.processing_log.recorder import records_in_round_trip
 from cases import events
 from cases.deadlines import (
     deadline_meet,
@@ -50,6 +51,7 @@ from cases.models import (
     ReferenceCounter,
     Satisfaction,
 )
+from cases.processing import case_processed
 from cases.selectors import rows_written
 from cases.tracking_links import tracking_link_issue, tracking_link_new
 from cases.workflows.person_rules import case_write_check
@@ -287,8 +289,11 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
     )
     # The resident's tracking link (its key shown once, in the filing's answer).
     link, case.tracking_key = tracking_link_new(case)
-    # Its case.filed event and the consumers' deliveries of it, in the same round trip.
+    # Its case.filed event and the consumers' deliveries of it, in the same round trip,
+    # and so are the processing log's records of the filing (it processes the parties'
+    # personal data): they commit with the case.
     published, deliveries = outbox_in_round_trip([events.case_filed(case)])
+    case_processed(case, parties=parties)
     deadlines_record(
         case=case,
         deadlines=deadlines,
@@ -296,7 +301,7 @@ def case_file(*, filing: Filing, by: User | None) -> Case:
         events=[filed],
         before=written_first,
         together=[[details], [link], published],
-        then=deliveries,
+        then=[*deliveries, *records_in_round_trip()],
     )
     stored = attachments_store(case=case, attachments=filing.attachments, by=case.registered_by)
     # What the case's page shows is in memory: staff get it without a read back.

@@ -5,10 +5,12 @@ Context) and starts anew otherwise; the response hands it on in ``traceparent`` 
 request's operation id. The records are written in one statement, with the status the
 request ended with:
 
-- a successful change through the API: inside its own transaction, just before it
-  commits (``record_with_change``, called by every API view). The change and its record
-  are committed together or not at all, and the change needs no second commit of its
-  own for the log (docs/design.md, decision 29);
+- a successful change through the API: inside its own transaction. A change that
+  writes its rows in one round trip (a filing) sends its records along
+  (``recorder.records_in_round_trip``); any other, just before it commits
+  (``record_with_change``, called by every API view). The change and its record are
+  committed together or not at all, and the log costs the change no commit and no
+  round trip of its own (docs/design.md, decision 29);
 - everything else (a read, a refusal, a workbench form): after the view's transaction.
   A refusal after the case was found is logged too, as an error.
 
@@ -16,6 +18,7 @@ When the log cannot be written, personal data is not handed out without it and n
 change is kept without it: the answer becomes 503.
 """
 
+import functools
 import logging
 from collections.abc import Callable
 
@@ -82,7 +85,6 @@ def record_with_change(request: HttpRequest, response: HttpResponse) -> HttpResp
         or transaction.get_rollback()
     ):
         return response
-    _describe(request, processing)
     try:
         recorder.flush(processing, StatusCode.OK, with_change=True)
     except DatabaseError:
@@ -107,12 +109,14 @@ class ProcessingLogMiddleware:
             foreign=incoming,
             reading=request.method in READING,
         )
+        processing.describe = functools.partial(_describe, request, processing)
         token = recorder._current.set(processing)
         try:
             response = self.get_response(request)
         finally:
             recorder._current.reset(token)
-        if processing.notes:
+            processing.describe = None  # no cycle to keep the request alive until collected
+        if processing.notes or processing.with_change:
             _describe(request, processing)
             failed = response.status_code >= 400
             try:

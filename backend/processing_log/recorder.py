@@ -11,7 +11,7 @@ it touched, and nothing is written for a request that touched none.
 import contextvars
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,6 +61,13 @@ class Processing:
     # A request that only read (GET, HEAD): its records need not wait for the disk.
     reading: bool = False
     notes: list[_Note] = field(default_factory=list)
+    # Notes written inside the transaction of the change they are about: they stand
+    # once it commits; when the operation ends in an error they are written again, as
+    # errors, because that transaction was rolled back with them.
+    with_change: list[_Note] = field(default_factory=list)
+    # Sets who acts and the operation's name, once they are known (a request's user is
+    # known after authentication): called before records are made.
+    describe: Callable[[], None] | None = None
 
     def records(self, status: StatusCode, ended: datetime) -> list[ProcessingRecord]:
         return [
@@ -137,16 +144,27 @@ def note(
 def flush(processing: Processing, status: StatusCode, *, with_change: bool = False) -> int:
     """Write what ``processing`` noted, in one statement; the number of records. Raises
     ``DatabaseError`` when the log cannot be written (the caller decides what the
-    request or task then answers). ``with_change``: the surrounding transaction holds
-    the change these records are about, and they join it without a savepoint - when
-    they cannot be written, the change must not be committed either."""
+    request or task then answers).
+
+    ``with_change``: the surrounding transaction holds the change these records are
+    about, and they join it without a savepoint - when they cannot be written, the
+    change must not be committed either. Otherwise this is the operation's end, with
+    the status it ended with: an error writes again, as errors, what was written with
+    a change (that transaction was rolled back)."""
+    if not with_change:
+        if status == StatusCode.ERROR:
+            processing.notes[:0] = processing.with_change
+        processing.with_change.clear()
     ended = timezone.now()
     count = sum(len(dict.fromkeys(note.subjects)) for note in processing.notes)
     if not count:
         return 0
+    if processing.describe is not None:
+        processing.describe()
     postgres = connection.vendor == "postgresql"
     if connection.in_atomic_block and with_change:
         (_insert_postgres if postgres else _insert_orm)(processing, status, ended)
+        processing.with_change += processing.notes
     elif connection.in_atomic_block:
         # A savepoint: a failure leaves the surrounding transaction usable.
         with transaction.atomic():
@@ -161,6 +179,25 @@ def flush(processing: Processing, status: StatusCode, *, with_change: bool = Fal
         _insert_orm(processing, status, ended)
     processing.notes.clear()
     return count
+
+
+def records_in_round_trip() -> list[tuple[str, list[Any]]]:
+    """The statement that writes what the current request or task has noted so far, for
+    a change that sends its rows in one round trip (a filing) to send along: the records
+    commit with the change, and cost no round trip of their own (docs/design.md,
+    decision 29). Empty where there is nothing to write, no request or task, or no
+    PostgreSQL (the notes are then written as usual)."""
+    processing = _current.get()
+    if processing is None or not processing.notes or connection.vendor != "postgresql":
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("records go with a change inside its transaction")
+    if processing.describe is not None:
+        processing.describe()
+    statement = (_INSERT_ARRAYS, _insert_arrays_params(processing, StatusCode.OK, timezone.now()))
+    processing.with_change += processing.notes
+    processing.notes.clear()
+    return [statement]
 
 
 _FIELDS = [field for field in ProcessingRecord._meta.concrete_fields if not field.primary_key]
@@ -194,9 +231,7 @@ _INSERT_ARRAYS = """
 ASYNC_COMMIT = "SET LOCAL synchronous_commit TO off"
 
 
-def _insert_postgres(
-    processing: Processing, status: StatusCode, ended: datetime, before: str = ""
-) -> None:
+def _insert_arrays_params(processing: Processing, status: StatusCode, ended: datetime) -> list[Any]:
     columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [])
     for note in processing.notes:
         name = (note.name or processing.name)[:120]
@@ -210,23 +245,26 @@ def _insert_postgres(
             ):  # fmt: skip
                 column.append(value)
     foreign = processing.foreign
+    return [
+        processing.trace_id,
+        processing.operation_id,
+        foreign.trace_id if foreign else "",
+        foreign.parent_id if foreign else "",
+        processing.foreign_entity if foreign else "",
+        int(status),
+        ended,
+        str(processing.actor_type),
+        processing.actor_id[:120],
+        *columns,
+    ]
+
+
+def _insert_postgres(
+    processing: Processing, status: StatusCode, ended: datetime, before: str = ""
+) -> None:
     with connection.cursor() as cursor:
         execute_prepared(
-            cursor,
-            _INSERT_ARRAYS,
-            [
-                processing.trace_id,
-                processing.operation_id,
-                foreign.trace_id if foreign else "",
-                foreign.parent_id if foreign else "",
-                processing.foreign_entity if foreign else "",
-                int(status),
-                ended,
-                str(processing.actor_type),
-                processing.actor_id[:120],
-                *columns,
-            ],
-            before,
+            cursor, _INSERT_ARRAYS, _insert_arrays_params(processing, status, ended), before
         )
 
 

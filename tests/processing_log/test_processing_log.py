@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from backend import encryption
 from backend.accounts.roles import Role
 from backend.outbox.tasks import outbox_relay
-from backend.prepared import statement_name
+from backend.prepared import executes_prepared, statement_name
 from backend.processing_log import recorder
 from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
 from backend.processing_log.recorder import Subject, note
 from backend.processing_log.trace import traceparent_format, traceparent_parse
 from cases.consumers import RECEIPTS
-from cases.models import Case
+from cases.models import Case, Party
 from letters.services import LETTERS_CONSUMER
 from tests.cases.test_filing_api import objection_body
 from tests.conftest import roles_create, sent
@@ -275,9 +275,10 @@ def _log_restored():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_changes_records_are_committed_with_it_in_one_commit(client_for):
-    """Served in autocommit, as a request runs: the filing's records are written inside
-    its transaction, before its one COMMIT (decision 29), not in a second one after."""
+def test_a_filings_records_go_in_the_round_trip_that_writes_it(client_for):
+    """Served in autocommit, as a request runs: the filing's records are sent with its
+    rows, inside its transaction, before its one COMMIT (decision 29) - not in a round
+    trip or a commit of their own."""
     roles_create()
     team = TeamFactory(code="klachten", name="Klachten")
     filed_objection(client_for(None), team)  # prepares the statements on this connection
@@ -291,6 +292,8 @@ def test_a_changes_records_are_committed_with_it_in_one_commit(client_for):
     assert len(logged) == 1
     assert len(commits) == 1
     assert logged[0] < commits[0]
+    assert case.reference in statements[logged[0]]  # the case's own INSERT
+    assert len(statements) == 4  # BEGIN, the number and keys, every row, COMMIT
     assert len(records(name="objection-file:post", status_code=StatusCode.OK)) == 4
     assert {(r.data_subject_id, r.data_subject_id_type) for r in records()[-2:]} == subjects_of(
         case
@@ -299,13 +302,18 @@ def test_a_changes_records_are_committed_with_it_in_one_commit(client_for):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_change_is_not_kept_without_its_record(client_for):
-    """When the log refuses, the filing is rolled back with it: 503 problem+json, no
-    case, no party; the same filing goes through once the log works again."""
+    """When the log refuses, a change is rolled back with its records: a note (written
+    as the view returns) answers 503 problem+json, nothing saved; it goes through once
+    the log works again."""
     roles_create()
-    TeamFactory(code="klachten", name="Klachten")
+    team = TeamFactory(code="klachten", name="Klachten")
+    legal = UserFactory(username="jurist", role=Role.LEGAL_STAFF, teams=[team])
+    case = filed_objection(client_for(None), team)
+    before = (case.events.count(), ProcessingRecord.objects.count())
+    path = f"/api/v1/cases/{case.reference}/notes"
     _refusing_log()
     try:
-        response = client_for(None).post("/api/v1/objections", objection_body(), format="json")
+        response = client_for(legal).post(path, {"text": "Gebeld."}, format="json")
     finally:
         _log_restored()
     assert response.status_code == 503
@@ -313,12 +321,32 @@ def test_a_change_is_not_kept_without_its_record(client_for):
     assert response["Retry-After"] == "5"
     assert response.json()["type"].endswith("/processing-log-unavailable")
     assert response.json()["detail"].startswith("Er is niets opgeslagen.")
+    assert (case.events.count(), ProcessingRecord.objects.count()) == before
+    assert client_for(legal).post(path, {"text": "Gebeld."}, format="json").status_code == 201
+    assert case.events.count() == before[0] + 1
+    assert len(records(name="case-notes:post", status_code=StatusCode.OK)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_filing_is_not_kept_without_its_record(client_for):
+    """A filing's records go in the round trip that writes its rows: when the log
+    refuses, that round trip fails whole - a 5xx problem, no case, no party, no record."""
+    roles_create()
+    TeamFactory(code="klachten", name="Klachten")
+    _refusing_log()
+    try:
+        response = client_for(None).post("/api/v1/objections", objection_body(), format="json")
+    finally:
+        _log_restored()
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
     assert not Case.objects.exists()
+    assert not Party.objects.exists()
     assert not ProcessingRecord.objects.exists()
     again = client_for(None).post("/api/v1/objections", objection_body(), format="json")
     assert again.status_code == 201
     assert Case.objects.count() == 1
-    assert records(name="objection-file:post", status_code=StatusCode.OK)
+    assert len(records(name="objection-file:post", status_code=StatusCode.OK)) == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -414,6 +442,47 @@ def test_outside_a_request_or_task_a_note_is_written_at_once(objection):
         "console",
         "console",
     )
+
+
+def _sent_with_a_change(fails: bool) -> None:
+    """A task that notes, sends its records in its change's round trip, and then fails
+    (its transaction rolled back) or not."""
+    subjects = [Subject("p-1", SubjectType.PARTY), Subject("p-2", SubjectType.PARTY)]
+    processing = recorder.Processing(trace_id=TRACE, operation_id=CALLER_SPAN, name="task")
+    with recorder.processing_context(processing), transaction.atomic():
+        note(activity="objection-handling", subjects=subjects)
+        statements = recorder.records_in_round_trip()
+        assert len(statements) == 1
+        assert not processing.notes  # taken: the end of the task does not write them again
+        with connection.cursor() as cursor:
+            executes_prepared(cursor, statements)
+        assert ProcessingRecord.objects.count() == 2
+        if fails:
+            raise RuntimeError("the change fails after its round trip")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_sent_with_a_change_are_written_once():
+    _sent_with_a_change(fails=False)
+    assert [r.status_code for r in records()] == [StatusCode.OK, StatusCode.OK]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_sent_with_a_change_that_rolled_back_are_written_again_as_errors():
+    with pytest.raises(RuntimeError):
+        _sent_with_a_change(fails=True)
+    assert [r.status_code for r in records()] == [StatusCode.ERROR, StatusCode.ERROR]
+    assert {r.data_subject_id for r in records()} == {"p-1", "p-2"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_go_with_a_change_only_inside_its_transaction():
+    processing = recorder.Processing(trace_id=TRACE, operation_id=CALLER_SPAN)
+    with recorder.processing_context(processing):
+        note(activity="objection-handling", subjects=[Subject("p-1", SubjectType.PARTY)])
+        with pytest.raises(RuntimeError, match="inside its transaction"):
+            recorder.records_in_round_trip()
+    assert [r.status_code for r in records()] == [StatusCode.OK]  # written as usual, at the end
 
 
 # -- Append-only -----------------------------------------------------------------------
