@@ -5,7 +5,10 @@ trace and operation ids, who acts. Code that processes personal data says so wit
 ``note()`` (which activity, which data subjects, what else is worth keeping); the context
 writes every note as one multi-row INSERT when the request or task ends, with the end
 time and the status it ended with. A read thus costs one statement however many subjects
-it touched, and nothing is written for a request that touched none.
+it touched, and nothing is written for a request that touched none. A successful change
+writes its notes inside its own transaction instead (``flush(with_change=True)``, or in
+the change's own round trip: ``records_in_round_trip``), so that both commit together;
+if the operation then ends in an error, they are written again as errors.
 """
 
 import contextvars
