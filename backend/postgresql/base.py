@@ -33,6 +33,7 @@ when the request ends.
 import select
 from typing import Any
 
+import psycopg2
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.postgresql import base, operations
 from django.db.backends.utils import debug_transaction
@@ -41,6 +42,7 @@ from psycopg2 import sql as composable
 
 # The server's transaction status after its last answer, as libpq keeps it.
 _NO_TRANSACTION = extensions.TRANSACTION_STATUS_IDLE
+_OPEN = (extensions.TRANSACTION_STATUS_INTRANS, extensions.TRANSACTION_STATUS_INERROR)
 # What goes in front of a transaction's first statement.
 _BEGUN = "BEGIN;"
 
@@ -64,15 +66,24 @@ class _Cursor(extensions.cursor):
 
     def execute(self, query: Any, vars: Any = None) -> None:
         connection = self.connection
-        if connection.begin_wanted:
-            if self.name is not None:  # a server-side cursor: its DECLARE takes no prefix
-                connection.begin_now()
-            else:
-                connection.begin_wanted = False
-                if isinstance(query, composable.Composable):
-                    query = query.as_string(self)
-                query = (_BEGUN.encode() if isinstance(query, bytes) else _BEGUN) + query
-        return super().execute(query, vars)
+        if not connection.begin_wanted:
+            return super().execute(query, vars)
+        if self.name is not None:  # a server-side cursor: its DECLARE takes no prefix
+            connection.begin_now()
+            return super().execute(query, vars)
+        if isinstance(query, composable.Composable):
+            query = query.as_string(self)
+        connection.begin_wanted = False
+        try:
+            return super().execute(
+                (_BEGUN.encode() if isinstance(query, bytes) else _BEGUN) + query, vars
+            )
+        except BaseException:
+            # Refused before it was sent (a value psycopg2 cannot adapt): no transaction
+            # began, so the next statement must still begin it.
+            if connection.get_transaction_status() == _NO_TRANSACTION:
+                connection.begin_wanted = True
+            raise
 
     def executemany(self, query: Any, vars_list: Any) -> None:
         self.connection.begin_now()
@@ -126,8 +137,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _set_autocommit(self, autocommit: bool) -> None:
         # psycopg2 stays in autocommit; a transaction Django asks for is begun with the
-        # first statement. Django commits or rolls back before it asks for autocommit.
-        self.connection.begin_wanted = not autocommit
+        # first statement. Django commits or rolls back before it asks for autocommit;
+        # a transaction still open then is refused, as psycopg2 refuses it.
+        connection = self.connection
+        if autocommit and connection.get_transaction_status() in _OPEN:
+            with self.wrap_database_errors:
+                raise psycopg2.ProgrammingError("set_session cannot be used inside a transaction")
+        connection.begin_wanted = not autocommit
 
     def _end(self, command: str) -> None:
         connection = self.connection

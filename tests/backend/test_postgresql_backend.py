@@ -127,6 +127,32 @@ def test_a_savepoint_rolled_back_keeps_the_rest_of_the_transaction():
     assert _seen_from_outside("kept", "kept-too") == {"kept", "kept-too"}
 
 
+def test_a_first_statement_refused_before_it_was_sent_still_leaves_the_begin_to_come():
+    """psycopg2 cannot adapt the value, so nothing reached the server: the statements
+    after it must still be one transaction, not each its own."""
+
+    def refused_then_written() -> None:
+        with pytest.raises(psycopg2.ProgrammingError), connection.cursor() as cursor:
+            cursor.cursor.execute("SELECT %s", [object()])  # psycopg2's own cursor
+        TeamFactory(code="still-in-one")
+        assert _status() == extensions.TRANSACTION_STATUS_INTRANS
+
+    with pytest.raises(_Undone):
+        _fails_after(refused_then_written)
+    assert _seen_from_outside("still-in-one") == set()
+
+
+def test_leaving_a_transaction_open_for_autocommit_is_refused():
+    """As psycopg2 refuses it: statements after it would run in the stale transaction."""
+    transaction.set_autocommit(False)
+    TeamFactory(code="left-open")
+    with pytest.raises(DatabaseError, match="inside a transaction"):
+        transaction.set_autocommit(True)
+    transaction.rollback()
+    transaction.set_autocommit(True)
+    assert _seen_from_outside("left-open") == set()
+
+
 def test_a_transaction_that_ran_nothing_commits_without_a_word():
     with transaction.atomic():
         pass
