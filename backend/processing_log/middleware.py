@@ -15,7 +15,8 @@ request ended with:
   A refusal after the case was found is logged too, as an error.
 
 When the log cannot be written, personal data is not handed out without it and no
-change is kept without it: the answer becomes 503.
+change is kept without it: the answer becomes 503 (a filing, whose records go in its
+one round trip of rows, fails whole instead: 500, nothing saved).
 """
 
 import functools
