@@ -116,18 +116,18 @@ class ProcessingLogMiddleware:
             response = self.get_response(request)
         finally:
             recorder._current.reset(token)
+        failed = response.status_code >= 400
+        try:
+            # Writes what is left (flush describes the request when there is any).
+            recorder.flush(processing, StatusCode.ERROR if failed else StatusCode.OK)
+        except DatabaseError:
+            logger.exception("processing log: trace %s not written", processing.trace_id)
+            if not failed:
+                response.close()
+                response = _unavailable(
+                    request, gettext("This cannot be shown now. Please try again in a moment.")
+                )
+        finally:
             processing.describe = None  # no cycle to keep the request alive until collected
-        if processing.notes or processing.with_change:
-            _describe(request, processing)
-            failed = response.status_code >= 400
-            try:
-                recorder.flush(processing, StatusCode.ERROR if failed else StatusCode.OK)
-            except DatabaseError:
-                logger.exception("processing log: trace %s not written", processing.trace_id)
-                if not failed:
-                    response.close()
-                    response = _unavailable(
-                        request, gettext("This cannot be shown now. Please try again in a moment.")
-                    )
         response["traceparent"] = traceparent_format(processing.trace_id, processing.operation_id)
         return response

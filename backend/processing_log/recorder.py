@@ -158,10 +158,10 @@ def flush(processing: Processing, status: StatusCode, *, with_change: bool = Fal
         if status == StatusCode.ERROR:
             processing.notes[:0] = processing.with_change
         processing.with_change.clear()
-    ended = timezone.now()
     count = sum(len(dict.fromkeys(note.subjects)) for note in processing.notes)
     if not count:
         return 0
+    ended = timezone.now()
     if processing.describe is not None:
         processing.describe()
     postgres = connection.vendor == "postgresql"
