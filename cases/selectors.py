@@ -157,8 +157,15 @@ def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     if connection.vendor == "postgresql":
         vector = SearchVector("search_document", config=settings.SEARCH_CONFIG)
         query = SearchQuery(text, config=settings.SEARCH_CONFIG, search_type="websearch")
-        return cases.annotate(search=vector).filter(Q(search=query) | Q(reference__iexact=text))
-    return cases.filter(Q(search_document__icontains=text) | Q(reference__iexact=text))
+        return cases.annotate(search=vector).filter(Q(search=query) | reference_is(text))
+    return cases.filter(Q(search_document__icontains=text) | reference_is(text))
+
+
+def reference_is(text: str) -> Q:
+    """The case with this reference, however it was typed (``kl-2026-000123``): an
+    equality the unique index serves, where ``iexact`` (``UPPER(reference)``) read every
+    case. References are upper case (``services.reference_allocate``)."""
+    return Q(reference=text.strip().upper())
 
 
 @dataclass(frozen=True)
@@ -303,7 +310,7 @@ def _queue_filtered(shape: QueueShape, values: Values) -> QuerySet[Case]:
     if shape.q == "search":
         cases = _search(cases, values.text("q"))
     elif shape.q == "reference":
-        cases = cases.filter(reference__iexact=values.text("q"))
+        cases = cases.filter(reference_is(values.text("q")))
     cases = cases.order_by(*QUEUE_ORDER)
     if shape.cursor is not None:
         after = [values.date("cursor.0"), values.moment("cursor.1"), values.int("cursor.2")]

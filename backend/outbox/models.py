@@ -25,12 +25,17 @@ class OutboxMessage(models.Model):
         blank=True,
         related_name="outbox",
     )
-    dedup_key = models.CharField(max_length=200, unique=True)
+    dedup_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("outbox event")
         verbose_name_plural = _("outbox events")
+        # A constraint rather than unique=True: the unique index alone
+        # (backend.unique_constraint).
+        constraints = [
+            models.UniqueConstraint(fields=["dedup_key"], name="outbox_message_dedup_key_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"
@@ -46,8 +51,13 @@ class DeliveryState(models.TextChoices):
 class OutboxDelivery(models.Model):
     """One consumer's handling of one event: pending until it succeeds or gives up."""
 
+    # Found by message through outbox_delivery_once, which starts with it.
     message = models.ForeignKey(
-        OutboxMessage, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("event")
+        OutboxMessage,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("event"),
+        db_index=False,
     )
     consumer = models.CharField(_("consumer"), max_length=60)
     state = models.CharField(

@@ -73,7 +73,8 @@ class Case(OpenAndDue, ConcurrentTransitionMixin, models.Model):
     so two transitions from the same state cannot both win.
     """
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    # Unique by a constraint in Meta (the unique index alone; see backend.unique_constraint).
+    reference = models.CharField(_("reference"), max_length=20, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
     status = FSMField(_("status"), max_length=40, default=CaseStatus.RECEIVED, protected=True)
     subject = models.CharField(_("subject"), max_length=200)
@@ -157,6 +158,7 @@ class Case(OpenAndDue, ConcurrentTransitionMixin, models.Model):
                 name="case_open_team_status_queue",
             ),
         ]
+        constraints = [models.UniqueConstraint(fields=["reference"], name="case_reference_unique")]
         permissions = [
             ("file_case", _("Can file a complaint or objection")),
             ("register_intake", _("Can register a case brought in by phone, counter, post")),
@@ -508,7 +510,8 @@ class AppendOnlyError(Exception):
 class CaseEvent(models.Model):
     """One entry in a case's timeline: who did what when, with before -> after."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Found by case through case_event_timeline, which starts with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
     actor = models.ForeignKey(
@@ -707,13 +710,16 @@ class TrackingLink(models.Model):
     ``TRACKING_DAYS_AFTER_CLOSING`` after it closed. It reaches this one case only."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tracking_links")
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("tracking link")
         verbose_name_plural = _("tracking links")
+        constraints = [
+            models.UniqueConstraint(fields=["key_hash"], name="tracking_link_key_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.key_hash[:8]}"

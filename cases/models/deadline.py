@@ -79,7 +79,10 @@ OPEN_DEADLINE_STATES = (DeadlineState.RUNNING, DeadlineState.SUSPENDED)
 class Deadline(models.Model):
     """One term running on a case: a legal term or a service norm."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    # Found by case through deadline_case_state, which starts with it.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="deadlines", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=DeadlineKind.choices)
     is_norm = models.BooleanField(
         _("service norm"), default=False, help_text=_("A municipal norm, not a legal term.")

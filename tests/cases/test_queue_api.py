@@ -10,6 +10,8 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.prepared import statement_name
 from backend.processing_log import recorder
+from cases.models import Case
+from cases.selectors import QueueFilters, case_queue, reference_is
 from tests.factories import CaseFactory, PartyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +287,23 @@ def test_a_queue_row_is_what_the_declared_fields_give(users, team, personal_data
     serializer = CaseQueueItemSerializer(context=context)
     for row in rows:
         assert serializer.to_representation(row) == serializer.to_representation_declared(row)
+
+
+@pytest.mark.parametrize("role", [Role.CASE_HANDLER, Role.ADMINISTRATOR])
+def test_a_reference_typed_in_lower_case_is_found_by_the_unique_index(users, team, role):
+    """A handler's search (names, texts and the reference) and an administrator's (the
+    reference only) find a case by its reference however it is typed, with a condition
+    the reference's unique index serves - not ``UPPER(reference)``, which only reading
+    every case can answer. (With a test's few rows the planner reads the queue in order
+    whatever the condition; the condition is planned alone.)"""
+    cases = CaseFactory.create_batch(3, team=team)
+    typed = f"  {cases[1].reference.lower()} "
+    queryset = case_queue(user=users[role], filters=QueueFilters(q=typed))
+    assert [case.pk for case in queryset] == [cases[1].pk]
+    sql = str(queryset.query)
+    assert f'"cases_case"."reference" = {cases[1].reference}' in sql, sql
+    assert "UPPER(" not in sql, sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Case.objects.filter(reference_is(typed)).explain()
+    assert "case_reference_unique" in plan, plan
