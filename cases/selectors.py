@@ -12,7 +12,17 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    CharField,
+    F,
+    FilteredRelation,
+    Model,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils import timezone
 
@@ -255,26 +265,20 @@ def _queue_cases(shape: QueueShape, values: Values) -> QuerySet[Case]:
         cases = Case.objects.filter(pk__in=page).order_by(*QUEUE_ORDER)
         if shape.cursor == "before":
             cases = cases.reverse()
-    # The row reads the filer from a subquery: one statement, not a second for the
-    # parties. One filer a case (constraint one_filer_per_case), read through that index.
-    filer = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.FILER)
+    # The row reads its filer through one join: one statement, not a second for the
+    # parties, and one lookup a row (constraint one_filer_per_case, whose index the join
+    # reads) where three subqueries took three - two thirds of the page's buffer reads.
     return cases.annotate(
-        filer_name=Subquery(
-            filer.annotate(shown=Coalesce(NullIf("organisation_name", Value("")), "name")).values(
-                "shown"
-            )[:1]
-        ),
-        filer_needs_extra_care=Subquery(filer.values("needs_extra_care")[:1]),
+        filer=FilteredRelation("parties", condition=Q(parties__role=PartyRole.FILER)),
+        filer_name=Coalesce(NullIf(F("filer__organisation_name"), Value("")), F("filer__name")),
+        filer_needs_extra_care=F("filer__needs_extra_care"),
         # Who the row is about, for the processing log (cases.processing): the BSN's
         # keyed digest when there is one, else the party's id; never shown.
-        filer_subject=Subquery(
-            filer.annotate(
-                key=DbCase(
-                    When(bsn_index="", then=Concat(Value("p"), Cast("pk", CharField()))),
-                    default=Concat(Value("b"), "bsn_index"),
-                    output_field=CharField(),
-                )
-            ).values("key")[:1]
+        filer_subject=DbCase(
+            When(filer__pk__isnull=True, then=Value(None)),
+            When(filer__bsn_index="", then=Concat(Value("p"), Cast("filer__pk", CharField()))),
+            default=Concat(Value("b"), "filer__bsn_index"),
+            output_field=CharField(),
         ),
     )
 

@@ -27,7 +27,12 @@ from django.utils import timezone
 from backend.prepared import execute_prepared
 from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
 from backend.processing_log.register import activity_registered
-from backend.processing_log.trace import Incoming, operation_id_new, trace_id_new
+from backend.processing_log.trace import (
+    Incoming,
+    operation_id_new,
+    operation_ids_new,
+    trace_id_new,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -235,17 +240,16 @@ ASYNC_COMMIT = "SET LOCAL synchronous_commit TO off"
 
 
 def _insert_arrays_params(processing: Processing, status: StatusCode, ended: datetime) -> list[Any]:
-    columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [])
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
     for note in processing.notes:
         name = (note.name or processing.name)[:120]
         attributes = json.dumps(note.attributes)
         for subject in dict.fromkeys(note.subjects):
             for column, value in zip(
                 columns,
-                (operation_id_new(), name, note.started, note.activity, subject.id,
-                 str(subject.type), attributes),
+                (name, note.started, note.activity, subject.id, str(subject.type), attributes),
                 strict=True,
-            ):  # fmt: skip
+            ):
                 column.append(value)
     foreign = processing.foreign
     return [
@@ -258,6 +262,7 @@ def _insert_arrays_params(processing: Processing, status: StatusCode, ended: dat
         ended,
         str(processing.actor_type),
         processing.actor_id[:120],
+        operation_ids_new(len(columns[0])),
         *columns,
     ]
 

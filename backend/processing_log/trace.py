@@ -19,6 +19,13 @@ def operation_id_new() -> str:
     return secrets.token_hex(8)
 
 
+def operation_ids_new(count: int) -> list[str]:
+    """``count`` operation ids from one read of the system's randomness (a queue page
+    logs fifty records: one read, not fifty)."""
+    drawn = secrets.token_hex(8 * count)
+    return [drawn[start : start + 16] for start in range(0, 16 * count, 16)]
+
+
 @dataclass(frozen=True)
 class Incoming:
     """The trace and span the caller said this request belongs to."""

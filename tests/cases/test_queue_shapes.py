@@ -208,3 +208,35 @@ def test_the_queue_statement_is_planned_once_and_on_the_open_case_indexes(users,
     assert "$1" in plan or "$2" in plan, plan  # the generic plan: parameters, not values
     assert "using case_open_" in plan or "on case_open_" in plan, plan
     assert "Seq Scan on cases_case" not in plan, plan
+
+
+def test_a_row_shows_its_filer_or_none_and_names_them_for_the_log(users, team):
+    """The filer joined to each row of the page: an organisation's name before the
+    person's, the care flag, and whom the processing log names - the BSN's keyed digest
+    when there is a BSN, else the party; a case without a filer (yet) shows none and
+    names no one. Parties in other roles are not the filer."""
+    with_bsn, without_bsn, organisation, no_filer = CaseFactory.create_batch(4, team=team)
+    filer = PartyFactory(case=with_bsn, needs_extra_care=True)
+    filer.bsn_index = "d" * 64
+    filer.save(update_fields=["bsn_index"])
+    party = PartyFactory(case=without_bsn)
+    PartyFactory(case=organisation, organisation_name="Bakkerij De Korenaar")
+    PartyFactory(case=no_filer, role="interested_party", name="Iemand Anders")
+    rows = {
+        row.id: row
+        for row in selectors.queue_rows(
+            user=users[Role.CASE_HANDLER], filters=QueueFilters(), window=Window(50)
+        )
+    }
+    shown = {
+        case.pk: (
+            rows[case.pk].filer_name,
+            rows[case.pk].filer_needs_extra_care,
+            rows[case.pk].filer_subject,
+        )
+        for case in (with_bsn, without_bsn, organisation, no_filer)
+    }
+    assert shown[with_bsn.pk] == ("Fatima el Amrani", True, "b" + "d" * 64)
+    assert shown[without_bsn.pk] == ("Fatima el Amrani", False, f"p{party.pk}")
+    assert shown[organisation.pk][0] == "Bakkerij De Korenaar"
+    assert shown[no_filer.pk] == (None, None, None)

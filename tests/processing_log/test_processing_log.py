@@ -4,6 +4,7 @@ caller's W3C trace, written in one statement when the request ends; legal staff 
 per person; the database refuses to change it."""
 
 import datetime
+import re
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -16,7 +17,7 @@ from backend.prepared import executes_prepared, statement_name
 from backend.processing_log import recorder
 from backend.processing_log.models import ActorType, ProcessingRecord, StatusCode, SubjectType
 from backend.processing_log.recorder import Subject, note
-from backend.processing_log.trace import traceparent_format, traceparent_parse
+from backend.processing_log.trace import operation_ids_new, traceparent_format, traceparent_parse
 from cases.consumers import RECEIPTS
 from cases.models import Case, Party
 from letters.services import LETTERS_CONSUMER
@@ -606,3 +607,12 @@ def test_an_activitys_uri_is_its_own_address(users, client_for):
     wrong = client.get("/api/v1/processing-activities/Not_An_Id")
     assert wrong.status_code == 400
     assert wrong.json()["invalidParams"][0]["name"] == "activityId"
+
+
+def test_operation_ids_drawn_together_are_each_a_span_id():
+    """Fifty records' ids from one draw: each 16 lowercase hex characters, none alike."""
+    drawn = operation_ids_new(50)
+    assert len(drawn) == 50
+    assert len(set(drawn)) == 50
+    assert all(re.fullmatch(r"[0-9a-f]{16}", each) for each in drawn)
+    assert operation_ids_new(0) == []
