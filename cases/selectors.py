@@ -160,22 +160,23 @@ def search_filter(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     embedded default, falls back to a plain substring match.
     """
     text = text.strip()
-    return _search(cases, text) if text else cases
+    return _search(cases, text, reference_typed(text)) if text else cases
 
 
-def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+def _search(cases: QuerySet[Case], text: str, reference: str) -> QuerySet[Case]:
     if connection.vendor == "postgresql":
         vector = SearchVector("search_document", config=settings.SEARCH_CONFIG)
         query = SearchQuery(text, config=settings.SEARCH_CONFIG, search_type="websearch")
-        return cases.annotate(search=vector).filter(Q(search=query) | reference_is(text))
-    return cases.filter(Q(search_document__icontains=text) | reference_is(text))
+        return cases.annotate(search=vector).filter(Q(search=query) | Q(reference=reference))
+    return cases.filter(Q(search_document__icontains=text) | Q(reference=reference))
 
 
-def reference_is(text: str) -> Q:
-    """The case with this reference, however it was typed (``kl-2026-000123``): an
-    equality the unique index serves, where ``iexact`` (``UPPER(reference)``) read every
-    case. References are upper case (``services.reference_allocate``)."""
-    return Q(reference=text.strip().upper())
+def reference_typed(text: str) -> str:
+    """A reference as it is stored, however it was typed (``kl-2026-000123``): compared
+    as it is, the unique index finds it, where ``iexact`` (``UPPER(reference)``) read
+    every case. References are upper case (``services.reference_allocate``). Done to the
+    value, before a query shape's slot takes it (``backend.query_shapes``)."""
+    return text.strip().upper()
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ def queue_shape(
         "channel": filters.channel,
         "due_before": filters.due_before,
         "q": q,
+        "reference": reference_typed(q),
     }
     cursor = None
     if window is not None and window.after is not None:
@@ -312,9 +314,9 @@ def _queue_filtered(shape: QueueShape, values: Values) -> QuerySet[Case]:
     if shape.due_before:
         cases = cases.filter(queue_due_date__lt=values.date("due_before"))
     if shape.q == "search":
-        cases = _search(cases, values.text("q"))
+        cases = _search(cases, values.text("q"), values.text("reference"))
     elif shape.q == "reference":
-        cases = cases.filter(reference_is(values.text("q")))
+        cases = cases.filter(reference=values.text("reference"))
     cases = cases.order_by(*QUEUE_ORDER)
     if shape.cursor is not None:
         after = [values.date("cursor.0"), values.moment("cursor.1"), values.int("cursor.2")]
