@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import APIException
 
+from backend.processing_log import recorder
 from cases import services
 from cases.api import access
 from cases.api.serializers import CaseDetailSerializer, NoteInputSerializer
@@ -177,14 +178,17 @@ def case_write(
     after: str | None = None,
     **on_refusal: Any,
 ) -> HttpResponse:
-    """Run ``action(case)`` in one transaction, then show the case again (or ``after``)
-    with ``done``; refused, nothing of it is saved and the case page shows the refusal
-    beside what was sent (``after``: that page, with the refusal as its message)."""
+    """Run ``action(case)`` in one transaction with its processing records, then show the
+    case again (or ``after``) with ``done``; refused, nothing of it is saved and the case
+    page shows the refusal beside what was sent (``after``: that page, with the refusal
+    as its message)."""
     case = _case(request, reference)
     try:
         with transaction.atomic():
             action(case)
-    except ANSWERED as error:  # a refusal, a lock timeout, a lost connection: nothing saved
+            # The change's processing records commit with it, or neither does.
+            recorder.flush_with_change()
+    except ANSWERED as error:  # refused, the database busy or gone, the log down: nothing saved
         refusal = refusal_or_raise(error)
     else:
         messages.success(request, done() if callable(done) else done)

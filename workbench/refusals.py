@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from backend.api.problems import is_retryable_database_error
 from backend.domain import DomainConflict
+from backend.processing_log.recorder import ProcessingLogUnavailable
 
 REFUSED = (
     PermissionDenied,
@@ -28,9 +29,10 @@ REFUSED = (
     DomainConflict,
     ConcurrentTransition,
 )
-# What a write may end in that is answered with a message: a refusal, or the database
-# busy or gone for a moment (``refusal_or_raise`` lets any other database error raise).
-ANSWERED = (*REFUSED, OperationalError, InterfaceError)
+# What a write may end in that is answered with a message: a refusal, the database busy
+# or gone for a moment (``refusal_or_raise`` lets any other database error raise), or
+# the processing log not written (the change was rolled back with its records).
+ANSWERED = (*REFUSED, OperationalError, InterfaceError, ProcessingLogUnavailable)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def refusal_of(error: BaseException) -> Refusal | None:
         )
     if isinstance(error, ConcurrentTransition):
         return Refusal(gettext("The case changed while you were working on it. Look again."), 409)
+    if isinstance(error, ProcessingLogUnavailable):
+        return Refusal(gettext("Nothing was saved. Please try again in a moment."), 503)
     if is_retryable_database_error(error):
         return Refusal(gettext("The service is busy. Nothing was saved; try again."), 503)
     return None

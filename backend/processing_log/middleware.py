@@ -5,14 +5,15 @@ Context) and starts anew otherwise; the response hands it on in ``traceparent`` 
 request's operation id. The records are written in one statement, with the status the
 request ended with:
 
-- a successful change through the API: inside its own transaction. A change that
-  writes its rows in one round trip (a filing) sends its records along
+- a successful change: inside its own transaction. A change that writes its rows in
+  one round trip (a filing) sends its records along
   (``recorder.records_in_round_trip``); any other, just before it commits
-  (``record_with_change``, called by every API view). The change and its record are
-  committed together or not at all, and the log costs the change no commit and no
-  round trip of its own (docs/design.md, decision 29);
-- everything else (a read, a refusal, a workbench form): after the view's transaction.
-  A refusal after the case was found is logged too, as an error.
+  (``record_with_change``, called by every API view; the workbench's ``case_write``
+  calls ``recorder.flush_with_change``). The change and its record are committed
+  together or not at all, and the log costs the change no commit and no round trip of
+  its own (docs/design.md, decision 29);
+- everything else (a read, a refusal): after the view's transaction. A refusal after
+  the case was found is logged too, as an error.
 
 When the log cannot be written, personal data is not handed out without it and no
 change is kept without it: the answer becomes 503 (a filing, whose records go in its
@@ -87,11 +88,10 @@ def record_with_change(request: HttpRequest, response: HttpResponse) -> HttpResp
     ):
         return response
     try:
-        recorder.flush(processing, StatusCode.OK, with_change=True)
-    except DatabaseError:
+        recorder.flush_with_change()
+    except recorder.ProcessingLogUnavailable:
         # The transaction is aborted: it must end in a rollback, not a failed commit.
         transaction.set_rollback(True)
-        logger.exception("processing log: trace %s not written", processing.trace_id)
         # Not response.close(): it sends request_finished, on which Django closes a
         # connection that is inside a transaction.
         return _unavailable(request, gettext("Nothing was saved. Please try again in a moment."))

@@ -189,6 +189,28 @@ def flush(processing: Processing, status: StatusCode, *, with_change: bool = Fal
     return count
 
 
+class ProcessingLogUnavailable(Exception):
+    """The records of a change could not be written: the change must not stand either."""
+
+
+def flush_with_change() -> None:
+    """Write what the current request or task has noted into the transaction that holds
+    the change it is about, without a savepoint (docs/design.md, decision 29): both
+    commit together or not at all. Raises ``ProcessingLogUnavailable`` when the log
+    cannot be written - raised out of the change's ``atomic`` block, it rolls the change
+    back. Nothing to write, or no request or task: nothing happens."""
+    processing = _current.get()
+    if processing is None or not processing.notes:
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("records go with a change inside its transaction")
+    try:
+        flush(processing, StatusCode.OK, with_change=True)
+    except DatabaseError as error:
+        logger.exception("processing log: trace %s not written", processing.trace_id)
+        raise ProcessingLogUnavailable from error
+
+
 def records_in_round_trip() -> list[tuple[str, list[Any]]]:
     """The statement that writes what the current request or task has noted so far, for
     a change that sends its rows in one round trip (a filing) to send along: the records

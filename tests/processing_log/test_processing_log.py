@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from backend import encryption
@@ -326,6 +327,43 @@ def test_a_change_is_not_kept_without_its_record(client_for):
     assert client_for(legal).post(path, {"text": "Gebeld."}, format="json").status_code == 201
     assert case.events.count() == before[0] + 1
     assert len(records(name="case-notes:post", status_code=StatusCode.OK)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workbench_change_is_not_kept_without_its_record(client_for):
+    """The workbench's forms, as the API's changes: a claim's records go inside its
+    transaction, before its COMMIT; when the log refuses, the claim is rolled back with
+    them and the page says nothing was saved (503); once the log works, it goes through."""
+    roles_create()
+    team = TeamFactory(code="klachten", name="Klachten")
+    handler = UserFactory(username="behandelaar", role=Role.CASE_HANDLER, teams=[team])
+    case = filed_objection(client_for(None), team)
+    before = ProcessingRecord.objects.count()
+    browser = Client()
+    browser.force_login(handler)
+    path = f"/werkbank/zaken/{case.reference}/oppakken"
+    _refusing_log()
+    try:
+        refused = browser.post(path)
+    finally:
+        _log_restored()
+    assert refused.status_code == 503
+    assert "Er is niets opgeslagen." in refused.content.decode()
+    case.refresh_from_db()
+    assert case.assignee is None
+    assert ProcessingRecord.objects.count() == before
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.post(path).status_code == 302
+    case.refresh_from_db()
+    assert case.assignee == handler
+    statements = sent(queries)
+    name = statement_name(recorder._INSERT_ARRAYS)
+    logged = [i for i, q in enumerate(statements) if f"EXECUTE {name}(" in q]
+    commits = [i for i, q in enumerate(statements) if q == "COMMIT"]
+    assert len(logged) == 1
+    assert logged[0] < commits[0]
+    claimed = records(actor_id=str(handler.pk), status_code=StatusCode.OK)
+    assert {(r.data_subject_id, r.data_subject_id_type) for r in claimed} == subjects_of(case)
 
 
 @pytest.mark.django_db(transaction=True)
