@@ -52,10 +52,11 @@ def party_subject(pk: int, bsn_index: str) -> Subject:
     return Subject(str(pk), SubjectType.PARTY)
 
 
-def case_subjects(case: Case) -> list[Subject]:
-    """The case's parties as data subjects: from the parties already read (a case page,
-    a filing), else in one query."""
-    parties = related_in_memory(case, "parties")
+def case_subjects(case: Case, parties: Iterable[Party] | None = None) -> list[Subject]:
+    """The case's parties as data subjects: ``parties`` (those being written, not yet to
+    be read), else the parties already read (a case page), else in one query."""
+    if parties is None:
+        parties = related_in_memory(case, "parties")
     if parties is not None:
         return [party_subject(party.pk, party.bsn_index) for party in parties]
     rows = Party.objects.filter(case=case).order_by("pk").values_list("pk", "bsn_index")
@@ -97,11 +98,7 @@ def case_processed(
     its kind."""
     note(
         activity=ACTIVITY_BY_KIND[CaseKind(case.kind)],
-        subjects=(
-            case_subjects(case)
-            if parties is None
-            else [party_subject(party.pk, party.bsn_index) for party in parties]
-        ),
+        subjects=case_subjects(case, parties),
         name=name,
         attributes={"casehandling.case_reference": case.reference, **(attributes or {})},
     )

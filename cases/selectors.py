@@ -153,17 +153,13 @@ def searches_content(user: User) -> bool:
     return user.has_perm("cases.view_personal_data") or not user.has_perm("cases.view_queue")
 
 
-def search_filter(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Full-text search on reference, subject, description and party names.
+def _search(cases: QuerySet[Case], text: str, reference: str) -> QuerySet[Case]:
+    """Full-text search on reference, subject, description and party names, or the case
+    with this reference (``reference_typed``).
 
     PostgreSQL uses the GIN index on the same expression (migration 0003); SQLite, the
     embedded default, falls back to a plain substring match.
     """
-    text = text.strip()
-    return _search(cases, text, reference_typed(text)) if text else cases
-
-
-def _search(cases: QuerySet[Case], text: str, reference: str) -> QuerySet[Case]:
     if connection.vendor == "postgresql":
         vector = SearchVector("search_document", config=settings.SEARCH_CONFIG)
         query = SearchQuery(text, config=settings.SEARCH_CONFIG, search_type="websearch")
