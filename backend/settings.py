@@ -493,6 +493,13 @@ CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
 }
 # Outbox events are relayed to their consumers (letters, ...) right after commit; this
 # starts every consumer's relay for retries that came due and what an outage left behind.
+# The processing log's lookup index takes its pending entries in, off the request path
+# (backend/processing_log/indexes.py).
+CELERY_BEAT_SCHEDULE["processing-log-pending-merge"] = {
+    "task": "backend.processing_log.tasks.processing_log_pending_merge",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     "task": "backend.outbox.tasks.outbox_relay_all",
     "schedule": 60,

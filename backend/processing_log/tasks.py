@@ -1,13 +1,15 @@
 """Every Celery task is a processing context of the system, in the trace of the request
-that queued it (its ``traceparent`` travels in the task's headers)."""
+that queued it (its ``traceparent`` travels in the task's headers); and the log's index
+kept tidy."""
 
 import logging
 from typing import Any
 
+from celery import shared_task
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.db import DatabaseError
 
-from backend.processing_log import recorder
+from backend.processing_log import indexes, recorder
 from backend.processing_log.models import ActorType, StatusCode
 from backend.processing_log.trace import (
     operation_id_new,
@@ -57,3 +59,9 @@ def _task_end(task_id: str = "", state: str = "", **_: Any) -> None:
         recorder.flush(processing, StatusCode.OK if state == "SUCCESS" else StatusCode.ERROR)
     except DatabaseError:
         logger.exception("processing log: trace %s not written", processing.trace_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def processing_log_pending_merge() -> int:
+    """The lookup index's pending entries merged in (``indexes.pending_merge``)."""
+    return indexes.pending_merge()
