@@ -42,8 +42,22 @@ def _camel_keys(keys: tuple) -> tuple:
     return tuple(to_camel(k) if isinstance(k, str) else k for k in keys)
 
 
+class Camel(dict):
+    """A dict built with camelCase keys, its values too (a queue row, built for the API):
+    the renderer passes it as it is instead of building it again key by key."""
+
+    __slots__ = ()
+
+
+def camel_keys(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The camelCase spelling of each name (for a row built with camelCase keys)."""
+    return tuple(to_camel(name) for name in names)
+
+
 def camelize(data: Any) -> Any:
     """Convert every dict key in a JSON-like structure to camelCase."""
+    if type(data) is Camel:
+        return data
     if isinstance(data, dict):
         values = [v if type(v) in _LEAVES else camelize(v) for v in data.values()]
         return dict(zip(_camel_keys(tuple(data)), values, strict=True))

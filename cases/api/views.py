@@ -251,6 +251,7 @@ class CaseQueueView(ServiceView):
         context = {**data_flags(request.user), "user_pk": request.user.pk}
         if context["personal_data"]:
             queue_page_processed(rows, searched=bool(filters.q))
+        context["camel_case"] = True
         results = s.CaseQueueItemSerializer(rows, many=True, context=context)
         return Response({"results": results.data, **links})
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.accounts.roles import Role
+from backend.api.camel import Camel, camelize
 from backend.keyset import Window
 from backend.prepared import statement_name
 from backend.processing_log import recorder
@@ -287,8 +288,15 @@ def test_a_queue_row_is_what_the_declared_fields_give(users, team, personal_data
     assert len(rows) == 3
     context = {"personal_data": personal_data, "care_note": personal_data, "user_pk": 0}
     serializer = CaseQueueItemSerializer(context=context)
+    for_api = CaseQueueItemSerializer(context={**context, "camel_case": True})
     for row in rows:
-        assert serializer.to_representation(row) == serializer.to_representation_declared(row)
+        declared = serializer.to_representation_declared(row)
+        assert serializer.to_representation(row) == declared
+        # For the API: the keys in camelCase already, passed by the renderer as they are.
+        built = for_api.to_representation(row)
+        assert type(built) is Camel
+        assert list(built.items()) == list(camelize(declared).items())
+        assert camelize(built) is built
 
 
 @pytest.mark.parametrize("role", [Role.CASE_HANDLER, Role.ADMINISTRATOR])
