@@ -118,9 +118,10 @@ def _reading(fields: tuple) -> tuple[Callable[[Model], tuple], tuple]:
 
 
 def _stored(rows: Sequence[Model]) -> None:
+    alias = connection.alias  # once: each read of the proxy's attribute is a lookup
     for row in rows:
         row._state.adding = False
-        row._state.db = connection.alias
+        row._state.db = alias
 
 
 def rows_insert(rows: Sequence[Model]) -> None:
