@@ -7,7 +7,9 @@ import runpy
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 from tests.served import free_port, gunicorn, service_environment
 
@@ -63,3 +65,45 @@ def test_the_master_freezes_what_it_loaded_before_each_fork():
         assert gc.get_freeze_count() > 10_000  # the modules of Django and the service
     finally:
         gc.unfreeze()
+
+
+def _collections_during(call: Callable[[], None]) -> list[int]:
+    """The generations the collector collected while ``call`` ran."""
+    collected: list[int] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        call()
+    finally:
+        gc.callbacks.remove(note)
+    return collected
+
+
+def test_a_worker_collects_between_requests_not_during_them():
+    """Each request starts with a collection of the young generations, every thousandth
+    with a full one; the automatic collection waits for 10,000 new objects (gunicorn.conf.py)."""
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    thresholds = gc.get_threshold()
+    try:
+        conf["post_fork"](None, None)
+        assert gc.get_threshold() == (10_000, *thresholds[1:])
+        for answered, generation in ((0, 2), (1, 1), (998, 1), (999, 1), (1000, 2), (2000, 2)):
+            worker = SimpleNamespace(nr=answered)
+            assert _collections_during(lambda w=worker: conf["pre_request"](w, None)) == [
+                generation
+            ], answered
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def test_the_collector_keeps_its_defaults_when_switched_off(monkeypatch):
+    monkeypatch.setenv("GUNICORN_GC_BETWEEN_REQUESTS", "false")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    thresholds = gc.get_threshold()
+    conf["post_fork"](None, None)
+    assert gc.get_threshold() == thresholds
+    assert _collections_during(lambda: conf["pre_request"](SimpleNamespace(nr=0), None)) == []
