@@ -16,6 +16,7 @@ was assigned before the row had its key, as ``bulk_create`` does.
 
 import datetime
 import functools
+import json
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -64,10 +65,15 @@ _AS_IS: dict[type[models.Field], tuple[type, ...]] = {
 }
 
 
+# The kinds of a JSON field: no value goes as it is, a dict or a list as its JSON text.
+_JSON = (type(None),)
+
+
 def _plain(fields: tuple) -> tuple:
     """Per field, the types whose values go as they are (``None`` included), or () when
     the field's own preparation must run: a key prepares as the field it points to; a
-    date or moment filled in on save (``auto_now``) is left to the field."""
+    date or moment filled in on save (``auto_now``) is left to the field; a JSON field's
+    kinds are ``_JSON``."""
     kinds = []
     for field in fields:
         if field.is_relation and type(field) not in (models.ForeignKey, models.OneToOneField):
@@ -75,6 +81,9 @@ def _plain(fields: tuple) -> tuple:
             continue
         target = field.target_field if field.is_relation else field
         automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if type(target) is models.JSONField:
+            kinds.append(_JSON)
+            continue
         types = _AS_IS.get(type(target), ())
         if isinstance(target, models.AutoField | models.BigAutoField):
             types = (int,)
@@ -85,7 +94,9 @@ def _plain(fields: tuple) -> tuple:
 def _values(rows: Sequence[Model], fields: tuple) -> list:
     """Each field's value as ``bulk_create`` prepares it (``pre_save``, then
     ``get_db_prep_save``), without the calls where that returns the value unchanged: on
-    PostgreSQL an aware moment, a date, a string, a number or None of a plain field."""
+    PostgreSQL an aware moment, a date, a string, a number or None of a plain field; the
+    text of a string subclass (a choice's enum member); a JSON field's dict or list as
+    its JSON text."""
     for row in rows:
         # A related row assigned before it had its key: its key now (or ValueError for
         # one never written), as bulk_create does.
@@ -102,6 +113,18 @@ def _values(rows: Sequence[Model], fields: tuple) -> list:
                 type(value) is datetime.datetime and value.tzinfo is None
             ):
                 values.append(value)
+            elif plain is _JSON and type(value) in (dict, list):
+                # The text Django's adapter would quote, quoted as a string: PostgreSQL
+                # casts it to the column's jsonb as it is written (a prepared statement's
+                # parameter, or a value of the INSERT), without the adapter's round of
+                # Python calls per value.
+                values.append(json.dumps(value, cls=field.encoder))
+            elif plain and plain[0] is str and isinstance(value, str):
+                # A choice's enum member: a text field prepares it as it is, and the driver
+                # sends its text - found through the adapters of its classes, a walk that
+                # cost more than the member's other work; its text as a plain string goes
+                # straight.
+                values.append(str.__str__(value))
             else:
                 values.append(field.get_db_prep_save(field.pre_save(row, True), connection))
     return values
