@@ -12,6 +12,7 @@ does not follow the session: switch them off with ``DATABASE_PREPARED_STATEMENTS
 Elsewhere than PostgreSQL the statement is simply executed.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -25,8 +26,10 @@ logger = logging.getLogger(__name__)
 _PLACEHOLDER = re.compile(r"%s|%%")
 
 
+@functools.lru_cache(maxsize=4096)
 def statement_name(sql: str) -> str:
-    """The name ``sql`` is prepared under on every connection."""
+    """The name ``sql`` is prepared under on every connection; remembered, as the texts
+    are a fixed set of shapes and a filing names a dozen of them."""
     return "shape_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
 
 
