@@ -44,9 +44,7 @@ def _stored(rows: list[CaseEvent]) -> list[tuple]:
 
 
 @pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "as text"])
-def test_rows_are_stored_as_bulk_create_stores_them_with_their_keys_in_order(
-    prepared, settings
-):
+def test_rows_are_stored_as_bulk_create_stores_them_with_their_keys_in_order(prepared, settings):
     """Enum members and JSON go as their text, in a prepared statement's parameters and
     in an INSERT's own values alike: the column's type reads them as bulk_create's."""
     settings.DATABASE_PREPARED_STATEMENTS = prepared
