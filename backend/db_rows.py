@@ -21,7 +21,8 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 from backend.prepared import execute_prepared, executes_prepared
@@ -91,7 +92,7 @@ def _plain(fields: tuple) -> tuple:
     return tuple(kinds)
 
 
-def _values(rows: Sequence[Model], fields: tuple) -> list:
+def _values(rows: Sequence[Model], fields: tuple, db: BaseDatabaseWrapper | None = None) -> list:
     """Each field's value as ``bulk_create`` prepares it (``pre_save``, then
     ``get_db_prep_save``), without the calls where that returns the value unchanged: on
     PostgreSQL an aware moment, a date, a string, a number or None of a plain field; the
@@ -101,10 +102,9 @@ def _values(rows: Sequence[Model], fields: tuple) -> list:
         # A related row assigned before it had its key: its key now (or ValueError for
         # one never written), as bulk_create does.
         row._prepare_related_fields_for_save(operation_name="rows_insert")
-    if connection.vendor != "postgresql":
-        return [
-            f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields
-        ]
+    db = _default() if db is None else db
+    if db.vendor != "postgresql":
+        return [f.get_db_prep_save(f.pre_save(row, True), db) for row in rows for f in fields]
     values = []
     read, kinds = _reading(fields)
     for row in rows:
@@ -126,7 +126,7 @@ def _values(rows: Sequence[Model], fields: tuple) -> list:
                 # straight.
                 values.append(str.__str__(value))
             else:
-                values.append(field.get_db_prep_save(field.pre_save(row, True), connection))
+                values.append(field.get_db_prep_save(field.pre_save(row, True), db))
     return values
 
 
@@ -141,10 +141,16 @@ def _reading(fields: tuple) -> tuple[Callable[[Model], tuple], tuple]:
 
 
 def _stored(rows: Sequence[Model]) -> None:
-    alias = connection.alias  # once: each read of the proxy's attribute is a lookup
     for row in rows:
         row._state.adding = False
-        row._state.db = alias
+        row._state.db = DEFAULT_DB_ALIAS  # the alias of ``connection``, which wrote them
+
+
+def _default() -> BaseDatabaseWrapper:
+    """This thread's default connection, looked up once by a caller that reads several of
+    its attributes: every attribute read through ``django.db.connection`` looks it up
+    again (about 40 such reads a filing)."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def rows_insert(rows: Sequence[Model]) -> None:
@@ -158,8 +164,9 @@ def rows_insert(rows: Sequence[Model]) -> None:
         model._base_manager.bulk_create(rows)
         return
     sql, fields = _statement(model, len(rows), returning, keyed)
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, sql, _values(rows, fields))
+    db = _default()
+    with db.cursor() as cursor:
+        execute_prepared(cursor, sql, _values(rows, fields, db))
         if returning:
             for row, (key,) in zip(rows, cursor.fetchall(), strict=True):
                 row.pk = key
@@ -177,7 +184,8 @@ def rows_insert_together(
     ``then``: statements (SQL and parameters) run after the groups and before ``keyed``,
     in the same round trip - rows that refer to the groups' rows by a unique value."""
     groups = tuple(group for group in groups if group)
-    if connection.vendor != "postgresql":
+    db = _default()
+    if db.vendor != "postgresql":
         for group in groups:
             rows_insert(group)
         with connection.cursor() as cursor:
@@ -189,13 +197,13 @@ def rows_insert_together(
     statements = []
     for group in groups:
         sql, fields = _statement(type(group[0]), len(group), False, _keyed(group))
-        statements.append((sql, _values(group, fields)))
+        statements.append((sql, _values(group, fields, db)))
     statements.extend((sql, list(params)) for sql, params in then)
     if keyed:
         sql, fields = _statement(type(keyed[0]), len(keyed), returning, _keyed(keyed))
-        statements.append((sql, _values(keyed, fields)))
+        statements.append((sql, _values(keyed, fields, db)))
     if statements:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             # psycopg2 binds the parameters itself: the statements go as one query.
             executes_prepared(cursor, statements)
             if returning:

@@ -19,7 +19,8 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +46,19 @@ def executes_prepared(
     """Several statements in one round trip (the result is the last one's), each through
     a statement prepared on this connection, after ``before`` (SQL without parameters)."""
     head = [before.replace("%", "%%")] if before else []
-    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+    # The connection looked up once (each attribute read through django.db.connection
+    # looks it up again).
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
         texts = head + [sql for sql, _ in statements]
         cursor.execute(";\n".join(texts), [p for _, params in statements for p in params])
         return
-    prepared = _prepared_here()
+    prepared = _prepared_here(db)
     texts, values = list(head), []
     for sql, params in statements:
         name = statement_name(sql)
         if name not in prepared:
-            _prepare(cursor, name, sql, prepared)
+            _prepare(db, cursor, name, sql, prepared)
         if prepared[name]:
             arguments = ", ".join(["%s"] * len(params))
             texts.append(f"EXECUTE {name}({arguments})" if params else f"EXECUTE {name}")
@@ -64,24 +68,27 @@ def executes_prepared(
     cursor.execute(";\n".join(texts), values)
 
 
-def _prepared_here() -> dict[str, bool]:
+def _prepared_here(db: BaseDatabaseWrapper) -> dict[str, bool]:
     """The statements prepared on the current database connection (a new connection,
-    after a close or a lost one, starts with none)."""
-    raw = connection.connection
-    kept = connection.__dict__.get("_statements_prepared")
+    after a close or a lost one, starts with none). Kept on this thread's wrapper of it,
+    not on the ``django.db.connection`` proxy, which every thread shares."""
+    raw = db.connection
+    kept = db.__dict__.get("_statements_prepared")
     if kept is None or kept[0] is not raw:
         kept = (raw, {})
-        connection.__dict__["_statements_prepared"] = kept
+        db.__dict__["_statements_prepared"] = kept
     return kept[1]
 
 
-def _prepare(cursor: Any, name: str, sql: str, prepared: dict[str, bool]) -> None:
+def _prepare(
+    db: BaseDatabaseWrapper, cursor: Any, name: str, sql: str, prepared: dict[str, bool]
+) -> None:
     numbered = iter(range(1, 10_000))
     text = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbered)}", sql)
     try:
         # In a savepoint: a statement PostgreSQL cannot prepare (a parameter whose type
         # it cannot infer) must not abort the request's transaction; it runs as text.
-        with transaction.atomic(savepoint=connection.in_atomic_block):
+        with transaction.atomic(savepoint=db.in_atomic_block):
             cursor.execute(f"PREPARE {name} AS {text}")
     except DatabaseError:
         logger.warning("statement not prepared", extra={"statement": name})
