@@ -199,7 +199,7 @@ class PlannedOutput(serializers.Serializer):
         tree = self._shared()
         found = tree.get(serializer_class)
         if found is None:
-            found = tree[serializer_class] = serializer_class(context=self.context)
+            found = tree[serializer_class] = _made(serializer_class, self.context)
             found._tree = tree
         return found
 
@@ -220,3 +220,19 @@ class PlannedOutput(serializers.Serializer):
                 zone = tree[_ZONE] = timezone.get_current_timezone()
             self._zone_kept = zone
         return zone
+
+
+def _made(serializer_class: type, context: dict) -> "PlannedOutput":
+    """``serializer_class(context=context)``, as a copy of one made once per class: DRF's
+    ``__init__`` sets some twenty attributes and gathers the error messages of every class
+    in the hierarchy, for each nested serializer of every answer (a planned serializer
+    reads none of them but the context)."""
+    prototype = serializer_class.__dict__.get("_prototype")
+    if prototype is None:
+        prototype = serializer_class()
+        serializer_class._prototype = prototype
+    made = object.__new__(serializer_class)
+    made.__dict__.update(prototype.__dict__)
+    made._context = context
+    made._kwargs = {"context": context}  # what a copy (``__deepcopy__``) is made with
+    return made

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from backend.accounts.roles import Role
-from backend.api.output import PlannedOutput, declared_walk
+from backend.api.output import PlannedOutput, _made, declared_walk
 from cases import services
 from cases.api import serializers as case_serializers
 from cases.models import Case, CaseKind, ContactOutcome
@@ -123,3 +123,19 @@ def test_an_attribute_that_raises_is_answered_as_drf_answers_it():
     with declared_walk():
         walked = Planned(Row()).data
     assert planned == walked == {"gone": None, "name": "afval"}
+
+
+def test_a_nested_serializer_is_made_as_drf_makes_it_with_the_callers_context():
+    """``_made`` copies a serializer made once per class: the copy holds what DRF's
+    ``__init__`` sets, and its own context, not the one of an earlier answer."""
+    first, second = {"personal_data": True}, {"personal_data": False}
+    made = _made(case_serializers.CaseEventSerializer, first)
+    again = _made(case_serializers.CaseEventSerializer, second)
+    drf = case_serializers.CaseEventSerializer(context=first)
+    assert made.context is first
+    assert again.context is second
+    assert made is not again
+    counter = "_creation_counter"
+    assert {k: v for k, v in vars(made).items() if k != counter} == {
+        k: v for k, v in vars(drf).items() if k != counter
+    }
