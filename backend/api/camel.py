@@ -26,8 +26,9 @@ def to_camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+@functools.lru_cache(maxsize=4096)
 def to_snake(name: str) -> str:
-    """``receivedAt`` -> ``received_at``."""
+    """``receivedAt`` -> ``received_at`` (remembered, as ``to_camel``)."""
     return _CAMEL_BOUNDARY.sub(r"_\1", name).lower()
 
 
@@ -75,8 +76,25 @@ def snakeize(data: Any) -> Any:
     return data
 
 
+def _camel_key(key: Any) -> bool:
+    return not isinstance(key, str) or not ("_" in key or key[:1].isupper())
+
+
+def _all_camel(data: Any) -> bool:
+    """Whether every key is camelCase (the usual answer, found without naming paths)."""
+    if isinstance(data, dict):
+        return all(_camel_key(key) for key in data) and all(
+            type(value) in _LEAVES or _all_camel(value) for value in data.values()
+        )
+    if isinstance(data, list):
+        return all(type(item) in _LEAVES or _all_camel(item) for item in data)
+    return True
+
+
 def non_camel_keys(data: Any, path: str = "") -> list[str]:
     """Paths of keys that are not camelCase (``received_at``, ``Subject``)."""
+    if _all_camel(data):
+        return []
     found: list[str] = []
     if isinstance(data, dict):
         for key, value in data.items():
