@@ -222,6 +222,15 @@ class PlannedOutput(serializers.Serializer):
         return zone
 
 
+def planned_data(serializer_class: type, instance: Any, context: dict) -> Any:
+    """What ``serializer_class(instance, context=context).data`` gives, for an answer:
+    without making the serializer by DRF's ``__init__`` and copying the result into a
+    ``ReturnDict`` (which only a browsable API's form reads back)."""
+    if getattr(_switch, "off", False) or not _planned(serializer_class):
+        return serializer_class(instance, context=context).data
+    return _made(serializer_class, context).to_representation(instance)
+
+
 def _made(serializer_class: type, context: dict) -> "PlannedOutput":
     """``serializer_class(context=context)``, as a copy of one made once per class: DRF's
     ``__init__`` sets some twenty attributes and gathers the error messages of every class

@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.api.output import planned_data
 from backend.api.pagination import PAGE_QUERY, KeysetPagination, chronological, page_schema
 from backend.api.parsing import parse_date, parse_datetime, parse_int
 from backend.api.problems import InvalidParams, problem_responses
@@ -151,7 +152,7 @@ class _FilingView(ServiceView):
             else:  # as the filing wrote it
                 selectors.rows_written_cached(case)
             context = access.detail_context(user, case, request.auth)
-            body = s.CaseDetailSerializer(case, context=context).data
+            body = planned_data(s.CaseDetailSerializer, case, context)
         else:
             if not replayed:  # the terms as the filing wrote them (call and decision dates)
                 selectors.rows_written_cached(case)
@@ -279,11 +280,8 @@ class CaseDetailView(ServiceView):
 def case_detail_response(request: Request, reference: str) -> Response:
     """The case as its page shows it, for this caller."""
     case = access.visible_case_page(request, reference)
-    return Response(
-        s.CaseDetailSerializer(
-            case, context=access.detail_context(request.user, case, request.auth)
-        ).data
-    )
+    context = access.detail_context(request.user, case, request.auth)
+    return Response(planned_data(s.CaseDetailSerializer, case, context))
 
 
 class CaseAssignmentView(ServiceView):
