@@ -122,16 +122,16 @@ def _sequence_next(prefix: str, year: int, reserve: Sequence[Sequence[Model]]) -
             [name, name],
         ),
     )
+    if number is not None:
+        return number
     with connection.cursor() as cursor:
-        if number is None:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEQUENCE_CREATE_LOCK])
-            # Go on from a counter an older version of the service left behind.
-            counter = ReferenceCounter.objects.filter(prefix=prefix, year=year).first()
-            start = (counter.last_number if counter else 0) + 1
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
-            cursor.execute("SELECT nextval(%s::text::regclass)", [name])
-            number = cursor.fetchone()[0]
-    return number
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEQUENCE_CREATE_LOCK])
+        # Go on from a counter an older version of the service left behind.
+        counter = ReferenceCounter.objects.filter(prefix=prefix, year=year).first()
+        start = (counter.last_number if counter else 0) + 1
+        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
+        cursor.execute("SELECT nextval(%s::text::regclass)", [name])
+        return cursor.fetchone()[0]
 
 
 def _counter_next(prefix: str, year: int) -> int:
