@@ -18,11 +18,13 @@ to DRF's own walk (tests/backend/test_planned_output.py).
 
 import contextlib
 import datetime
+import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import ISO_8601, fields, relations, serializers
@@ -87,7 +89,9 @@ def _step(field: fields.Field) -> tuple[int, str, Any, Any, str | None] | None:
         return (_METHOD, name, field, field.method_name, None)
     if isinstance(field, serializers.ListSerializer):
         child = field.child
-        return (_MANY, name, field, type(child), None) if _planned(type(child)) else None
+        if not _planned(type(child)):
+            return None
+        return (_MANY, name, field, type(child), _attribute(field))
     if isinstance(field, serializers.BaseSerializer):
         if not _planned(type(field)):
             return None
@@ -149,6 +153,12 @@ class PlannedOutput(serializers.Serializer):
             if kind == _METHOD:
                 data[name] = getattr(self, extra)(instance)
                 continue
+            if kind == _MANY and attribute is not None and direct:
+                rows = _prefetched(instance, attribute)
+                if rows is not None:  # what the related manager's all() would give
+                    represent_row = self._nested(extra).to_representation
+                    data[name] = [represent_row(row) for row in rows]
+                    continue
             value = _MISSING
             if attribute is not None and direct:
                 # What DRF's get_attribute returns for a plain attribute; anything else (a
@@ -220,6 +230,27 @@ class PlannedOutput(serializers.Serializer):
                 zone = tree[_ZONE] = timezone.get_current_timezone()
             self._zone_kept = zone
         return zone
+
+
+def _prefetched(instance: Any, attribute: str) -> Any:
+    """The rows of a reverse foreign key that ``prefetch_related`` (or the service, for
+    rows it has just written) left on ``instance``, or None. Read directly: through the
+    attribute, each read makes a related manager, which DRF then inspects as a callable
+    before asking it for the same rows."""
+    cache = instance.__dict__.get("_prefetched_objects_cache")
+    if not cache:
+        return None
+    name = _prefetch_name(type(instance), attribute)
+    return None if name is None else cache.get(name)
+
+
+@functools.cache
+def _prefetch_name(model: type, attribute: str) -> str | None:
+    """The prefetch cache's name of ``model.<attribute>`` when it is a reverse foreign key."""
+    descriptor = model.__dict__.get(attribute)
+    if type(descriptor) is not ReverseManyToOneDescriptor:
+        return None
+    return descriptor.field.remote_field.cache_name
 
 
 def planned_data(serializer_class: type, instance: Any, context: dict) -> Any:

@@ -8,8 +8,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from backend.accounts.roles import Role
-from backend.api.output import PlannedOutput, _made, declared_walk
-from cases import services
+from backend.api.output import PlannedOutput, _made, declared_walk, planned_data
+from cases import selectors, services
+from cases.api import access
 from cases.api import serializers as case_serializers
 from cases.models import Case, CaseKind, ContactOutcome
 
@@ -139,3 +140,24 @@ def test_a_nested_serializer_is_made_as_drf_makes_it_with_the_callers_context():
     assert {k: v for k, v in vars(made).items() if k != counter} == {
         k: v for k, v in vars(drf).items() if k != counter
     }
+
+
+def test_prefetched_rows_are_represented_without_a_related_manager(world, users, monkeypatch):
+    """A reverse relation that ``prefetch_related`` left on the instance (the case page's
+    read) is read from its cache: the same rows as the manager's ``all()``, without DRF's
+    reading of the attribute - a related manager made and inspected as a callable (here
+    such a read fails the test)."""
+    _callers, places = world
+    handler = users[Role.CASE_HANDLER]
+    case = selectors.case_detail(user=handler, reference=places["complaint"])
+    context = access.detail_context(handler, case, None)
+    with declared_walk():
+        walked = planned_data(case_serializers.CaseDetailSerializer, case, context)
+    assert walked["parties"]
+    assert walked["deadlines"][0]["history"]
+
+    def read_by_drf(*_args: object) -> None:
+        raise AssertionError("the rows were read through DRF's get_attribute")
+
+    monkeypatch.setattr(serializers.ListSerializer, "get_attribute", read_by_drf)
+    assert planned_data(case_serializers.CaseDetailSerializer, case, context) == walked
