@@ -7,6 +7,7 @@ must not lose what the caller meant to send.
 
 import copy
 import datetime
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_array_type
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from backend.api.errors import InvalidParams
 from backend.domain import in_future
@@ -23,19 +25,50 @@ class _DeclaredOnce(serializers.Serializer):
     """Fields from a per-class copy of the declarations, each instance a shallow copy of
     it: DRF deep-copies every declared field for every instance (re-running each field's
     ``__init__``), a millisecond of every filing. A field keeps no state of its own between
-    requests - binding and validating only set attributes on the copy - so a shallow copy
-    is a fresh one. A nested serializer gets its own fields the same way when it is first
-    used; a list of them gets a fresh child whose parent is the list (the template's
-    child's is the template)."""
+    requests - validating only sets attributes on the copy - so a shallow copy is a fresh
+    one. The copy is bound once (its name, label and source) and its validators made
+    once, so an instance's copy only gets its parent: DRF binds every field and makes its
+    validators anew for every instance (validators keep no state: what they need of the
+    request they are given). A nested serializer gets its own fields the same way when it
+    is first used; a list of them gets a fresh child whose parent is the list (the
+    template's child's is the template)."""
 
     @classmethod
     def _declared_once(cls) -> dict[str, serializers.Field]:
         if "_declared_copy" not in cls.__dict__:
-            cls._declared_copy = copy.deepcopy(cls._declared_fields)
+            declared = copy.deepcopy(cls._declared_fields)
+            for name, field in declared.items():
+                field.bind(field_name=name, parent=None)  # each copy gets its own parent
+                _validators_made(field)
+            cls._declared_copy = declared
         return cls._declared_copy
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        return {name: _fresh(field) for name, field in self._declared_once().items()}
+        fields = {}
+        for name, template in self._declared_once().items():
+            fields[name] = made = _fresh(template)
+            made.parent = self
+        return fields
+
+    @cached_property
+    def fields(self) -> BindingDict:
+        """The fields as DRF's ``fields`` gives them, bound to this serializer; without
+        binding them again (``get_fields`` gives them bound)."""
+        bound = BindingDict(self)
+        bound.fields.update(self.get_fields())
+        return bound
+
+
+def _validators_made(field: serializers.Field) -> None:
+    """The field's validators (and its list child's) made now, kept by every copy."""
+    if isinstance(field, serializers.BaseSerializer) and not isinstance(
+        field, serializers.ListSerializer
+    ):
+        return  # a nested serializer's validators come from its own class, when it runs
+    field.validators  # noqa: B018 - DRF makes them on first read and keeps them
+    child = getattr(field, "child", None)
+    if child is not None:
+        _validators_made(child)
 
 
 def _fresh(field: serializers.Field) -> serializers.Field:

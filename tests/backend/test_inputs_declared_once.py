@@ -52,3 +52,28 @@ def test_a_nested_serializers_fields_are_its_own_too():
     assert other.fields["name"].root is second
     template = ComplaintFilingSerializer._declared_once()["parties"].child
     assert "fields" not in template.__dict__  # the template is never used itself
+
+
+def test_fields_come_bound_as_drf_binds_them_with_validators_made_once():
+    """Name, label and source as DRF's bind sets them (once, on the template); the
+    validators made once and kept by every copy; errors as DRF words them."""
+    first, second = ComplaintFilingSerializer(data={}), ComplaintFilingSerializer(data={})
+    subject, other = first.fields["subject"], second.fields["subject"]
+    assert (subject.field_name, subject.source, subject.source_attrs) == (
+        "subject",
+        "subject",
+        ["subject"],
+    )
+    assert subject.label == "Subject"
+    assert subject.validators
+    assert subject.validators is other.validators
+    party_name = first.fields["parties"].child.fields["name"]
+    assert party_name.field_name == "name"
+    assert party_name.parent is first.fields["parties"].child
+    too_long = {**complaint_body(), "subject": "x" * 10_000}
+    refused = ComplaintFilingSerializer(data=snakeize(too_long))
+    assert not refused.is_valid()
+    assert refused.errors["subject"][0].code == "max_length"
+    again = ComplaintFilingSerializer(data=snakeize(too_long))
+    assert not again.is_valid()
+    assert len(again.errors["subject"]) == 1  # no validator added twice to a shared list
