@@ -156,7 +156,7 @@ class _FilingView(ServiceView):
         else:
             if not replayed:  # the terms as the filing wrote them (call and decision dates)
                 selectors.rows_written_cached(case)
-            body = s.FilingReceiptSerializer(case).data
+            body = planned_data(s.FilingReceiptSerializer, case, {})
         if replayed:  # a new filing noted itself, in the round trip that wrote it
             case_processed(case)
         headers = {"Location": location}
