@@ -34,10 +34,12 @@ GUNICORN_CMD_ARGS. Why these values (README "Production"):
   fires inside a request that makes that many. Left to its defaults the collector ran
   mid-request every 700 allocations and walked the request's live objects - serializers,
   model instances, the parsed body - again and again, promoting them to be walked once
-  more: 0.21 ms of a filing's 5 ms, and 4-9 % of the worker's CPU (the cache misses of
-  the walks) for a filing or a queue page, measured in process. Between requests the
-  live set is nearly empty, so a collection costs only the garbage (about 400 objects a
-  filing: 0.13 ms). ``GUNICORN_GC_BETWEEN_REQUESTS=false`` restores the defaults;
+  more: 0.21 ms of a filing's 5 ms, and 4-9 % of the worker's CPU for a filing or a
+  queue page measured in process, 1-2 % of a filing over HTTP (the instructions are the
+  same; what changes is the walks' cache misses - docs/design.md 32). Between requests
+  the live set is nearly empty, so a collection costs only the garbage (about 400
+  objects a filing: 0.13 ms). ``GUNICORN_GC_BETWEEN_REQUESTS=false`` restores the
+  defaults;
 - no access log: backend.logs writes one JSON line a request, without query strings
   (a search for a name is personal data).
 """
