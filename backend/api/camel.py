@@ -77,6 +77,7 @@ def snakeize(data: Any) -> Any:
 
 
 def _camel_key(key: Any) -> bool:
+    """Whether a key is camelCase (not ``received_at``, not ``Subject``)."""
     return not isinstance(key, str) or not ("_" in key or key[:1].isupper())
 
 
@@ -91,20 +92,22 @@ def _all_camel(data: Any) -> bool:
     return True
 
 
-def non_camel_keys(data: Any, path: str = "") -> list[str]:
+def non_camel_keys(data: Any) -> list[str]:
     """Paths of keys that are not camelCase (``received_at``, ``Subject``)."""
-    if _all_camel(data):
-        return []
+    return [] if _all_camel(data) else _paths_not_camel(data, "")
+
+
+def _paths_not_camel(data: Any, path: str) -> list[str]:
     found: list[str] = []
     if isinstance(data, dict):
         for key, value in data.items():
             here = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and ("_" in key or key[:1].isupper()):
+            if not _camel_key(key):
                 found.append(here)
-            found.extend(non_camel_keys(value, here))
+            found.extend(_paths_not_camel(value, here))
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            found.extend(non_camel_keys(item, f"{path}.{index}" if path else str(index)))
+            found.extend(_paths_not_camel(item, f"{path}.{index}" if path else str(index)))
     return found
 
 

@@ -153,14 +153,11 @@ class PlannedOutput(serializers.Serializer):
             if kind == _METHOD:
                 data[name] = getattr(self, extra)(instance)
                 continue
-            if kind == _MANY and attribute is not None and direct:
-                rows = _prefetched(instance, attribute)
-                if rows is not None:  # what the related manager's all() would give
-                    represent_row = self._nested(extra).to_representation
-                    data[name] = [represent_row(row) for row in rows]
-                    continue
             value = _MISSING
-            if attribute is not None and direct:
+            if kind == _MANY and attribute is not None and direct:
+                # Rows prefetched for a reverse relation: what its manager's all() gives.
+                value = _prefetched(instance, attribute)
+            if value is _MISSING and attribute is not None and direct:
                 # What DRF's get_attribute returns for a plain attribute; anything else (a
                 # missing one, a related row that does not exist, a method to call) is
                 # left to DRF, which answers it its own way.
@@ -234,14 +231,12 @@ class PlannedOutput(serializers.Serializer):
 
 def _prefetched(instance: Any, attribute: str) -> Any:
     """The rows of a reverse foreign key that ``prefetch_related`` (or the service, for
-    rows it has just written) left on ``instance``, or None. Read directly: through the
+    rows it has just written) left on ``instance``, or ``_MISSING``. Read directly: through the
     attribute, each read makes a related manager, which DRF then inspects as a callable
     before asking it for the same rows."""
     cache = instance.__dict__.get("_prefetched_objects_cache")
-    if not cache:
-        return None
-    name = _prefetch_name(type(instance), attribute)
-    return None if name is None else cache.get(name)
+    name = _prefetch_name(type(instance), attribute) if cache else None
+    return _MISSING if name is None else cache.get(name, _MISSING)
 
 
 @functools.cache
